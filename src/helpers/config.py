@@ -1,0 +1,250 @@
+"""The study configuration: one YAML file, validated by pydantic.
+
+A researcher copies ``config/study.yml``, edits organisations, accounts and
+input files, and every notebook and CLI command reads the same file through
+:func:`load_config`.  A wrong file gives a :class:`ConfigError` that names the
+file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PLATFORMS = ("twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum")
+Platform = Literal["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
+FORMATS = (
+    "twarc2",
+    "twitter_v1",
+    "twarc_csv",
+    "pushshift",
+    "reddit_api",
+    "mastodon",
+    "bluesky",
+    "crowdtangle",
+    "meta_content_library",
+    "table",
+)
+InputFormat = Literal[
+    "twarc2",
+    "twitter_v1",
+    "twarc_csv",
+    "pushshift",
+    "reddit_api",
+    "mastodon",
+    "bluesky",
+    "crowdtangle",
+    "meta_content_library",
+    "table",
+]
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class ConfigError(ValueError):
+    """A study configuration that cannot be used; the message names file and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InputFile(_Strict):
+    """One export file of one organisation.
+
+    ``format`` is detected from the content when omitted.  ``platform`` and
+    ``columns`` are needed only for the generic ``table`` format (a CSV or
+    parquet file with a column map from canonical fields to its columns).
+    """
+
+    path: Path
+    format: InputFormat | None = None
+    platform: Platform | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _table_needs_map(self) -> InputFile:
+        if self.format == "table" and (self.platform is None or not self.columns):
+            raise ValueError("format 'table' needs 'platform' and a 'columns' map")
+        return self
+
+
+class Organisation(_Strict):
+    """A patient organisation in the study, with its own accounts and export files."""
+
+    id: str = Field(description="short slug used in file names, e.g. 'sma-uk'")
+    name: str
+    disease: str
+    country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2")
+    language: str = Field(min_length=2, max_length=3, description="ISO 639-1 code")
+    accounts: dict[Platform, list[str]] = Field(
+        default_factory=dict, description="the organisation's own handles per platform"
+    )
+    inputs: list[InputFile] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _ID_PATTERN.match(value):
+            raise ValueError("must be a lower-case slug (letters, digits, '-' or '_')")
+        return value
+
+
+class PrivacySettings(_Strict):
+    """Privacy rules (see docs/privacy.md)."""
+
+    secret_file: Path = Field(
+        description="per-study pseudonymisation key, kept outside the repository"
+    )
+    min_group_size: int = Field(5, ge=2)
+    allow_verbatim: bool = False
+    quote_max_chars: int = Field(140, ge=20)
+    person_names_file: Path | None = None
+    keep_url_paths: bool = False
+
+
+class AnalysisSettings(_Strict):
+    """Parameters of the analysis notebooks."""
+
+    embedding_model: str = "all-MiniLM-L6-v2"
+    min_topic_size: int | Literal["auto"] = "auto"
+    duplicate_window_hours: float = Field(24.0, ge=0)
+    time_slice: Literal["month", "quarter", "year"] = "quarter"
+    betweenness_k: int = Field(500, ge=10)
+
+
+class StudyConfig(_Strict):
+    """The whole study: who, what data, and how to analyse it."""
+
+    name: str
+    seed: int = 20160229
+    raw_dir: Path = Path("data/raw")
+    processed_dir: Path = Path("data/processed")
+    reports_dir: Path = Path("reports")
+    privacy: PrivacySettings
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+    organisations: list[Organisation] = Field(min_length=1)
+
+    # Set by load_config: where the file lives; relative paths resolve against it.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_org_ids(self) -> StudyConfig:
+        seen: set[str] = set()
+        for org in self.organisations:
+            if org.id in seen:
+                raise ValueError(f"organisation id {org.id!r} is used twice")
+            seen.add(org.id)
+        return self
+
+    def organisation(self, org_id: str) -> Organisation:
+        """Return the organisation with this id.
+
+        Raises
+        ------
+        KeyError
+            When no organisation has that id; the message lists the known ids.
+        """
+        for org in self.organisations:
+            if org.id == org_id:
+                return org
+        known = ", ".join(o.id for o in self.organisations)
+        raise KeyError(f"no organisation {org_id!r} in study {self.name!r} (known: {known})")
+
+    def resolve(self, path: Path) -> Path:
+        """Resolve a path from the config against the project root.
+
+        The project root is the parent of the ``config/`` folder that holds the
+        study file (or the file's own folder when it is elsewhere).
+        """
+        path = Path(path).expanduser()
+        if path.is_absolute():
+            return path
+        return self.project_root / path
+
+    @property
+    def project_root(self) -> Path:
+        """The folder relative paths in the config are resolved against."""
+        if self.source is None:
+            return Path.cwd()
+        folder = self.source.resolve().parent
+        return folder.parent if folder.name == "config" else folder
+
+    def input_path(self, item: InputFile) -> Path:
+        """Absolute path of an input file (relative paths are under ``raw_dir``)."""
+        path = Path(item.path).expanduser()
+        return path if path.is_absolute() else self.resolve(self.raw_dir) / path
+
+    @property
+    def processed_path(self) -> Path:
+        """Absolute processed-data folder."""
+        return self.resolve(self.processed_dir)
+
+    @property
+    def reports_path(self) -> Path:
+        """Absolute reports folder."""
+        return self.resolve(self.reports_dir)
+
+    @property
+    def secret_path(self) -> Path:
+        """Absolute path of the pseudonymisation key."""
+        return self.resolve(self.privacy.secret_file)
+
+
+def load_config(path: str | Path) -> StudyConfig:
+    """Read and validate a study YAML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The study file, e.g. ``config/study.yml``.
+
+    Returns
+    -------
+    StudyConfig
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not YAML, or a field is wrong; the message
+        names the file and each wrong field as a dotted path such as
+        ``organisations.1.country``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: study configuration file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        config = StudyConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe_errors(path, exc, data)) from None
+    config.source = path.resolve()
+    return config
+
+
+def _describe_errors(path: Path, exc: ValidationError, data: dict) -> str:
+    lines = [f"{path}: {exc.error_count()} problem(s) in the study configuration"]
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error["loc"])
+        hint = _org_hint(error["loc"], data)
+        lines.append(f"  - {location or '(top level)'}{hint}: {error['msg']}")
+    return "\n".join(lines)
+
+
+def _org_hint(location: tuple, data: dict) -> str:
+    """Name the organisation when an error sits inside ``organisations[i]``."""
+    if len(location) >= 2 and location[0] == "organisations" and isinstance(location[1], int):
+        orgs = data.get("organisations") or []
+        if location[1] < len(orgs) and isinstance(orgs[location[1]], dict):
+            org_id = orgs[location[1]].get("id")
+            if org_id:
+                return f" (organisation {org_id!r})"
+    return ""

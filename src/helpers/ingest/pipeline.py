@@ -1,0 +1,694 @@
+"""Ingestion: from export files to the canonical posts, accounts and interactions tables.
+
+Two stages:
+
+1. **Per file** (cached by content hash): stream the file through its reader,
+   clean the text, apply the privacy rules (pseudonyms, scrubbing), drop
+   duplicates of the same post within the file, and write a pseudonymised
+   staging table plus the file's quarantine.  Nothing identifying is written,
+   not even to the cache.
+2. **Study-wide** (cheap, always recomputed when any input changed): drop
+   duplicates across files (same post id, or the same author repeating the
+   same text within ``duplicate_window_hours``), resolve threads through reply
+   chains, derive interactions and accounts, validate and write every table
+   atomically, then reconcile: for every file, read = accepted + quarantined +
+   duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm.auto import tqdm
+
+from helpers import __version__
+from helpers.config import InputFile, Organisation, StudyConfig
+from helpers.ingest import READERS, detect_format, get_reader
+from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
+from helpers.privacy import (
+    Pseudonymiser,
+    Scrubber,
+    key_fingerprint,
+    load_or_create_secret,
+    load_person_names,
+    mask_excerpt,
+    normalise_handle,
+    org_account_index,
+    url_domain,
+)
+from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
+from helpers.text import clean_text, detect_languages, extract_hashtags, normalise_hashtags, normalise_lang
+
+logger = logging.getLogger(__name__)
+
+# Bump when the per-file stage changes its output, so caches are rebuilt.
+STAGE_VERSION = "1"
+CHUNK_ROWS = 5_000
+MANIFEST = "ingest_manifest.json"
+SUMMARY = "ingest_summary.csv"
+_STAGE_EXTRA = ["parent_author", "quoted_author", "shared_author", "text_key"]
+
+
+class IngestError(RuntimeError):
+    """An input that cannot be ingested at all; the message names the file."""
+
+
+@dataclass
+class InputPlan:
+    """One input file, resolved: where it is, what reads it, whose it is."""
+
+    org_id: str
+    path: Path
+    source_file: str
+    format: str
+    reader: ModuleType
+    context: ReadContext
+
+
+@dataclass
+class FileStats:
+    """Reconciliation counts of one input file."""
+
+    source_file: str
+    org_id: str
+    format: str
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    from_cache: bool = False
+
+    def reconciles(self) -> bool:
+        """True when every record read is accounted for."""
+        return self.read == self.accepted + self.quarantined + self.duplicates
+
+
+@dataclass
+class IngestResult:
+    """What an ingestion run produced."""
+
+    files: list[FileStats]
+    tables: dict[str, Path]
+    skipped: bool = False
+    summary_path: Path | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """Per-file table of read / accepted / quarantined / duplicates."""
+        frame = pd.DataFrame([asdict(stats) for stats in self.files])
+        return frame.drop(columns=["from_cache"]) if not frame.empty else frame
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def plan_inputs(config: StudyConfig, org_ids: list[str] | None = None) -> list[InputPlan]:
+    """Resolve every input file of the study (or of ``org_ids``) to a reader.
+
+    Raises
+    ------
+    IngestError
+        When a file is missing or its format cannot be recognised; raised
+        before anything is read or written.
+    """
+    organisations = config.organisations if org_ids is None else [config.organisation(o) for o in org_ids]
+    raw_root = config.resolve(config.raw_dir)
+    plans = []
+    for org in organisations:
+        for item in org.inputs:
+            plans.append(_plan_one(config, org, item, raw_root))
+    return plans
+
+
+def _plan_one(config: StudyConfig, org: Organisation, item: InputFile, raw_root: Path) -> InputPlan:
+    path = config.input_path(item)
+    if not path.is_file():
+        raise IngestError(
+            f"{path}: input file of organisation {org.id!r} not found (from {config.source or 'config'})"
+        )
+    try:
+        format_name = item.format or detect_format(path)
+        reader = get_reader(format_name)
+    except ValueError as exc:
+        raise IngestError(f"{exc} (organisation {org.id!r})") from None
+    try:
+        source_file = str(path.resolve().relative_to(raw_root.resolve()))
+    except ValueError:
+        source_file = path.name
+    context = ReadContext(org_id=org.id, platform=item.platform, column_map=dict(item.columns))
+    return InputPlan(org.id, path, source_file, format_name, reader, context)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def ingest_study(
+    config: StudyConfig,
+    *,
+    force: bool = False,
+    progress: bool = True,
+) -> IngestResult:
+    """Ingest every input of the study into the canonical tables.
+
+    Parameters
+    ----------
+    config : StudyConfig
+    force : bool
+        Re-read every file even when its content hash is unchanged.
+    progress : bool
+        Show tqdm progress bars.
+
+    Returns
+    -------
+    IngestResult
+        Per-file reconciliation and the paths of the tables written.
+    """
+    plans = plan_inputs(config)
+    out_dir = config.processed_path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = _read_manifest(out_dir)
+    key = load_or_create_secret(config.secret_path, expected_fingerprint=manifest.get("key_fingerprint"))
+    pseudonymiser = Pseudonymiser(key, org_account_index(config.organisations))
+    scrubber = Scrubber(
+        keep_url_paths=config.privacy.keep_url_paths,
+        person_names=load_person_names(config.resolve(config.privacy.person_names_file))
+        if config.privacy.person_names_file
+        else None,
+    )
+    settings_key = _settings_key(config, key)
+    file_keys = {plan.source_file: _file_key(plan, settings_key) for plan in plans}
+    run_key = hashlib.sha256(json.dumps(file_keys, sort_keys=True).encode()).hexdigest()
+    tables = {name: table_path(out_dir, name) for name in SCHEMAS}
+    if not force and manifest.get("run_key") == run_key and all(p.exists() for p in tables.values()):
+        logger.info("Inputs unchanged since the last ingestion; nothing to do.")
+        stats = [FileStats(**{**s, "from_cache": True}) for s in manifest["files"]]
+        return IngestResult(stats, tables, skipped=True, summary_path=out_dir / SUMMARY,
+                            counts=manifest.get("counts", {}))
+
+    stage_dir = out_dir / "_stage"
+    stage_results = []
+    for plan in tqdm(plans, desc="ingest files", unit="file", disable=not progress):
+        stage_results.append(
+            _stage_file(plan, file_keys[plan.source_file], stage_dir, pseudonymiser, scrubber,
+                        force=force, progress=progress)
+        )
+    return _combine(config, stage_results, tables, manifest_extra={
+        "key_fingerprint": key_fingerprint(key),
+        "run_key": run_key,
+        "inputs": {plan.source_file: _sha256(plan.path) for plan in plans},
+    })
+
+
+# --------------------------------------------------------------------------- stage 1: per file
+
+
+@dataclass
+class _Staged:
+    stats: FileStats
+    posts: Path
+    quarantine: Path
+
+
+def _stage_file(
+    plan: InputPlan,
+    file_key: str,
+    stage_dir: Path,
+    pseudonymiser: Pseudonymiser,
+    scrubber: Scrubber,
+    *,
+    force: bool,
+    progress: bool,
+) -> _Staged:
+    posts_path = stage_dir / f"{file_key}.posts.parquet"
+    quarantine_path = stage_dir / f"{file_key}.quarantine.parquet"
+    stats_path = stage_dir / f"{file_key}.stats.json"
+    if not force and posts_path.exists() and quarantine_path.exists() and stats_path.exists():
+        stats = FileStats(**json.loads(stats_path.read_text()))
+        stats.from_cache = True
+        logger.info("%s unchanged (content hash); using the cached read.", plan.source_file)
+        return _Staged(stats, posts_path, quarantine_path)
+
+    stats = FileStats(plan.source_file, plan.org_id, plan.format)
+    quarantine_rows: list[dict[str, Any]] = []
+    seen_ids: set[str] = set()
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    tmp_posts = posts_path.with_suffix(".tmp")
+    writer = pq.ParquetWriter(tmp_posts, _stage_arrow_schema())
+    try:
+        chunk: list[dict[str, Any]] = []
+        for item in tqdm(_read_all(plan), desc=plan.source_file, unit=" rec", leave=False,
+                         disable=not progress, mininterval=1.0):
+            stats.read += 1
+            if isinstance(item, BadRecord):
+                quarantine_rows.append(_quarantine_row(plan, item.source_line, item.reason, item.raw_excerpt))
+                stats.quarantined += 1
+                continue
+            try:
+                row = normalise_post(item, plan, pseudonymiser, scrubber)
+            except (ValueError, TypeError) as exc:
+                quarantine_rows.append(_quarantine_row(plan, item.source_line, f"cannot normalise: {exc}", ""))
+                stats.quarantined += 1
+                continue
+            if row["post_id"] in seen_ids:
+                stats.duplicates += 1
+                continue
+            seen_ids.add(row["post_id"])
+            chunk.append(row)
+            if len(chunk) >= CHUNK_ROWS:
+                _write_chunk(writer, chunk)
+                chunk = []
+        _write_chunk(writer, chunk)
+        writer.close()
+    except BaseException:
+        writer.close()
+        tmp_posts.unlink(missing_ok=True)
+        raise
+    stats.accepted = len(seen_ids)
+    _refuse_unreadable(plan, stats, quarantine_rows)
+    tmp_posts.replace(posts_path)
+    write_parquet_atomic(pd.DataFrame(quarantine_rows, columns=list(SCHEMAS["quarantine"].columns)),
+                         quarantine_path)
+    stats_path.write_text(json.dumps(asdict(stats)))
+    logger.info("%s: read %d, accepted %d, quarantined %d, duplicates %d", plan.source_file,
+                stats.read, stats.accepted, stats.quarantined, stats.duplicates)
+    return _Staged(stats, posts_path, quarantine_path)
+
+
+def _read_all(plan: InputPlan) -> Iterator[ParsedPost | BadRecord]:
+    try:
+        yield from plan.reader.read(plan.path, plan.context)
+    except (OSError, ValueError, EOFError) as exc:
+        raise IngestError(f"{plan.path}: cannot be read as {plan.format}: {exc}") from exc
+
+
+def _refuse_unreadable(plan: InputPlan, stats: FileStats, quarantine_rows: list[dict[str, Any]]) -> None:
+    """A file none of whose records could be read is an error, not a quarantine of everything."""
+    if stats.read == 0:
+        logger.warning("%s: no records found (empty file?)", plan.path)
+        return
+    if stats.accepted == 0 and stats.duplicates == 0:
+        reasons = pd.Series([row["reason"] for row in quarantine_rows]).value_counts().head(3)
+        listed = "; ".join(f"{reason} ({count}x)" for reason, count in reasons.items())
+        raise IngestError(
+            f"{plan.path}: none of its {stats.read} records could be read as {plan.format} "
+            f"(organisation {plan.org_id!r}): {listed}. Is the format right?"
+        )
+
+
+def _write_chunk(writer: pq.ParquetWriter, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        writer.write_table(pa.Table.from_pylist(rows, schema=writer.schema))
+
+
+def _stage_arrow_schema() -> pa.Schema:
+    text = pa.string()
+    fields = [
+        ("post_id", text), ("platform", text), ("org_id", text), ("author_id", text),
+        ("author_role", text), ("created_at", pa.timestamp("us", tz="UTC")), ("text", text),
+        ("lang", text), ("parent_id", text), ("thread_id", text), ("quoted_id", text),
+        ("shared_id", text), ("mentions", pa.list_(text)), ("hashtags", pa.list_(text)),
+        ("urls", pa.list_(text)), ("likes", pa.int64()), ("shares", pa.int64()),
+        ("replies", pa.int64()), ("source_file", text), ("source_line", pa.int64()),
+    ] + [(name, text) for name in _STAGE_EXTRA]
+    return pa.schema(fields)
+
+
+def normalise_post(
+    post: ParsedPost, plan: InputPlan, pseudonymiser: Pseudonymiser, scrubber: Scrubber
+) -> dict[str, Any]:
+    """Turn a reader's post into a pseudonymised, scrubbed row of the posts table.
+
+    Parameters
+    ----------
+    post : ParsedPost
+    plan : InputPlan
+        The file it came from.
+    pseudonymiser, scrubber
+        The study's privacy rules.
+
+    Returns
+    -------
+    dict
+        A posts-table row plus staging columns (authors of the parent,
+        quoted and shared posts; a key for repeated-text duplicates).
+    """
+    platform = post.platform
+    if post.author_native_id is None and post.author_handle is None:
+        raise ValueError("post has neither author id nor handle")
+    p = pseudonymiser
+    author_id = p.author_id(platform, post.author_native_id, post.author_handle)
+    role = "org" if p.org_of(platform, post.author_native_id, post.author_handle) else "public"
+    known_ids = _mention_index(post)
+
+    def resolve(handle: str) -> str:
+        native = known_ids.get(normalise_handle(platform, handle))
+        org_handle = p.org_handle(platform, native, handle)
+        return "@" + (org_handle if org_handle is not None else p.author_id(platform, native, handle))
+
+    text = scrubber.scrub(clean_text(post.text, post.text_is_html), platform, resolve)
+    mentions = []
+    for mention in post.mentions:
+        if mention.native_id is None and mention.handle is None:
+            continue
+        target = p.author_id(platform, mention.native_id, mention.handle)
+        if target != author_id and target not in mentions:
+            mentions.append(target)
+    urls = _url_column(post.urls, scrubber.keep_url_paths)
+    return {
+        "post_id": p.post_id(platform, post.native_id),
+        "platform": platform,
+        "org_id": plan.org_id,
+        "author_id": author_id,
+        "author_role": role,
+        "created_at": post.created_at.astimezone(UTC),
+        "text": text,
+        "lang": normalise_lang(post.lang),
+        "parent_id": _post_ref(p, platform, post.parent_native_id),
+        "thread_id": p.post_id(platform, post.thread_native_id or post.native_id),
+        "quoted_id": _post_ref(p, platform, post.quoted_native_id),
+        "shared_id": _post_ref(p, platform, post.shared_native_id),
+        "mentions": mentions,
+        "hashtags": normalise_hashtags(post.hashtags) if post.hashtags else extract_hashtags(text),
+        "urls": urls,
+        "likes": post.likes,
+        "shares": post.shares,
+        "replies": post.replies,
+        "source_file": plan.source_file,
+        "source_line": post.source_line,
+        "parent_author": _author_ref(p, platform, post.parent_author_native_id, post.parent_author_handle),
+        "quoted_author": _author_ref(p, platform, post.quoted_author_native_id, post.quoted_author_handle),
+        "shared_author": _author_ref(p, platform, post.shared_author_native_id, post.shared_author_handle),
+        "text_key": hashlib.sha1(f"{author_id}\x1f{text.casefold()}".encode()).hexdigest(),
+    }
+
+
+def _mention_index(post: ParsedPost) -> dict[str, str]:
+    """``normalised handle -> native id`` for the accounts a post's entities name."""
+    index: dict[str, str] = {}
+    for mention in post.mentions:
+        if mention.handle and mention.native_id:
+            handle = normalise_handle(post.platform, mention.handle)
+            index[handle] = mention.native_id
+            index.setdefault(handle.split("@", 1)[0], mention.native_id)  # Mastodon shows @user
+    return index
+
+
+def _post_ref(p: Pseudonymiser, platform: str, native_id: str | None) -> str | None:
+    return p.post_id(platform, native_id) if native_id else None
+
+
+def _author_ref(p: Pseudonymiser, platform: str, native_id: str | None, handle: str | None) -> str | None:
+    if native_id is None and handle is None:
+        return None
+    return p.author_id(platform, native_id, handle)
+
+
+def _url_column(urls: list[str], keep_paths: bool) -> list[str]:
+    result: list[str] = []
+    for url in urls:
+        value = url.strip() if keep_paths else url_domain(url)
+        if value and value not in result:
+            result.append(value)
+    return result
+
+
+def _quarantine_row(plan: InputPlan, line: int, reason: str, raw: str) -> dict[str, Any]:
+    return {
+        "source_file": plan.source_file,
+        "source_line": line,
+        "org_id": plan.org_id,
+        "format": plan.format,
+        "reason": reason,
+        "raw_excerpt": mask_excerpt(raw),
+    }
+
+
+# --------------------------------------------------------------------------- stage 2: study-wide
+
+
+def _combine(
+    config: StudyConfig,
+    staged: list[_Staged],
+    tables: dict[str, Path],
+    manifest_extra: dict[str, Any],
+) -> IngestResult:
+    stats = [item.stats for item in staged]
+    frames = [pd.read_parquet(item.posts) for item in staged]
+    posts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    posts["_file"] = [i for i, frame in enumerate(frames) for _ in range(len(frame))]
+    posts = _drop_cross_file_duplicates(posts, stats, config.analysis.duplicate_window_hours)
+    posts = _fill_languages(posts)
+    posts = resolve_threads(posts)
+    interactions = derive_interactions(posts)
+    accounts = derive_accounts(posts, interactions, config)
+    quarantine = pd.concat([pd.read_parquet(item.quarantine) for item in staged], ignore_index=True)
+
+    for file_stats in stats:
+        if not file_stats.reconciles():
+            raise AssertionError(f"reconciliation failed for {file_stats.source_file}: {file_stats}")
+    canonical = posts[list(SCHEMAS["posts"].columns)].sort_values("post_id", ignore_index=True)
+    written = {
+        "posts": write_table(canonical, "posts", tables["posts"]),
+        "accounts": write_table(accounts, "accounts", tables["accounts"]),
+        "interactions": write_table(interactions, "interactions", tables["interactions"]),
+        "quarantine": write_table(quarantine, "quarantine", tables["quarantine"]),
+    }
+    out_dir = tables["posts"].parent
+    result = IngestResult(stats, tables, summary_path=out_dir / SUMMARY,
+                          counts={name: len(frame) for name, frame in written.items()})
+    _write_summary(result)
+    _write_manifest(out_dir, {
+        **manifest_extra,
+        "package_version": __version__,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": [asdict(s) | {"from_cache": False} for s in stats],
+        "counts": result.counts,
+    })
+    return result
+
+
+def _drop_cross_file_duplicates(posts: pd.DataFrame, stats: list[FileStats], window_hours: float) -> pd.DataFrame:
+    """Keep the first copy of each post id, and drop repeats of the same text.
+
+    A repeat is the same author posting the same text (case-insensitive,
+    after scrubbing), as a reply to the same post (or to none), within
+    ``window_hours`` of the copy that was kept: what a double submission or an
+    export that lists a post twice under two ids looks like.  Shares are never
+    repeats (their text is the shared post's).  Each dropped row is counted as
+    a duplicate of the file it came from, in config order.
+    """
+    if posts.empty:
+        return posts
+    posts = posts.sort_values(["_file", "source_line"], kind="stable", ignore_index=True)
+    duplicate = posts.duplicated("post_id", keep="first").to_numpy()
+    duplicate |= _repeated_text(posts, window_hours, exclude=duplicate)
+    for file_index, count in posts.loc[duplicate, "_file"].value_counts().items():
+        stats[int(file_index)].accepted -= int(count)
+        stats[int(file_index)].duplicates += int(count)
+    return posts[~duplicate].reset_index(drop=True)
+
+
+def _repeated_text(posts: pd.DataFrame, window_hours: float, exclude: np.ndarray) -> np.ndarray:
+    repeat = np.zeros(len(posts), dtype=bool)
+    if window_hours <= 0:
+        return repeat
+    key = posts["text_key"] + "\x1f" + posts["parent_id"].fillna("")
+    eligible = posts["shared_id"].isna() & (posts["text"].str.len() > 0) & ~exclude
+    candidates = pd.DataFrame({"key": key, "created_at": posts["created_at"]})[eligible]
+    candidates = candidates[candidates.duplicated("key", keep=False)]
+    candidates = candidates.sort_values(["key", "created_at"], kind="stable")
+    window = pd.Timedelta(hours=window_hours)
+    kept_key, kept_time = None, None
+    for index, row_key, created in zip(candidates.index, candidates["key"], candidates["created_at"],
+                                       strict=True):
+        if row_key == kept_key and created - kept_time <= window:
+            repeat[index] = True
+        else:
+            kept_key, kept_time = row_key, created
+    return repeat
+
+
+def _fill_languages(posts: pd.DataFrame) -> pd.DataFrame:
+    """Detect the language of posts whose export did not give one."""
+    missing = posts["lang"].isna() & posts["shared_id"].isna()
+    if missing.any():
+        detected = detect_languages(posts.loc[missing, "text"].tolist())
+        posts.loc[missing, "lang"] = detected
+    return posts
+
+
+def resolve_threads(posts: pd.DataFrame) -> pd.DataFrame:
+    """Give every post the thread id of the oldest ancestor found in the corpus.
+
+    Exports that carry a conversation id (twarc2, Reddit's link_id, Bluesky's
+    reply root) already agree with this; formats without one (Twitter v1.1,
+    Mastodon) get their threads from the reply chains.  A chain stops at a
+    parent that is not in the corpus (deleted or not collected).
+    """
+    parent = dict(zip(posts["post_id"], posts["parent_id"], strict=True))
+    thread = dict(zip(posts["post_id"], posts["thread_id"], strict=True))
+    roots: dict[str, str] = {}
+
+    def root_of(post_id: str) -> str:
+        chain = []
+        current = post_id
+        while current not in roots:
+            chain.append(current)
+            up = parent.get(current)
+            if up is None or up not in parent or up in chain:
+                roots[current] = current
+                break
+            current = up
+        found = roots[current]
+        for item in chain:
+            roots[item] = found
+        return found
+
+    posts["thread_id"] = [thread[root_of(post_id)] for post_id in posts["post_id"]]
+    return posts
+
+
+def derive_interactions(posts: pd.DataFrame) -> pd.DataFrame:
+    """Derive reply, mention, share and quote interactions between accounts.
+
+    Rules (docs/data-model.md): a reply links its author to the parent's
+    author, a share to the shared post's author, a quote to the quoted
+    post's author; a mention links the author to each account named, except
+    the account it replies to or shares (platforms add those automatically)
+    and except in shares (the mentions there are the original author's).
+    Targets come from the corpus where the referenced post is in it, else
+    from the export's own reference.  Interactions with oneself are dropped.
+    """
+    author_of = dict(zip(posts["post_id"], posts["author_id"], strict=True))
+    rows = []
+    columns = zip(posts["post_id"], posts["author_id"], posts["created_at"], posts["org_id"],
+                  posts["platform"], posts["parent_id"], posts["parent_author"], posts["shared_id"],
+                  posts["shared_author"], posts["quoted_id"], posts["quoted_author"],
+                  posts["mentions"], strict=True)
+    for (post_id, author, created, org_id, platform, parent_id, parent_author, shared_id,
+         shared_author, quoted_id, quoted_author, mentions) in columns:
+        targets = []
+        reply_to = author_of.get(parent_id, parent_author) if parent_id else None
+        share_of = author_of.get(shared_id, shared_author) if shared_id else None
+        quote_of = author_of.get(quoted_id, quoted_author) if quoted_id else None
+        targets += [("reply", reply_to), ("share", share_of), ("quote", quote_of)]
+        if shared_id is None:
+            targets += [("mention", m) for m in mentions if m not in (reply_to, share_of)]
+        for kind, target in targets:
+            if target is not None and target != author:
+                rows.append((author, target, kind, post_id, created, org_id, platform))
+    frame = pd.DataFrame(rows, columns=list(SCHEMAS["interactions"].columns))
+    return frame.sort_values(["created_at", "post_id", "kind", "target_author"], ignore_index=True)
+
+
+def derive_accounts(posts: pd.DataFrame, interactions: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+    """One row per account seen as author or interaction target.
+
+    Organisation accounts carry a label (organisation name and handle) and
+    their org_id; private accounts carry only their pseudonym.
+    """
+    authored = posts.groupby(["author_id", "platform"], sort=False).agg(
+        first_seen=("created_at", "min"), last_seen=("created_at", "max"), post_count=("post_id", "size")
+    )
+    targeted = interactions.groupby(["target_author", "platform"], sort=False).agg(
+        first_seen=("created_at", "min"), last_seen=("created_at", "max")
+    )
+    targeted.index = targeted.index.set_names(["author_id", "platform"])
+    targeted = targeted[~targeted.index.isin(authored.index)]
+    targeted["post_count"] = 0
+    accounts = pd.concat([authored, targeted]).reset_index()
+    names = {org.id: org.name for org in config.organisations}
+    org_index = org_account_index(config.organisations)
+    org_ids, labels = [], []
+    for author_id, platform in zip(accounts["author_id"], accounts["platform"], strict=True):
+        org_id = None
+        if author_id.startswith(f"{platform}:"):
+            handle = author_id.split(":", 1)[1]
+            account = org_index.get((platform, normalise_handle(platform, handle)))
+            org_id = account.org_id if account else None
+        org_ids.append(org_id)
+        labels.append(f"{names[org_id]} ({author_id.split(':', 1)[1]})" if org_id else None)
+    accounts["org_id"] = org_ids
+    accounts["label"] = labels
+    accounts["is_org"] = accounts["org_id"].notna()
+    accounts["role"] = np.where(accounts["is_org"], "org", "public")
+    accounts = accounts[list(SCHEMAS["accounts"].columns)]
+    return accounts.sort_values(["platform", "author_id"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- bookkeeping
+
+
+def _settings_key(config: StudyConfig, key: bytes) -> str:
+    """Hash of everything besides the file content that changes a file's staged rows."""
+    relevant = {
+        "stage": STAGE_VERSION,
+        "package": __version__,
+        "key": key_fingerprint(key),
+        "privacy": config.privacy.model_dump(mode="json", exclude={"min_group_size", "allow_verbatim",
+                                                                   "quote_max_chars"}),
+        "accounts": sorted(f"{p}:{a.handle}:{a.org_id}"
+                           for (p, _), a in org_account_index(config.organisations).items()),
+        "readers": sorted(READERS),
+    }
+    if config.privacy.person_names_file:
+        relevant["names"] = _sha256(config.resolve(config.privacy.person_names_file))
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+def _file_key(plan: InputPlan, settings_key: str) -> str:
+    parts = [settings_key, _sha256(plan.path), plan.format, plan.org_id, plan.source_file,
+             json.dumps(asdict(plan.context), sort_keys=True)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+_HASH_CACHE: dict[tuple[str, int, int], str] = {}
+
+
+def _sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, memoised on (path, size, mtime) within one process."""
+    stat = path.stat()
+    memo_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if memo_key not in _HASH_CACHE:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        _HASH_CACHE[memo_key] = digest.hexdigest()
+    return _HASH_CACHE[memo_key]
+
+
+def _read_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    tmp = out_dir / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    tmp.replace(out_dir / MANIFEST)
+
+
+def _write_summary(result: IngestResult) -> None:
+    frame = result.summary()
+    if result.summary_path is not None:
+        tmp = result.summary_path.with_suffix(".tmp")
+        frame.to_csv(tmp, index=False)
+        tmp.replace(result.summary_path)
+
+
+def load_summary(config: StudyConfig) -> pd.DataFrame:
+    """Read the per-file reconciliation table of the last ingestion."""
+    return pd.read_csv(config.processed_path / SUMMARY)

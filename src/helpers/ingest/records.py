@@ -1,0 +1,493 @@
+"""Plain record types shared by every format reader.
+
+A reader turns one export file into a stream of :class:`ParsedPost` (a post as
+the platform describes it, before privacy rules are applied) and
+:class:`BadRecord` (something that could not be read, with the reason).  The
+ingestion pipeline in :mod:`helpers.ingest.pipeline` pseudonymises, scrubs,
+de-duplicates and validates what the readers yield.
+
+Readers never drop a record silently: every physical record they read is
+yielded exactly once, either as a post or as a bad record.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An account named in a post: stable id where the platform gives one, and/or handle."""
+
+    native_id: str | None = None
+    handle: str | None = None
+
+
+@dataclass
+class ParsedPost:
+    """One post as read from an export, before pseudonymisation and scrubbing.
+
+    Attributes
+    ----------
+    platform : str
+        ``twitter``, ``reddit``, ``mastodon``, ``bluesky``, ``facebook``,
+        ``instagram`` or ``forum``.
+    native_id : str
+        The platform's id of the post, unique on that platform.
+    author_native_id, author_handle : str or None
+        Stable account id (if the platform has one) and the handle.  At least
+        one must be set.
+    created_at : datetime
+        Timezone-aware creation time.
+    text : str
+        The post text as exported (may contain HTML when ``text_is_html``).
+    parent_* : reply-to post and, when the export says so, its author.
+    thread_native_id : the root of the conversation (conversation_id, link_id...).
+    quoted_* / shared_* : quote of / share (retweet, reblog, repost) of another post.
+    source_line : int
+        1-based line (JSONL/NDJSON/CSV row) or record index (JSON arrays).
+    """
+
+    platform: str
+    native_id: str
+    created_at: datetime
+    text: str
+    source_line: int
+    author_native_id: str | None = None
+    author_handle: str | None = None
+    author_display_name: str | None = None
+    text_is_html: bool = False
+    lang: str | None = None
+    parent_native_id: str | None = None
+    parent_author_native_id: str | None = None
+    parent_author_handle: str | None = None
+    thread_native_id: str | None = None
+    quoted_native_id: str | None = None
+    quoted_author_native_id: str | None = None
+    quoted_author_handle: str | None = None
+    shared_native_id: str | None = None
+    shared_author_native_id: str | None = None
+    shared_author_handle: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    likes: int | None = None
+    shares: int | None = None
+    replies: int | None = None
+
+
+@dataclass
+class BadRecord:
+    """A record that could not be read, kept for the quarantine table."""
+
+    source_line: int
+    reason: str
+    raw_excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader knows about the file it reads.
+
+    Attributes
+    ----------
+    org_id : str
+        The study organisation the file belongs to.
+    platform : str or None
+        Platform named in the config for generic formats (CSV with a column map).
+    column_map : dict
+        Canonical field -> column name, for the generic table reader.
+    """
+
+    org_id: str
+    platform: str | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+
+
+class RecordError(ValueError):
+    """Raised inside a reader for one record; the reader turns it into a BadRecord."""
+
+
+def excerpt(raw: str | bytes, limit: int = EXCERPT_CHARS) -> str:
+    """Return the first ``limit`` characters of a raw record, decoded leniently."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    return raw[:limit]
+
+
+def open_text(path: Path) -> IO[str]:
+    """Open a possibly compressed text file (.gz, .bz2, .zst) as UTF-8 text.
+
+    Undecodable bytes are kept as U+FFFD replacement characters so that a line
+    with a wrong encoding can be quarantined rather than crash the read;
+    :func:`iter_lines` reports such lines.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="surrogateescape")
+    if suffix == ".bz2":
+        return io.TextIOWrapper(bz2.open(path, "rb"), encoding="utf-8", errors="surrogateescape")
+    if suffix == ".zst":
+        import zstandard
+
+        fh = path.open("rb")
+        # Pushshift/Arctic-Shift dumps use a long window; allow it.
+        reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(fh)
+        return io.TextIOWrapper(reader, encoding="utf-8", errors="surrogateescape")
+    return path.open("r", encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, line)`` for each non-blank line, 1-based, streaming."""
+    with open_text(path) as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield number, line
+
+
+def has_bad_encoding(line: str) -> bool:
+    """True when a line read with ``surrogateescape`` held bytes that are not UTF-8."""
+    return any("\udc80" <= ch <= "\udcff" for ch in line)
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | BadRecord]:
+    """Yield ``(line_number, parsed_json)`` per line, or a BadRecord for a broken line."""
+    for number, line in iter_lines(path):
+        if has_bad_encoding(line):
+            yield BadRecord(number, "invalid UTF-8 encoding", excerpt(line.encode("utf-8", "surrogateescape")))
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield BadRecord(number, f"malformed JSON: {exc.msg} at column {exc.colno}", excerpt(line))
+
+
+def read_head(path: Path, n_bytes: int = 65536) -> str:
+    """Return the first bytes of a (possibly compressed) file as text, for sniffing."""
+    try:
+        with open_text(path) as fh:
+            return fh.read(n_bytes)
+    except (OSError, EOFError, UnicodeError, ValueError):
+        return ""
+
+
+def first_json_value(path: Path) -> Any | None:
+    """Parse the first line of a JSON-lines file, or the whole head of a JSON file; None if neither."""
+    head = read_head(path)
+    first_line = head.split("\n", 1)[0].strip()
+    for candidate in (first_line, head.strip()):
+        if not candidate:
+            continue
+        try:
+            return json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+    return None
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Parse the timestamp forms platforms export into an aware UTC datetime.
+
+    Accepts ISO 8601 (with ``Z`` or offset), Twitter v1.1's
+    ``Wed Oct 10 20:19:24 +0000 2018``, epoch seconds (int/float/str), and
+    ``YYYY-MM-DD HH:MM:SS`` with an optional zone name (CrowdTangle writes
+    ``2021-02-28 10:00:00 EST``).  Naive times are taken as UTC.
+
+    Raises
+    ------
+    RecordError
+        When the value is missing or cannot be parsed.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RecordError("missing timestamp")
+    if isinstance(value, bool):
+        raise RecordError(f"unparseable timestamp {value!r}")
+    if isinstance(value, int | float):
+        return _from_epoch(float(value))
+    text = str(value).strip()
+    try:
+        return _from_epoch(float(text))
+    except ValueError:
+        pass
+    parsed = _parse_timestamp_text(text)
+    if parsed is None:
+        raise RecordError(f"unparseable timestamp {text[:40]!r}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+_ZONE_ABBREVIATIONS = {
+    "UTC": "+0000", "GMT": "+0000", "Z": "+0000",
+    "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
+    "MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700",
+    "CET": "+0100", "CEST": "+0200", "BST": "+0100",
+    # Further zones a CrowdTangle dashboard may be set to (unambiguous abbreviations only).
+    "WET": "+0000", "WEST": "+0100", "EET": "+0200", "EEST": "+0300", "MSK": "+0300",
+    "AKST": "-0900", "AKDT": "-0800", "HST": "-1000", "JST": "+0900", "KST": "+0900",
+    "AEST": "+1000", "AEDT": "+1100", "ACST": "+0930", "ACDT": "+1030", "AWST": "+0800",
+    "NZST": "+1200", "NZDT": "+1300",
+}
+
+
+def _parse_timestamp_text(text: str) -> datetime | None:
+    iso = text.replace("Z", "+00:00") if text.endswith("Z") else text
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    for fmt in ("%a %b %d %H:%M:%S %z %Y",):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    parts = text.rsplit(" ", 1)
+    if len(parts) == 2 and parts[1].upper() in _ZONE_ABBREVIATIONS:
+        try:
+            return datetime.strptime(f"{parts[0]} {_ZONE_ABBREVIATIONS[parts[1].upper()]}", "%Y-%m-%d %H:%M:%S %z")
+        except ValueError:
+            return None
+    return None
+
+
+def _from_epoch(seconds: float) -> datetime:
+    if seconds > 1e11:  # milliseconds
+        seconds /= 1000.0
+    if not 0 < seconds < 4.1e9:
+        raise RecordError(f"timestamp {seconds!r} out of range")
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def as_count(value: Any) -> int | None:
+    """Return an engagement count as a non-negative int, None when absent.
+
+    Raises
+    ------
+    RecordError
+        When the value is present but not a whole non-negative number.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise RecordError(f"count is not a number: {value!r}")
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError as exc:
+        raise RecordError(f"count is not a number: {str(value)[:20]!r}") from exc
+    if number < 0 or number != int(number):
+        raise RecordError(f"count is not a whole non-negative number: {value!r}")
+    return int(number)
+
+
+def require_str(mapping: dict[str, Any], key: str, what: str | None = None) -> str:
+    """Return ``mapping[key]`` as a non-empty string or raise RecordError naming the field."""
+    if not isinstance(mapping, dict):
+        raise RecordError(f"expected an object, got {type(mapping).__name__}")
+    value = mapping.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RecordError(f"missing {what or key}")
+    if isinstance(value, dict | list | bool):
+        raise RecordError(f"wrong type for {what or key}: {type(value).__name__}")
+    return str(value)
+
+
+def optional_str(value: Any) -> str | None:
+    """Return a non-empty string form of ``value`` or None."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def first_line_json(path: Path, max_chars: int = 8 * 1024 * 1024) -> Any | None:
+    """Parse the first non-blank line of a JSON-lines file, reading at most ``max_chars``.
+
+    Unlike :func:`first_json_value` (which sees only the first 64 KiB), this
+    reads one whole line, so it also recognises exports whose records are long
+    (a twarc2 response page with 100 tweets and their expansions is often
+    several hundred KiB on one line).  Returns None when the line is not JSON,
+    is longer than ``max_chars``, or the file cannot be read.
+    """
+    try:
+        with open_text(path) as fh:
+            line = ""
+            while not line.strip():
+                line = fh.readline(max_chars)
+                if not line:
+                    return None
+    except (OSError, EOFError, UnicodeError, ValueError):
+        return None
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        return None
+
+
+def sniff_json(path: Path) -> Any | None:
+    """Parse enough of a JSON or JSON-lines file to recognise its format.
+
+    Returns the first line's value (JSON lines), else the parsed head of the
+    file (a small JSON document), else, for a JSON array too long to parse
+    from its head, a one-element list holding its first element.  None when
+    none of these parse.
+    """
+    value = first_line_json(path)
+    if value is None:
+        value = first_json_value(path)
+    if value is not None:
+        return value
+    head = read_head(path).lstrip()
+    if not head.startswith("["):
+        return None
+    start = len(head) - len(head[1:].lstrip())
+    try:
+        first, _ = json.JSONDecoder().raw_decode(head, start)
+    except json.JSONDecodeError:
+        return None
+    return [first]
+
+
+JSON_LINES_PROBE = 5
+
+
+def json_layout(path: Path) -> str:
+    """Return ``"lines"`` for a JSON-lines file, ``"document"`` for JSON document(s).
+
+    A file is JSON lines when it has at least two non-blank lines, the first is
+    not a bare opening bracket, and one of the first few lines is a complete
+    JSON object or array by itself (so a broken first line does not hide the
+    layout).  Pretty-printed or single-line JSON is a document.
+    """
+    probe: list[str] = []
+    with open_text(path) as fh:
+        for line in fh:
+            if line.strip():
+                probe.append(line.strip().lstrip("\ufeff"))
+            if len(probe) >= JSON_LINES_PROBE:
+                break
+    if len(probe) < 2 or probe[0] in ("[", "{"):
+        return "document"
+    return "lines" if any(_is_json_container(line) for line in probe) else "document"
+
+
+def _is_json_container(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict | list)
+    except json.JSONDecodeError:
+        return False
+
+
+def iter_json_records(
+    path: Path, expand: Callable[[Any], Iterable[Any]]
+) -> Iterator[tuple[int, Any] | BadRecord]:
+    """Yield ``(source_line, record)`` for every record of a JSON or JSON-lines export.
+
+    Parameters
+    ----------
+    path : Path
+        A JSON-lines file (one value per line), or one JSON document, or
+        several documents one after the other (``[...][...]``); possibly
+        compressed.
+    expand : callable
+        Splits one top-level JSON value (a page, an array, a single record)
+        into the raw records it holds, in order.  It must not raise: a value
+        it does not recognise is passed on as a record, for the reader to
+        turn into a :class:`BadRecord` with its reason.
+
+    Yields
+    ------
+    tuple or BadRecord
+        ``source_line`` is the line number in JSON lines (every record of a
+        page on one line shares it), else the 1-based index of the record in
+        traversal order.  Broken lines, records holding bytes that are not
+        UTF-8, and an unreadable rest of a document become BadRecords.
+
+    Raises
+    ------
+    ValueError
+        When a JSON document cannot be parsed at all (the message names the file).
+    """
+    if json_layout(path) == "lines":
+        for item in iter_json_lines(path):
+            if isinstance(item, BadRecord):
+                yield item
+                continue
+            number, value = item
+            for record in expand(value):
+                yield number, record
+        return
+    with open_text(path) as fh:
+        text = fh.read()
+    check_encoding = has_bad_encoding(text)
+    index = 0
+    for value in _iter_documents(path, text):
+        if isinstance(value, _BrokenRest):
+            yield BadRecord(index + 1, value.reason, excerpt(value.rest.encode("utf-8", "replace")))
+            return
+        for record in expand(value):
+            index += 1
+            if check_encoding and _holds_bad_encoding(record):
+                yield BadRecord(index, "invalid UTF-8 encoding", json_excerpt(record))
+            else:
+                yield index, record
+
+
+@dataclass
+class _BrokenRest:
+    reason: str
+    rest: str
+
+
+def _iter_documents(path: Path, text: str) -> Iterator[Any]:
+    """Parse one or more concatenated JSON documents; a broken tail ends as a _BrokenRest."""
+    decoder = json.JSONDecoder()
+    position = _skip_space(text, 0)
+    parsed = 0
+    while position < len(text):
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            where = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+            if parsed == 0:
+                raise ValueError(f"{path}: not valid JSON or JSON lines ({where})") from None
+            reason = f"malformed JSON after document {parsed}: {where}; rest of file unread"
+            yield _BrokenRest(reason, text[position:])
+            return
+        parsed += 1
+        yield value
+        position = _skip_space(text, end)
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n\ufeff":
+        position += 1
+    return position
+
+
+def _holds_bad_encoding(value: Any) -> bool:
+    if isinstance(value, str):
+        return has_bad_encoding(value)
+    if isinstance(value, dict):
+        return any(_holds_bad_encoding(k) or _holds_bad_encoding(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_bad_encoding(item) for item in value)
+    return False
+
+
+def json_excerpt(value: Any) -> str:
+    """Return an excerpt of a parsed JSON value, as compact JSON, for a BadRecord."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return excerpt(text.encode("utf-8", "replace"))

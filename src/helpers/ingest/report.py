@@ -1,0 +1,45 @@
+"""Tables that show what ingestion read: reconciliation, quarantine reasons, volumes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.config import StudyConfig
+from helpers.schema import read_table, table_path
+
+
+def load_posts(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+    """Read the validated posts table, optionally of one organisation."""
+    posts = read_table("posts", table_path(config.processed_path, "posts"))
+    return posts if org_id is None else posts[posts["org_id"] == org_id].reset_index(drop=True)
+
+
+def quarantine_reasons(config: StudyConfig) -> pd.DataFrame:
+    """Quarantined records per file and reason, most frequent first.
+
+    The reason text is shortened to its kind (the part before the first
+    colon) so that, e.g., every ``malformed JSON`` line counts together.
+    """
+    quarantine = read_table("quarantine", table_path(config.processed_path, "quarantine"))
+    if quarantine.empty:
+        return pd.DataFrame(columns=["source_file", "reason", "records", "first_line"])
+    kind = quarantine["reason"].str.split(":", n=1).str[0]
+    grouped = quarantine.assign(reason=kind).groupby(["source_file", "reason"], as_index=False)
+    table = grouped.agg(records=("source_line", "size"), first_line=("source_line", "min"))
+    return table.sort_values(["records", "source_file"], ascending=[False, True], ignore_index=True)
+
+
+def posts_overview(config: StudyConfig) -> pd.DataFrame:
+    """Posts, authors, share of organisation posts and date range per organisation and platform."""
+    posts = load_posts(config)
+    grouped = posts.groupby(["org_id", "platform"], as_index=False)
+    table = grouped.agg(
+        posts=("post_id", "size"),
+        authors=("author_id", "nunique"),
+        org_posts=("author_role", lambda roles: int((roles == "org").sum())),
+        first=("created_at", "min"),
+        last=("created_at", "max"),
+    )
+    table["first"] = table["first"].dt.date
+    table["last"] = table["last"].dt.date
+    return table

@@ -1,0 +1,440 @@
+"""Pseudonymisation, scrubbing and masking: the privacy rules of docs/privacy.md.
+
+Posts by patients are special-category health data.  Everything the package
+writes passes through this module first:
+
+* account ids and handles of private people become keyed pseudonyms
+  (HMAC-SHA256 with a per-study secret, e.g. ``P-3f9a1c0b2d``); organisation
+  accounts named in the study config keep their names;
+* native post ids become keyed ids too, because a public post id leads
+  straight to its author's profile (the raw files, with ``source_file`` and
+  ``source_line``, stay the way back for the researcher who holds them);
+* text is scrubbed: @mentions of private people become their pseudonyms,
+  e-mail addresses and phone numbers are removed, links keep only their domain,
+  and listed person names are removed;
+* quarantined raw excerpts are shape-masked (letters and digits replaced by
+  ``a``/``9``, JSON keys kept) so a malformed record can be diagnosed without
+  its content.
+
+References
+----------
+.. [1] Regulation (EU) 2016/679 (GDPR), Art. 4(5) "pseudonymisation" and Art. 9
+   "special categories of personal data".
+.. [2] Franzke, A. S., Bechmann, A., Zimmer, M., Ess, C. and the Association of
+   Internet Researchers (2020). Internet Research: Ethical Guidelines 3.0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
+
+PSEUDONYM_PREFIX = "P-"
+PSEUDONYM_HEX = 10  # 40 bits: collisions are negligible below millions of accounts
+POST_ID_HEX = 16
+SECRET_BYTES = 32
+_FINGERPRINT_LABEL = b"rarevoices key fingerprint v1"
+
+
+class SecretError(RuntimeError):
+    """The pseudonymisation secret is missing, unreadable or does not match earlier runs."""
+
+
+# --------------------------------------------------------------------------- secret
+
+
+def load_or_create_secret(path: Path, *, expected_fingerprint: str | None = None) -> bytes:
+    """Return the study's pseudonymisation key, creating it on the very first run.
+
+    Parameters
+    ----------
+    path : Path
+        Where the key lives (``privacy.secret_file`` in the study config); it
+        should be outside the repository and backed up.
+    expected_fingerprint : str, optional
+        The fingerprint recorded by an earlier run.  When given, a missing key
+        is an error (a new key would silently give every person a new
+        pseudonym), and so is a key with another fingerprint.
+
+    Returns
+    -------
+    bytes
+        The key.
+
+    Raises
+    ------
+    SecretError
+        When the key is missing on a later run, unreadable, or not the key
+        that produced the existing processed data.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        if expected_fingerprint is not None:
+            raise SecretError(
+                f"The pseudonymisation key {path} is missing, but processed data made with key "
+                f"{expected_fingerprint} exists. Restore the key from your backup; a new key would "
+                "give every person a new pseudonym. To start over deliberately, delete the "
+                "processed data folder first."
+            )
+        return _create_secret(path)
+    key = _read_secret(path)
+    if expected_fingerprint is not None and key_fingerprint(key) != expected_fingerprint:
+        raise SecretError(
+            f"The pseudonymisation key {path} (fingerprint {key_fingerprint(key)}) is not the key "
+            f"that made the existing processed data (fingerprint {expected_fingerprint})."
+        )
+    return key
+
+
+def _create_secret(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_hex = secrets.token_hex(SECRET_BYTES)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as fh:
+        fh.write(key_hex + "\n")
+    os.chmod(path, 0o600)
+    logger.warning(
+        "Created a new pseudonymisation key at %s (permissions 0600). Keep it outside the "
+        "repository and back it up: the same key is needed to give the same pseudonyms in later "
+        "runs. Never share it with the data.",
+        path,
+    )
+    return bytes.fromhex(key_hex)
+
+
+def _read_secret(path: Path) -> bytes:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        logger.warning("Pseudonymisation key %s is readable by others (mode %o); use chmod 600.", path, mode)
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        raise SecretError(f"{path}: not a rarevoices key (expected hex digits)") from None
+    if len(key) < 16:
+        raise SecretError(f"{path}: key too short ({len(key)} bytes, need at least 16)")
+    return key
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Return a short, non-reversible fingerprint of a key, safe to store beside the data."""
+    return hmac.new(key, _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- pseudonyms
+
+
+def normalise_handle(platform: str, handle: str) -> str:
+    """Return the comparable form of a handle: no '@' or 'u/' prefix, lower case.
+
+    Examples
+    --------
+    >>> normalise_handle("reddit", "/u/PKU_Mum")
+    'pku_mum'
+    >>> normalise_handle("mastodon", "@Fop@Health.Community")
+    'fop@health.community'
+    """
+    text = handle.strip()
+    if platform == "reddit":
+        text = re.sub(r"^/?u/", "", text)
+    return text.lstrip("@").lower()
+
+
+@dataclass(frozen=True)
+class OrgAccount:
+    """An organisation account from the config: its org and the handle as configured."""
+
+    org_id: str
+    handle: str
+
+
+@dataclass
+class Pseudonymiser:
+    """Keyed pseudonyms for accounts and posts.
+
+    Parameters
+    ----------
+    key : bytes
+        The study secret.
+    org_accounts : dict
+        ``(platform, normalised handle) -> OrgAccount`` for the organisation
+        accounts named in the config (see :func:`org_account_index`); those
+        keep their names, spelled as in the config.
+
+    Examples
+    --------
+    >>> p = Pseudonymiser(b"k" * 32, {("twitter", "smauk"): OrgAccount("sma-uk", "SMAUK")})
+    >>> p.author_id("twitter", "99", "@smauk")
+    'twitter:SMAUK'
+    >>> p.author_id("twitter", "123", "alice").startswith("P-")
+    True
+    """
+
+    key: bytes
+    org_accounts: dict[tuple[str, str], OrgAccount] = field(default_factory=dict)
+    _org_by_native_id: dict[tuple[str, str], OrgAccount] = field(default_factory=dict, repr=False)
+
+    def org_account(self, platform: str, native_id: str | None, handle: str | None) -> OrgAccount | None:
+        """Return the configured organisation account this is, or None for a private account.
+
+        An organisation seen once with its handle is recognised afterwards by
+        its native id alone (e.g. as the author of a replied-to post).
+        """
+        if handle is not None:
+            account = self.org_accounts.get((platform, normalise_handle(platform, handle)))
+            if account is not None:
+                if native_id:
+                    self._org_by_native_id[(platform, native_id)] = account
+                return account
+        if native_id is not None:
+            return self._org_by_native_id.get((platform, native_id))
+        return None
+
+    def org_of(self, platform: str, native_id: str | None, handle: str | None) -> str | None:
+        """The org_id when this account is a configured organisation account."""
+        account = self.org_account(platform, native_id, handle)
+        return account.org_id if account else None
+
+    def org_handle(self, platform: str, native_id: str | None, handle: str | None) -> str | None:
+        """The configured handle of an organisation account, or None for a private one."""
+        account = self.org_account(platform, native_id, handle)
+        return account.handle if account else None
+
+    def author_id(self, platform: str, native_id: str | None, handle: str | None) -> str:
+        """Return the canonical author id: ``platform:Handle`` for orgs, a pseudonym otherwise.
+
+        The pseudonym keys on the stable account id where the platform gives
+        one (handles can change), else on the normalised handle.  Reddit keys
+        on the user name, which is what its exports and mentions carry.
+        """
+        org_handle = self.org_handle(platform, native_id, handle)
+        if org_handle is not None:
+            return f"{platform}:{org_handle}"
+        return self.pseudonym(platform, self.account_key(platform, native_id, handle))
+
+    @staticmethod
+    def account_key(platform: str, native_id: str | None, handle: str | None) -> str:
+        """The identity a pseudonym is computed from (see :meth:`author_id`)."""
+        if handle is not None and (platform == "reddit" or native_id is None):
+            return "@" + normalise_handle(platform, handle)
+        if native_id is not None:
+            return native_id
+        raise ValueError("an account needs a native id or a handle")
+
+    def pseudonym(self, platform: str, account_key: str) -> str:
+        """``P-`` + the first hex digits of HMAC-SHA256(key, platform + account key)."""
+        digest = self._digest("account", platform, account_key)
+        return PSEUDONYM_PREFIX + digest[:PSEUDONYM_HEX]
+
+    def post_id(self, platform: str, native_id: str) -> str:
+        """Keyed, platform-prefixed post id, e.g. ``twitter:4be1f0c29a7d3e85``."""
+        return f"{platform}:{self._digest('post', platform, native_id)[:POST_ID_HEX]}"
+
+    def _digest(self, kind: str, platform: str, value: str) -> str:
+        message = "\x1f".join((kind, platform, value)).encode("utf-8")
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
+
+def org_account_index(organisations: Iterable) -> dict[tuple[str, str], OrgAccount]:
+    """Build ``(platform, normalised handle) -> OrgAccount`` from the config's organisations."""
+    index: dict[tuple[str, str], OrgAccount] = {}
+    for org in organisations:
+        for platform, handles in org.accounts.items():
+            for handle in handles:
+                clean = handle.strip().lstrip("@")
+                if platform == "reddit":
+                    clean = re.sub(r"^/?u/", "", clean)
+                index[(platform, normalise_handle(platform, handle))] = OrgAccount(org.id, clean)
+    return index
+
+
+# --------------------------------------------------------------------------- scrubbing
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\)\]]+")
+# A candidate phone number: optional + or 00, digits with spaces, dots, dashes or
+# brackets between them.  Kept only when it has 9 to 15 digits and is not a date.
+PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w])")
+_DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+# @handle, @user@instance.host, @name.bsky.social; Reddit's u/name and /u/name.
+AT_MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)")
+REDDIT_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
+
+EMAIL_TOKEN = "[email]"
+PHONE_TOKEN = "[phone]"
+NAME_TOKEN = "[name]"
+
+MentionResolver = Callable[[str], str]
+
+
+def url_domain(url: str) -> str | None:
+    """Return the host of a URL without ``www.``, lower case, or None if it has none.
+
+    Examples
+    --------
+    >>> url_domain("https://www.ClinicalTrials.gov/study/NCT0123?utm_source=x")
+    'clinicaltrials.gov'
+    """
+    text = url.strip()
+    if not re.match(r"(?i)^[a-z][a-z0-9+.-]*://", text):
+        text = "http://" + text
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    return host.lower().removeprefix("www.")
+
+
+def scrub_urls(text: str, keep_paths: bool = False) -> str:
+    """Replace each link in ``text`` by its domain (or keep it whole when ``keep_paths``)."""
+    if keep_paths:
+        return text
+
+    def _domain(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:!?")
+        trailing = match.group(0)[len(url):]
+        return (url_domain(url) or "[link]") + trailing
+
+    return URL.sub(_domain, text)
+
+
+def scrub_emails(text: str) -> str:
+    """Replace e-mail addresses by ``[email]``."""
+    return EMAIL.sub(EMAIL_TOKEN, text)
+
+
+def scrub_phones(text: str) -> str:
+    """Replace phone numbers (9 to 15 digits, not dates) by ``[phone]``."""
+
+    def _phone(match: re.Match[str]) -> str:
+        candidate = match.group(0).strip()
+        digits = sum(ch.isdigit() for ch in candidate)
+        if not 9 <= digits <= 15 or _DATE_LIKE.match(candidate):
+            return match.group(0)
+        leading = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip())]
+        return leading + PHONE_TOKEN
+
+    return PHONE_CANDIDATE.sub(_phone, text)
+
+
+def scrub_mentions(text: str, platform: str, resolve: MentionResolver) -> str:
+    """Replace each @mention (or Reddit u/name) by what ``resolve(handle)`` returns.
+
+    ``resolve`` returns ``@Handle`` for organisation accounts and the person's
+    pseudonym (``@P-…``) otherwise.
+    """
+    text = AT_MENTION.sub(lambda m: resolve(m.group(1)), text)
+    if platform == "reddit":
+        text = REDDIT_MENTION.sub(lambda m: resolve(m.group(1)), text)
+    return text
+
+
+def compile_name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Build one case-insensitive whole-word pattern for a list of person names."""
+    cleaned = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(re.escape(name) for name in cleaned)
+    return re.compile(rf"(?i)(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def load_person_names(path: Path | None) -> re.Pattern[str] | None:
+    """Read a person-names file (one name per line, '#' comments) into a pattern."""
+    if path is None:
+        return None
+    lines = Path(path).expanduser().read_text(encoding="utf-8").splitlines()
+    return compile_name_pattern(line for line in lines if not line.lstrip().startswith("#"))
+
+
+@dataclass
+class Scrubber:
+    """Applies every text rule in the documented order.
+
+    Order matters: e-mails go before mentions (``a@b.org`` is not a mention),
+    links before phone numbers (digits in a URL path are not a phone number).
+    """
+
+    keep_url_paths: bool = False
+    person_names: re.Pattern[str] | None = None
+
+    def scrub(self, text: str, platform: str, resolve: MentionResolver) -> str:
+        """Return ``text`` with e-mails, links, mentions, phones and listed names scrubbed."""
+        text = scrub_emails(text)
+        text = scrub_urls(text, self.keep_url_paths)
+        text = scrub_mentions(text, platform, resolve)
+        text = scrub_phones(text)
+        if self.person_names is not None:
+            text = self.person_names.sub(NAME_TOKEN, text)
+        return text
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def mask_shape(text: str) -> str:
+    """Replace letters by ``a``/``A`` and digits by ``9``, keeping punctuation and layout.
+
+    Examples
+    --------
+    >>> mask_shape("Alice, 2024-02-29")
+    'Aaaaa, 9999-99-99'
+    """
+    out = []
+    for ch in text:
+        if ch.isdigit():
+            out.append("9")
+        elif ch.isalpha():
+            out.append("A" if ch.isupper() else "a")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
+
+
+def mask_excerpt(raw: str) -> str:
+    """Shape-mask a raw record for the quarantine table, keeping JSON keys readable.
+
+    Examples
+    --------
+    >>> mask_excerpt('{"id": "123", "author": "Alice"}')
+    '{"id": "999", "author": "Aaaaa"}'
+    """
+
+    def _mask(match: re.Match[str]) -> str:
+        if match.group(1):  # a key: "name":
+            return match.group(0)
+        return mask_shape(match.group(0))
+
+    masked = _JSON_STRING.sub(_mask, raw)
+    if masked == raw and not raw.lstrip().startswith(("{", "[")):
+        return mask_shape(raw)
+    # Bare tokens outside strings (numbers, CSV cells, broken JSON tails) are masked too.
+    return re.sub(r'(?<!")\b[^\W_]+\b(?!"\s*:)', lambda m: _mask_bare(m.group(0)), masked)
+
+
+_JSON_WORDS = {"true", "false", "null"}
+
+
+def _mask_bare(token: str) -> str:
+    return token if token in _JSON_WORDS else mask_shape(token)
+
+
+def describe_masking() -> str:
+    """One sentence for reports on how quarantined excerpts are masked."""
+    return json.dumps("letters -> a/A, digits -> 9, JSON keys kept")[1:-1]

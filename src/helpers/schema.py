@@ -1,0 +1,194 @@
+"""Canonical tables (posts, accounts, interactions, quarantine) and their pandera schemas.
+
+Every table the package writes goes through :func:`write_table`, which
+validates it against its schema and writes parquet atomically (a temporary
+file in the same folder, then a rename), so a crash never leaves a partial
+table behind.  See ``docs/data-model.md`` for the column meanings.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+PLATFORMS = ["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
+AUTHOR_ROLES = ["org", "public"]
+INTERACTION_KINDS = ["reply", "mention", "share", "quote"]
+UTC_TIME = "datetime64[us, UTC]"
+
+
+def _list_of_str(series: pd.Series) -> bool:
+    return bool(series.map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).all())
+
+
+def _list_column(**kwargs: object) -> pa.Column:
+    return pa.Column(object, checks=pa.Check(_list_of_str, error="must hold lists"), **kwargs)
+
+
+def _count_column() -> pa.Column:
+    return pa.Column("Int64", checks=pa.Check.ge(0), nullable=True, coerce=True)
+
+
+POSTS = pa.DataFrameSchema(
+    {
+        "post_id": pa.Column(str, unique=True, checks=pa.Check.str_matches(r"^[a-z]+:.+")),
+        "platform": pa.Column(str, checks=pa.Check.isin(PLATFORMS)),
+        "org_id": pa.Column(str),
+        "author_id": pa.Column(str),
+        "author_role": pa.Column(str, checks=pa.Check.isin(AUTHOR_ROLES)),
+        "created_at": pa.Column(UTC_TIME, coerce=True),
+        "text": pa.Column(str),
+        "lang": pa.Column(str, nullable=True),
+        "parent_id": pa.Column(str, nullable=True),
+        "thread_id": pa.Column(str),
+        "quoted_id": pa.Column(str, nullable=True),
+        "shared_id": pa.Column(str, nullable=True),
+        "mentions": _list_column(),
+        "hashtags": _list_column(),
+        "urls": _list_column(),
+        "likes": _count_column(),
+        "shares": _count_column(),
+        "replies": _count_column(),
+        "source_file": pa.Column(str),
+        "source_line": pa.Column("int64", checks=pa.Check.ge(1), coerce=True),
+    },
+    strict=True,
+    ordered=True,
+    name="posts",
+)
+
+ACCOUNTS = pa.DataFrameSchema(
+    {
+        "author_id": pa.Column(str),
+        "platform": pa.Column(str, checks=pa.Check.isin(PLATFORMS)),
+        "role": pa.Column(str, checks=pa.Check.isin(AUTHOR_ROLES)),
+        "is_org": pa.Column(bool),
+        "org_id": pa.Column(str, nullable=True),
+        "label": pa.Column(str, nullable=True),
+        "first_seen": pa.Column(UTC_TIME, coerce=True),
+        "last_seen": pa.Column(UTC_TIME, coerce=True),
+        "post_count": pa.Column("int64", checks=pa.Check.ge(0), coerce=True),
+    },
+    strict=True,
+    ordered=True,
+    unique=["author_id", "platform"],
+    checks=[
+        pa.Check(lambda df: (df["label"].isna() | df["is_org"]).all(), error="only org accounts have a label"),
+        pa.Check(lambda df: (df["is_org"] == (df["role"] == "org")).all(), error="is_org must match role"),
+    ],
+    name="accounts",
+)
+
+INTERACTIONS = pa.DataFrameSchema(
+    {
+        "source_author": pa.Column(str),
+        "target_author": pa.Column(str),
+        "kind": pa.Column(str, checks=pa.Check.isin(INTERACTION_KINDS)),
+        "post_id": pa.Column(str),
+        "created_at": pa.Column(UTC_TIME, coerce=True),
+        "org_id": pa.Column(str),
+        "platform": pa.Column(str, checks=pa.Check.isin(PLATFORMS)),
+    },
+    strict=True,
+    ordered=True,
+    name="interactions",
+)
+
+QUARANTINE = pa.DataFrameSchema(
+    {
+        "source_file": pa.Column(str),
+        "source_line": pa.Column("int64", checks=pa.Check.ge(0), coerce=True),
+        "org_id": pa.Column(str),
+        "format": pa.Column(str),
+        "reason": pa.Column(str, checks=pa.Check.str_length(min_value=1)),
+        "raw_excerpt": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    name="quarantine",
+)
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "posts": POSTS,
+    "accounts": ACCOUNTS,
+    "interactions": INTERACTIONS,
+    "quarantine": QUARANTINE,
+}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """Return an empty DataFrame with the columns and dtypes of table ``name``."""
+    schema = SCHEMAS[name]
+    frame = pd.DataFrame({col: pd.Series(dtype=_dtype_for(c)) for col, c in schema.columns.items()})
+    return schema.validate(frame)
+
+
+def _dtype_for(column: pa.Column) -> str:
+    return str(column.dtype)
+
+
+def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Validate ``df`` against the schema of table ``name`` and return the coerced frame.
+
+    Raises
+    ------
+    pandera.errors.SchemaErrors
+        With every failing check listed (lazy validation).
+    """
+    return SCHEMAS[name].validate(df, lazy=True)
+
+
+def write_table(df: pd.DataFrame, name: str, path: Path) -> pd.DataFrame:
+    """Validate and atomically write a canonical table as parquet.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    name : str
+        ``posts``, ``accounts``, ``interactions`` or ``quarantine``.
+    path : Path
+        Destination ``.parquet`` file; its folder is created.
+
+    Returns
+    -------
+    DataFrame
+        The validated frame that was written.
+    """
+    validated = validate(df, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet_atomic(validated, path)
+    return validated
+
+
+def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        df.to_parquet(tmp_name, index=False)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def read_table(name: str, path: Path) -> pd.DataFrame:
+    """Read a canonical table written by :func:`write_table`, validating it again."""
+    df = pd.read_parquet(path)
+    for column in ("mentions", "hashtags", "urls"):
+        if column in df.columns:
+            df[column] = df[column].map(lambda v: [] if v is None else list(v))
+    return validate(df, name)
+
+
+def table_path(processed_dir: Path, name: str) -> Path:
+    """Where table ``name`` lives in a study's processed folder."""
+    if name not in SCHEMAS:
+        raise KeyError(f"unknown table {name!r}; known: {', '.join(SCHEMAS)}")
+    return processed_dir / f"{name}.parquet"

@@ -15,7 +15,9 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import itertools
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -164,7 +166,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | BadRecord]:
     """Yield ``(line_number, parsed_json)`` per line, or a BadRecord for a broken line."""
     for number, line in iter_lines(path):
         if has_bad_encoding(line):
-            yield BadRecord(number, "invalid UTF-8 encoding", excerpt(line.encode("utf-8", "surrogateescape")))
+            raw = line.encode("utf-8", "surrogateescape")
+            yield BadRecord(number, "invalid UTF-8 encoding", excerpt(raw))
             continue
         try:
             yield number, json.loads(line)
@@ -254,7 +257,8 @@ def _parse_timestamp_text(text: str) -> datetime | None:
     parts = text.rsplit(" ", 1)
     if len(parts) == 2 and parts[1].upper() in _ZONE_ABBREVIATIONS:
         try:
-            return datetime.strptime(f"{parts[0]} {_ZONE_ABBREVIATIONS[parts[1].upper()]}", "%Y-%m-%d %H:%M:%S %z")
+            offset = _ZONE_ABBREVIATIONS[parts[1].upper()]
+            return datetime.strptime(f"{parts[0]} {offset}", "%Y-%m-%d %H:%M:%S %z")
         except ValueError:
             return None
     return None
@@ -282,9 +286,9 @@ def as_count(value: Any) -> int | None:
         raise RecordError(f"count is not a number: {value!r}")
     try:
         number = float(str(value).replace(",", ""))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise RecordError(f"count is not a number: {str(value)[:20]!r}") from exc
-    if number < 0 or number != int(number):
+    if not math.isfinite(number) or number < 0 or number != int(number):
         raise RecordError(f"count is not a whole non-negative number: {value!r}")
     return int(number)
 
@@ -357,27 +361,45 @@ def sniff_json(path: Path) -> Any | None:
     return [first]
 
 
-JSON_LINES_PROBE = 5
+JSON_LINES_PROBE = 50
+
+
+def _probe_lines(path: Path, limit: int = JSON_LINES_PROBE) -> list[str]:
+    """Return the first ``limit`` non-blank lines of a file (line ends and a BOM removed)."""
+    probe: list[str] = []
+    with open_text(path) as fh:
+        for line in fh:
+            if line.strip():
+                probe.append(line.rstrip("\r\n").lstrip("\ufeff"))
+                if len(probe) >= limit:
+                    break
+    return probe
 
 
 def json_layout(path: Path) -> str:
     """Return ``"lines"`` for a JSON-lines file, ``"document"`` for JSON document(s).
 
     A file is JSON lines when it has at least two non-blank lines, the first is
-    not a bare opening bracket, and one of the first few lines is a complete
+    not a bare opening bracket, and one of the first five lines is a complete
     JSON object or array by itself (so a broken first line does not hide the
-    layout).  Pretty-printed or single-line JSON is a document.
+    layout).  Anything else is read as a document; :func:`iter_json_records`
+    still falls back to lines when such a "document" does not parse and its
+    lines look like broken JSON lines.
     """
-    probe: list[str] = []
-    with open_text(path) as fh:
-        for line in fh:
-            if line.strip():
-                probe.append(line.strip().lstrip("\ufeff"))
-            if len(probe) >= JSON_LINES_PROBE:
-                break
-    if len(probe) < 2 or probe[0] in ("[", "{"):
+    return _layout(_probe_lines(path))
+
+
+def _layout(probe: list[str]) -> str:
+    if len(probe) < 2 or probe[0].strip() in ("[", "{"):
         return "document"
-    return "lines" if any(_is_json_container(line) for line in probe) else "document"
+    return "lines" if any(_is_json_container(line) for line in probe[:5]) else "document"
+
+
+def _starts_like_lines(probe: list[str]) -> bool:
+    """Most lines open a JSON value at column 0: JSON lines, not an indented document."""
+    if len(probe) < 2 or probe[0].strip() in ("[", "{"):
+        return False
+    return 2 * sum(line.startswith(("{", "[")) for line in probe) >= len(probe)
 
 
 def _is_json_container(text: str) -> bool:
@@ -417,20 +439,26 @@ def iter_json_records(
     ValueError
         When a JSON document cannot be parsed at all (the message names the file).
     """
-    if json_layout(path) == "lines":
-        for item in iter_json_lines(path):
-            if isinstance(item, BadRecord):
-                yield item
-                continue
-            number, value = item
-            for record in expand(value):
-                yield number, record
+    probe = _probe_lines(path)
+    if _layout(probe) == "lines":
+        yield from _iter_line_records(path, expand)
         return
     with open_text(path) as fh:
         text = fh.read()
+    documents = _iter_documents(path, text)
+    try:
+        first = next(documents, _NOTHING)
+    except ValueError:
+        if not _starts_like_lines(probe):
+            raise
+        # e.g. JSON lines whose first lines are all broken: read line by line
+        yield from _iter_line_records(path, expand)
+        return
+    if first is _NOTHING:
+        return
     check_encoding = has_bad_encoding(text)
     index = 0
-    for value in _iter_documents(path, text):
+    for value in itertools.chain([first], documents):
         if isinstance(value, _BrokenRest):
             yield BadRecord(index + 1, value.reason, excerpt(value.rest.encode("utf-8", "replace")))
             return
@@ -440,6 +468,21 @@ def iter_json_records(
                 yield BadRecord(index, "invalid UTF-8 encoding", json_excerpt(record))
             else:
                 yield index, record
+
+
+_NOTHING = object()
+
+
+def _iter_line_records(
+    path: Path, expand: Callable[[Any], Iterable[Any]]
+) -> Iterator[tuple[int, Any] | BadRecord]:
+    for item in iter_json_lines(path):
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        number, value = item
+        for record in expand(value):
+            yield number, record
 
 
 @dataclass

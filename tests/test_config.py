@@ -44,7 +44,7 @@ def test_secret_lives_outside_the_repository() -> None:
 
 
 def test_missing_file_names_the_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nope.yml.*not found"):
+    with pytest.raises(ConfigError, match=r"nope\.yml.*not found"):
         load_config(tmp_path / "nope.yml")
 
 

@@ -136,7 +136,10 @@ def test_dates_amounts_and_trial_ids_are_not_phone_numbers(text: str) -> None:
 
 
 def test_urls_keep_only_the_domain() -> None:
-    text = "See https://www.clinicaltrials.gov/study/NCT0123?utm_source=tw&fbclid=abc. And www.gofundme.com/f/help-sofia"
+    text = (
+        "See https://www.clinicaltrials.gov/study/NCT0123?utm_source=tw&fbclid=abc. "
+        "And www.gofundme.com/f/help-sofia"
+    )
     scrubbed = scrub_urls(text)
     assert scrubbed == "See clinicaltrials.gov. And gofundme.com"
     assert scrub_urls(text, keep_paths=True) == text
@@ -172,3 +175,12 @@ def test_quarantine_excerpts_are_shape_masked() -> None:
     assert "alice" not in masked.lower() and "1234" not in masked
     assert '"username":' in masked and '"text":' in masked
     assert mask_excerpt("Alice,2024-02-29,+44 7700") == "Aaaaa,9999-99-99,+99 9999"
+
+
+def test_facebook_pages_are_recognised_by_page_name_too() -> None:
+    orgs = {("facebook", "sma together uk"): OrgAccount("sma-uk", "SMA Together UK")}
+    p = Pseudonymiser(KEY, orgs)
+    p.remember_org("facebook", "1000123", "smatogether.official", "SMA Together UK")
+    assert p.author_id("facebook", "1000123", "smatogether.official") == "facebook:SMA Together UK"
+    p.remember_org("twitter", "55", "someone", "SMA Together UK")
+    assert p.author_id("twitter", "55", "someone").startswith("P-"), "display names count only for pages"

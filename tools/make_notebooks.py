@@ -14,8 +14,10 @@ NOTEBOOKS = {
                "tables. Private people are pseudonymised and the text scrubbed *before* anything is "
                "written (docs/privacy.md). Every record read is either accepted, quarantined with a "
                "reason, or counted as a duplicate: the counts reconcile per file."),
-        ("params", 'config_path = "../config/study.yml"\norg_id = None  # set by the batch; None = whole study'),
-        ("code", "from helpers.config import load_config\nfrom helpers.ingest.pipeline import ingest_study\n\n"
+        ("params", 'config_path = "../config/study.yml"\n'
+                   "org_id = None  # set by the batch; None = whole study"),
+        ("code", "from helpers.config import load_config\n"
+                 "from helpers.ingest.pipeline import ingest_study\n\n"
                  "config = load_config(config_path)\nresult = ingest_study(config)"),
         ("md", "## Reconciliation per file\n\nread = accepted + quarantined + duplicates, for every file."),
         ("code", "result.summary()"),
@@ -23,7 +25,8 @@ NOTEBOOKS = {
                "enough to see what is malformed, nothing of the content."),
         ("code", "from helpers.ingest.report import quarantine_reasons\n\nquarantine_reasons(config)"),
         ("md", "## What was read\n\nPosts per organisation and platform, and their rhythm over time."),
-        ("code", "from helpers.ingest.report import posts_overview\nfrom helpers.plots import plot_posts_over_time\n\n"
+        ("code", "from helpers.ingest.report import posts_overview\n"
+                 "from helpers.plots import plot_posts_over_time\n\n"
                  "posts_overview(config)"),
         ("code", "plot_posts_over_time(config, org_id=org_id);"),
     ],

@@ -45,6 +45,7 @@ PSEUDONYM_PREFIX = "P-"
 PSEUDONYM_HEX = 10  # 40 bits: collisions are negligible below millions of accounts
 POST_ID_HEX = 16
 SECRET_BYTES = 32
+PAGE_PLATFORMS = ("facebook", "instagram")  # pages may be named by page name, not user name
 _FINGERPRINT_LABEL = b"rarevoices key fingerprint v1"
 
 
@@ -186,14 +187,23 @@ class Pseudonymiser:
     org_accounts: dict[tuple[str, str], OrgAccount] = field(default_factory=dict)
     _org_by_native_id: dict[tuple[str, str], OrgAccount] = field(default_factory=dict, repr=False)
 
-    def org_account(self, platform: str, native_id: str | None, handle: str | None) -> OrgAccount | None:
+    def org_account(
+        self, platform: str, native_id: str | None, handle: str | None, page_name: str | None = None
+    ) -> OrgAccount | None:
         """Return the configured organisation account this is, or None for a private account.
 
         An organisation seen once with its handle is recognised afterwards by
-        its native id alone (e.g. as the author of a replied-to post).
+        its native id alone (e.g. as the author of a replied-to post).  On
+        Facebook and Instagram, where exports often name a page without a
+        user name, the page name is matched too.
         """
-        if handle is not None:
-            account = self.org_accounts.get((platform, normalise_handle(platform, handle)))
+        names = [handle]
+        if platform in PAGE_PLATFORMS:
+            names.append(page_name)
+        for name in names:
+            if name is None:
+                continue
+            account = self.org_accounts.get((platform, normalise_handle(platform, name)))
             if account is not None:
                 if native_id:
                     self._org_by_native_id[(platform, native_id)] = account
@@ -201,6 +211,11 @@ class Pseudonymiser:
         if native_id is not None:
             return self._org_by_native_id.get((platform, native_id))
         return None
+
+    def remember_org(self, platform: str, native_id: str | None, handle: str | None,
+                     page_name: str | None = None) -> None:
+        """Learn an organisation's native id from a post it authored (see :meth:`org_account`)."""
+        self.org_account(platform, native_id, handle, page_name)
 
     def org_of(self, platform: str, native_id: str | None, handle: str | None) -> str | None:
         """The org_id when this account is a configured organisation account."""
@@ -269,7 +284,9 @@ URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\)\]]+")
 PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w])")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 # @handle, @user@instance.host, @name.bsky.social; Reddit's u/name and /u/name.
-AT_MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)")
+AT_MENTION = re.compile(
+    r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)"
+)
 REDDIT_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 
 EMAIL_TOKEN = "[email]"

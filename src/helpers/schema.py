@@ -77,7 +77,9 @@ ACCOUNTS = pa.DataFrameSchema(
     ordered=True,
     unique=["author_id", "platform"],
     checks=[
-        pa.Check(lambda df: (df["label"].isna() | df["is_org"]).all(), error="only org accounts have a label"),
+        pa.Check(
+            lambda df: (df["label"].isna() | df["is_org"]).all(), error="only org accounts have a label"
+        ),
         pa.Check(lambda df: (df["is_org"] == (df["role"] == "org")).all(), error="is_org must match role"),
     ],
     name="accounts",
@@ -139,7 +141,10 @@ def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     pandera.errors.SchemaErrors
         With every failing check listed (lazy validation).
     """
-    return SCHEMAS[name].validate(df, lazy=True)
+    schema = SCHEMAS[name]
+    if df.empty:  # an empty frame has no values to infer dtypes from: give it the schema's
+        df = df.astype({col: _dtype_for(c) for col, c in schema.columns.items() if col in df.columns})
+    return schema.validate(df, lazy=True)
 
 
 def write_table(df: pd.DataFrame, name: str, path: Path) -> pd.DataFrame:

@@ -34,7 +34,8 @@ def html_to_text(html: str) -> str:
 
     Examples
     --------
-    >>> html_to_text('<p>Hi <a href="https://x.social/@ann" class="u-url mention">@<span>ann</span></a></p><p>Bye</p>')
+    >>> link = '<a href="https://x.social/@ann" class="u-url mention">@<span>ann</span></a>'
+    >>> html_to_text(f"<p>Hi {link}</p><p>Bye</p>")
     'Hi @ann\\n\\nBye'
     """
     soup = BeautifulSoup(html, "html.parser")

@@ -258,7 +258,8 @@ def _stage_file(
             try:
                 row = normalise_post(item, plan, pseudonymiser, scrubber)
             except (ValueError, TypeError) as exc:
-                quarantine_rows.append(_quarantine_row(plan, item.source_line, f"cannot normalise: {exc}", ""))
+                reason = f"cannot normalise: {exc}"
+                quarantine_rows.append(_quarantine_row(plan, item.source_line, reason, ""))
                 stats.quarantined += 1
                 continue
             if row["post_id"] in seen_ids:
@@ -348,6 +349,7 @@ def normalise_post(
     if post.author_native_id is None and post.author_handle is None:
         raise ValueError("post has neither author id nor handle")
     p = pseudonymiser
+    p.remember_org(platform, post.author_native_id, post.author_handle, post.author_display_name)
     author_id = p.author_id(platform, post.author_native_id, post.author_handle)
     role = "org" if p.org_of(platform, post.author_native_id, post.author_handle) else "public"
     known_ids = _mention_index(post)
@@ -479,7 +481,9 @@ def _combine(
     return result
 
 
-def _drop_cross_file_duplicates(posts: pd.DataFrame, stats: list[FileStats], window_hours: float) -> pd.DataFrame:
+def _drop_cross_file_duplicates(
+    posts: pd.DataFrame, stats: list[FileStats], window_hours: float
+) -> pd.DataFrame:
     """Keep the first copy of each post id, and drop repeats of the same text.
 
     A repeat is the same author posting the same text (case-insensitive,
@@ -492,7 +496,7 @@ def _drop_cross_file_duplicates(posts: pd.DataFrame, stats: list[FileStats], win
     if posts.empty:
         return posts
     posts = posts.sort_values(["_file", "source_line"], kind="stable", ignore_index=True)
-    duplicate = posts.duplicated("post_id", keep="first").to_numpy()
+    duplicate = posts.duplicated("post_id", keep="first").to_numpy(copy=True)
     duplicate |= _repeated_text(posts, window_hours, exclude=duplicate)
     for file_index, count in posts.loc[duplicate, "_file"].value_counts().items():
         stats[int(file_index)].accepted -= int(count)
@@ -537,7 +541,7 @@ def resolve_threads(posts: pd.DataFrame) -> pd.DataFrame:
     Mastodon) get their threads from the reply chains.  A chain stops at a
     parent that is not in the corpus (deleted or not collected).
     """
-    parent = dict(zip(posts["post_id"], posts["parent_id"], strict=True))
+    parent = dict(zip(posts["post_id"], _values(posts["parent_id"]), strict=True))
     thread = dict(zip(posts["post_id"], posts["thread_id"], strict=True))
     roots: dict[str, str] = {}
 
@@ -573,10 +577,9 @@ def derive_interactions(posts: pd.DataFrame) -> pd.DataFrame:
     """
     author_of = dict(zip(posts["post_id"], posts["author_id"], strict=True))
     rows = []
-    columns = zip(posts["post_id"], posts["author_id"], posts["created_at"], posts["org_id"],
-                  posts["platform"], posts["parent_id"], posts["parent_author"], posts["shared_id"],
-                  posts["shared_author"], posts["quoted_id"], posts["quoted_author"],
-                  posts["mentions"], strict=True)
+    names = ["post_id", "author_id", "created_at", "org_id", "platform", "parent_id", "parent_author",
+             "shared_id", "shared_author", "quoted_id", "quoted_author", "mentions"]
+    columns = zip(*(_values(posts[name]) for name in names), strict=True)
     for (post_id, author, created, org_id, platform, parent_id, parent_author, shared_id,
          shared_author, quoted_id, quoted_author, mentions) in columns:
         targets = []
@@ -591,6 +594,11 @@ def derive_interactions(posts: pd.DataFrame) -> pd.DataFrame:
                 rows.append((author, target, kind, post_id, created, org_id, platform))
     frame = pd.DataFrame(rows, columns=list(SCHEMAS["interactions"].columns))
     return frame.sort_values(["created_at", "post_id", "kind", "target_author"], ignore_index=True)
+
+
+def _values(series: pd.Series) -> list[Any]:
+    """The column's values as a list, with every missing value as None (not NaN)."""
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def derive_accounts(posts: pd.DataFrame, interactions: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:

@@ -140,13 +140,64 @@ def open_text(path: Path) -> IO[str]:
     if suffix == ".bz2":
         return io.TextIOWrapper(bz2.open(path, "rb"), encoding="utf-8", errors="surrogateescape")
     if suffix == ".zst":
-        import zstandard
-
-        fh = path.open("rb")
-        # Pushshift/Arctic-Shift dumps use a long window; allow it.
-        reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(fh)
+        reader = io.BufferedReader(_ZstdFrames(path.open("rb")), buffer_size=1 << 16)
         return io.TextIOWrapper(reader, encoding="utf-8", errors="surrogateescape")
     return path.open("r", encoding="utf-8", errors="surrogateescape", newline="")
+
+
+class _ZstdFrames(io.RawIOBase):
+    """Stream-decompress one or more zstd frames, raising on a truncated or corrupt file.
+
+    ``zstandard``'s own ``stream_reader`` ends quietly at a truncated frame,
+    which would make a damaged dump look like a short one; this reader checks
+    that the last frame was complete.  Pushshift/Arctic-Shift dumps use a long
+    window, which is allowed.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        import zstandard
+
+        self._raw = raw
+        self._context = zstandard.ZstdDecompressor(max_window_size=2**31)
+        self._frame = self._context.decompressobj()
+        self._pending = b""
+        self._offset = 0
+        self._saw_input = False
+        self._finished = False
+        self._error = zstandard.ZstdError
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._offset >= len(self._pending) and not self._finished:
+            self._fill()
+        size = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:size] = self._pending[self._offset:self._offset + size]
+        self._offset += size
+        return size
+
+    def _fill(self) -> None:
+        chunk = self._raw.read(1 << 20)
+        if not chunk:
+            if self._saw_input and not self._frame.eof:
+                raise ValueError("truncated zstd stream (the file ends inside a frame)")
+            self._finished = True
+            return
+        self._saw_input = True
+        try:
+            output = self._frame.decompress(chunk)
+            while self._frame.eof and self._frame.unused_data:
+                rest = self._frame.unused_data
+                self._frame = self._context.decompressobj()
+                output += self._frame.decompress(rest)
+        except self._error as exc:
+            raise ValueError(f"corrupt zstd data: {exc}") from exc
+        self._pending, self._offset = output, 0
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, str]]:

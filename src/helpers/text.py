@@ -23,6 +23,7 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 # `lang` in their exports or extend this list (docs/ingestion.md).
 DETECTABLE_LANGUAGES = ("en", "it", "de", "fr", "es", "nl", "pt", "sv", "da", "pl")
 MIN_CHARS_FOR_DETECTION = 20
+DETECTION_CHARS = 300
 
 
 def html_to_text(html: str) -> str:
@@ -130,7 +131,8 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     positions = [i for i, text in enumerate(texts) if len(text.strip()) >= MIN_CHARS_FOR_DETECTION]
     if not positions:
         return results
-    detected = _detector().detect_languages_in_parallel_of([texts[i] for i in positions])
+    # The first few hundred characters decide the language as well as the whole text, faster.
+    detected = _detector().detect_languages_in_parallel_of([texts[i][:DETECTION_CHARS] for i in positions])
     for position, language in zip(positions, detected, strict=True):
         if language is not None:
             results[position] = language.iso_code_639_1.name.lower()

@@ -528,8 +528,10 @@ def _fill_languages(posts: pd.DataFrame) -> pd.DataFrame:
     """Detect the language of posts whose export did not give one."""
     missing = posts["lang"].isna() & posts["shared_id"].isna()
     if missing.any():
-        detected = detect_languages(posts.loc[missing, "text"].tolist())
-        posts.loc[missing, "lang"] = detected
+        texts = posts.loc[missing, "text"]
+        unique = texts.drop_duplicates().tolist()
+        language_of = dict(zip(unique, detect_languages(unique), strict=True))
+        posts.loc[missing, "lang"] = texts.map(language_of)
     return posts
 
 

@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -208,9 +209,12 @@ def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
+
+
 def has_bad_encoding(line: str) -> bool:
     """True when a line read with ``surrogateescape`` held bytes that are not UTF-8."""
-    return any("\udc80" <= ch <= "\udcff" for ch in line)
+    return _ESCAPED_BYTES.search(line) is not None
 
 
 def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | BadRecord]:

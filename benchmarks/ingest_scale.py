@@ -1,0 +1,111 @@
+"""Ingestion throughput and memory against input size (Pushshift NDJSON comments).
+
+Run: .venv/bin/python benchmarks/ingest_scale.py [--sizes 20000 100000 400000]
+
+For each size it writes a synthetic NDJSON dump of Reddit comments, then in a
+fresh process (so peak RSS is that run's own) ingests it twice: the per-file
+read alone (streaming stage) and the whole ingestion (stage + study-wide
+tables). Results go to benchmarks/results/ingest_scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+WORDS = ("diet formula protein levels clinic blood test phe results doctor school tired "
+         "recipe pasta bread low good week today son daughter year months new trial").split()
+
+
+def write_dump(path: Path, n_comments: int, seed: int = 1) -> None:
+    """Write ``n_comments`` Pushshift-shaped comments in ~200 threads."""
+    rng = random.Random(seed)
+    with path.open("w") as fh:
+        for i in range(n_comments):
+            body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60)))
+            record = {
+                "id": f"c{i:08x}", "name": f"t1_c{i:08x}", "author": f"user_{rng.randint(0, n_comments // 20)}",
+                "body": body, "created_utc": 1704067200 + i * 30, "link_id": f"t3_s{i % 200:05d}",
+                "parent_id": f"t3_s{i % 200:05d}" if i < 400 else f"t1_c{rng.randint(0, i - 1):08x}",
+                "subreddit": "PKU", "score": rng.randint(-2, 40),
+            }
+            fh.write(json.dumps(record) + "\n")
+
+
+CHILD = """
+import json, resource, sys, time
+from helpers.config import load_config
+from helpers.ingest import pipeline
+config = load_config(sys.argv[1])
+mode = sys.argv[2]
+start = time.perf_counter()
+if mode == "stage":
+    plan = pipeline.plan_inputs(config)[0]
+    from helpers.privacy import Pseudonymiser, Scrubber, load_or_create_secret, org_account_index
+    key = load_or_create_secret(config.secret_path)
+    staged = pipeline._stage_file(plan, "bench", config.processed_path / "_bench",
+                                  Pseudonymiser(key, org_account_index(config.organisations)), Scrubber(),
+                                  force=True, progress=False)
+    records = staged.stats.read
+else:
+    result = pipeline.ingest_study(config, force=True, progress=False)
+    records = sum(s.read for s in result.files)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "records": records,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(config: Path, mode: str) -> dict:
+    """Run one ingestion mode in a fresh interpreter and return its JSON line."""
+    out = subprocess.run([sys.executable, "-c", CHILD, str(config), mode], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Measure each size and write the results file."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 400_000])
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for size in args.sizes:
+            (root / "raw").mkdir(exist_ok=True)
+            dump = root / "raw" / "comments.ndjson"
+            write_dump(dump, size)
+            config = root / "config" / "study.yml"
+            config.parent.mkdir(exist_ok=True)
+            config.write_text(yaml.safe_dump({
+                "name": "bench", "raw_dir": "raw", "processed_dir": f"processed-{size}",
+                "privacy": {"secret_file": str(root / "key")},
+                "organisations": [{"id": "pku", "name": "PKU", "disease": "PKU", "country": "US",
+                                   "language": "en", "inputs": [{"path": "comments.ndjson"}]}],
+            }))
+            row = {"comments": size, "file_mib": round(dump.stat().st_size / 2**20, 1)}
+            for mode in ("stage", "full"):
+                result = measure(config, mode)
+                row[f"{mode}_seconds"] = round(result["seconds"], 2)
+                row[f"{mode}_posts_per_s"] = round(result["records"] / result["seconds"])
+                row[f"{mode}_peak_rss_mib"] = round(result["peak_rss_mib"])
+            print(json.dumps(row))
+            rows.append(row)
+    machine = {"cpus": len(os.sched_getaffinity(0)), "python": sys.version.split()[0]}
+    out = HERE / "results" / "ingest_scale.json"
+    out.write_text(json.dumps({"machine": machine, "when": time.strftime("%Y-%m-%d"), "rows": rows}, indent=2))
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ Commands
 --------
 ``rarevoices demo-data``  write the demo corpus (fictional, seeded) into data/raw/demo/
 ``rarevoices ingest``     read the study's exports into the canonical tables
+``rarevoices forget``     erase a person from processed data and keep them out
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     ingest.add_argument("--no-progress", action="store_true")
     ingest.set_defaults(handler=_ingest)
+
+    forget = commands.add_parser("forget", help="erase a person's posts and interactions (GDPR Art. 17)")
+    forget.add_argument("platform", help="twitter, reddit, mastodon, bluesky, facebook, instagram, forum")
+    forget.add_argument("account", help="the person's handle or account id")
+    forget.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    forget.set_defaults(handler=_forget)
     return parser
 
 
@@ -78,6 +85,19 @@ def _ingest(args: argparse.Namespace) -> int:
     if result.skipped:
         print("Inputs unchanged since the last run: tables left as they were.")
     print(f"Tables in {config.processed_path}: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from helpers.config import load_config
+    from helpers.erasure import forget
+
+    config = load_config(args.config)
+    result = forget(config, args.platform, args.account)
+    print(f"Removed {result.posts_removed} posts and {result.interactions_removed} interactions "
+          f"from {config.processed_path}; rewrote {len(result.files_rewritten)} files.")
+    print(f"The request is recorded in {config.erasure_register_path} (no handle or id stored); "
+          "later ingestions keep this person out. Re-run the analyses (the batch does it).")
     return 0
 
 

@@ -104,6 +104,10 @@ class PrivacySettings(_Strict):
     quote_max_chars: int = Field(140, ge=20)
     person_names_file: Path | None = None
     keep_url_paths: bool = False
+    erasure_register: Path = Field(
+        Path("config/erasure_register.json"),
+        description="erasure requests (keyed hashes, no identities); later ingestions keep them out",
+    )
 
 
 class AnalysisSettings(_Strict):
@@ -187,6 +191,11 @@ class StudyConfig(_Strict):
     def reports_path(self) -> Path:
         """Absolute reports folder."""
         return self.resolve(self.reports_dir)
+
+    @property
+    def erasure_register_path(self) -> Path:
+        """Absolute path of the erasure register."""
+        return self.resolve(self.privacy.erasure_register)
 
     @property
     def secret_path(self) -> Path:

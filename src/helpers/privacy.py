@@ -253,6 +253,14 @@ class Pseudonymiser:
         digest = self._digest("account", platform, account_key)
         return PSEUDONYM_PREFIX + digest[:PSEUDONYM_HEX]
 
+    def alias_key(self, platform: str, value: str) -> str:
+        """Keyed hash of an account id or handle, for finding a person's pseudonym on request.
+
+        Erasure requests name a person by handle or id; the alias table maps
+        these keyed hashes (never the handles) to pseudonyms.
+        """
+        return self._digest("alias", platform, normalise_handle(platform, value))[:POST_ID_HEX]
+
     def post_id(self, platform: str, native_id: str) -> str:
         """Keyed, platform-prefixed post id, e.g. ``twitter:4be1f0c29a7d3e85``."""
         return f"{platform}:{self._digest('post', platform, native_id)[:POST_ID_HEX]}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from tqdm.auto import tqdm
 
 from helpers import __version__
 from helpers.config import InputFile, Organisation, StudyConfig
+from helpers.erasure import ERASED_MENTION, ErasureRegister, load_register
 from helpers.ingest import READERS, detect_format, get_reader
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
 from helpers.privacy import (
@@ -59,6 +61,7 @@ CHUNK_ROWS = 5_000
 MANIFEST = "ingest_manifest.json"
 SUMMARY = "ingest_summary.csv"
 _STAGE_EXTRA = ["parent_author", "quoted_author", "shared_author", "text_key"]
+ALIASES = "aliases.parquet"
 
 
 class IngestError(RuntimeError):
@@ -88,11 +91,12 @@ class FileStats:
     accepted: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    erased: int = 0
     from_cache: bool = False
 
     def reconciles(self) -> bool:
         """True when every record read is accounted for."""
-        return self.read == self.accepted + self.quarantined + self.duplicates
+        return self.read == self.accepted + self.quarantined + self.duplicates + self.erased
 
 
 @dataclass
@@ -189,7 +193,9 @@ def ingest_study(
     )
     settings_key = _settings_key(config, key)
     file_keys = {plan.source_file: _file_key(plan, settings_key) for plan in plans}
-    run_key = hashlib.sha256(json.dumps(file_keys, sort_keys=True).encode()).hexdigest()
+    erasure = load_register(config)
+    run_inputs = json.dumps([file_keys, erasure.fingerprint()], sort_keys=True)
+    run_key = hashlib.sha256(run_inputs.encode()).hexdigest()
     tables = {name: table_path(out_dir, name) for name in SCHEMAS}
     if not force and manifest.get("run_key") == run_key and all(p.exists() for p in tables.values()):
         logger.info("Inputs unchanged since the last ingestion; nothing to do.")
@@ -204,7 +210,7 @@ def ingest_study(
             _stage_file(plan, file_keys[plan.source_file], stage_dir, pseudonymiser, scrubber,
                         force=force, progress=progress)
         )
-    return _combine(config, stage_results, tables, manifest_extra={
+    return _combine(config, stage_results, tables, erasure, manifest_extra={
         "key_fingerprint": key_fingerprint(key),
         "run_key": run_key,
         "inputs": {plan.source_file: _sha256(plan.path) for plan in plans},
@@ -322,7 +328,7 @@ def _stage_arrow_schema() -> pa.Schema:
         ("shared_id", text), ("mentions", pa.list_(text)), ("hashtags", pa.list_(text)),
         ("urls", pa.list_(text)), ("likes", pa.int64()), ("shares", pa.int64()),
         ("replies", pa.int64()), ("source_file", text), ("source_line", pa.int64()),
-    ] + [(name, text) for name in _STAGE_EXTRA]
+    ] + [(name, text) for name in _STAGE_EXTRA] + [("aliases", pa.list_(text))]
     return pa.schema(fields)
 
 
@@ -393,7 +399,31 @@ def normalise_post(
         "quoted_author": _author_ref(p, platform, post.quoted_author_native_id, post.quoted_author_handle),
         "shared_author": _author_ref(p, platform, post.shared_author_native_id, post.shared_author_handle),
         "text_key": hashlib.sha1(f"{author_id}\x1f{text.casefold()}".encode()).hexdigest(),
+        "aliases": _aliases(p, post),
     }
+
+
+def _aliases(p: Pseudonymiser, post: ParsedPost) -> list[str]:
+    """``alias_key=author_id`` for every account id and handle the post names.
+
+    Erasure requests name people by handle or id; these keyed hashes let
+    :mod:`helpers.erasure` find their pseudonyms without storing either.
+    """
+    platform = post.platform
+    accounts = [(post.author_native_id, post.author_handle)]
+    accounts += [(m.native_id, m.handle) for m in post.mentions]
+    accounts += [(post.parent_author_native_id, post.parent_author_handle),
+                 (post.quoted_author_native_id, post.quoted_author_handle),
+                 (post.shared_author_native_id, post.shared_author_handle)]
+    found: dict[str, None] = {}
+    for native_id, handle in accounts:
+        if native_id is None and handle is None:
+            continue
+        author_id = p.author_id(platform, native_id, handle)
+        for value in (native_id, handle):
+            if value:
+                found.setdefault(f"{p.alias_key(platform, value)}={author_id}", None)
+    return list(found)
 
 
 def _mention_index(post: ParsedPost) -> dict[str, str]:
@@ -444,6 +474,7 @@ def _combine(
     config: StudyConfig,
     staged: list[_Staged],
     tables: dict[str, Path],
+    erasure: ErasureRegister,
     manifest_extra: dict[str, Any],
 ) -> IngestResult:
     stats = [item.stats for item in staged]
@@ -451,6 +482,12 @@ def _combine(
     posts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     posts["_file"] = [i for i, frame in enumerate(frames) for _ in range(len(frame))]
     posts = _drop_cross_file_duplicates(posts, stats, config.analysis.duplicate_window_hours)
+    aliases = alias_table(posts)
+    erased = erasure.author_ids(aliases)
+    posts, removed = remove_authors(posts, erased)
+    for file_index, count in removed.items():
+        stats[int(file_index)].accepted -= count
+        stats[int(file_index)].erased += count
     posts = _fill_languages(posts)
     posts = resolve_threads(posts)
     interactions = derive_interactions(posts)
@@ -468,6 +505,8 @@ def _combine(
         "quarantine": write_table(quarantine, "quarantine", tables["quarantine"]),
     }
     out_dir = tables["posts"].parent
+    kept_aliases = aliases[~aliases["author_id"].isin(erased)].reset_index(drop=True)
+    write_parquet_atomic(kept_aliases, out_dir / ALIASES)
     result = IngestResult(stats, tables, summary_path=out_dir / SUMMARY,
                           counts={name: len(frame) for name, frame in written.items()})
     _write_summary(result)
@@ -522,6 +561,53 @@ def _repeated_text(posts: pd.DataFrame, window_hours: float, exclude: np.ndarray
         else:
             kept_key, kept_time = row_key, created
     return repeat
+
+
+def alias_table(posts: pd.DataFrame) -> pd.DataFrame:
+    """``alias_key -> author_id`` from the staged posts' ``aliases`` column (keyed hashes only)."""
+    pairs = posts["aliases"].explode().dropna().drop_duplicates()
+    split = pairs.str.split("=", n=1, expand=True) if len(pairs) else pd.DataFrame(columns=[0, 1])
+    table = pd.DataFrame({"alias_key": split[0].astype(str), "author_id": split[1].astype(str)})
+    return table.sort_values(["alias_key", "author_id"], ignore_index=True)
+
+
+def remove_authors(
+    posts: pd.DataFrame, erased: set[str], count_by: str = "_file"
+) -> tuple[pd.DataFrame, dict[Any, int]]:
+    """Drop the posts of erased authors and every trace of them in other posts.
+
+    Their posts go; other posts lose them from ``mentions`` (and, in staged
+    rows, from the replied-to, quoted and shared authors), and
+    ``@pseudonym`` in text becomes ``@[erased]``.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Staged or canonical posts.
+    erased : set of str
+        Author ids to remove.
+    count_by : str
+        Column by which removed posts are counted (the file).
+
+    Returns
+    -------
+    posts : DataFrame
+        The remaining posts.
+    removed : dict
+        Number of posts removed per value of ``count_by``.
+    """
+    if not erased:
+        return posts, {}
+    gone = posts["author_id"].isin(erased)
+    removed = {key: int(count) for key, count in posts.loc[gone, count_by].value_counts().items()}
+    posts = posts[~gone].reset_index(drop=True)
+    posts["mentions"] = posts["mentions"].map(lambda ids: [i for i in ids if i not in erased])
+    for column in ("parent_author", "quoted_author", "shared_author"):
+        if column in posts.columns:
+            posts[column] = posts[column].where(~posts[column].isin(erased), None)
+    pattern = "|".join(re.escape("@" + author) + r"\b" for author in sorted(erased))
+    posts["text"] = posts["text"].str.replace(pattern, ERASED_MENTION, regex=True)
+    return posts, removed
 
 
 def _fill_languages(posts: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,97 @@
+"""Ground truth of a generated demo corpus, in the ids of the processed tables.
+
+The demo generator writes what it planted (theme, communication mode,
+knowledge type, narrative person of every post; every interaction) under
+``_truth/`` beside the export files, keyed by platform ids.  Only evaluation
+(``rarevoices evaluate``) and tests read it; the analysis never does.  This
+module maps the platform ids to the keyed ids of the processed tables with
+the study's key, exactly as ingestion does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.config import StudyConfig
+from helpers.privacy import Pseudonymiser, load_or_create_secret, org_account_index
+
+TRUTH_DIR = "_truth"
+
+
+class NoGroundTruth(FileNotFoundError):
+    """The study has no generated ground truth (it is not a demo corpus)."""
+
+
+def truth_dir(config: StudyConfig) -> Path:
+    """Find the ``_truth`` folder above the study's input files.
+
+    Raises
+    ------
+    NoGroundTruth
+        When no input file has a ``_truth`` folder above it inside ``raw_dir``.
+    """
+    raw_root = config.resolve(config.raw_dir).resolve()
+    for org in config.organisations:
+        for item in org.inputs:
+            folder = config.input_path(item).resolve().parent
+            while folder == raw_root or raw_root in folder.parents:
+                if (folder / TRUTH_DIR).is_dir():
+                    return folder / TRUTH_DIR
+                if folder == raw_root:
+                    break
+                folder = folder.parent
+    raise NoGroundTruth(f"no {TRUTH_DIR}/ folder under {raw_root}: ground truth exists only for demo corpora")
+
+
+def _pseudonymiser(config: StudyConfig, folder: Path) -> Pseudonymiser:
+    key = load_or_create_secret(config.secret_path)
+    pseudonymiser = Pseudonymiser(key, org_account_index(config.organisations))
+    accounts = folder / "accounts.csv"
+    if accounts.exists():  # let page names identify organisation pages, as ingestion does
+        table = pd.read_csv(accounts, dtype=str, keep_default_na=False)
+        for row in table.itertuples(index=False):
+            pseudonymiser.remember_org(row.platform, row.native_id or None, row.handle or None,
+                                       row.display_name or None)
+    return pseudonymiser
+
+
+def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
+    """Ground truth per post, with the canonical ``post_id``, ``author_id`` and ``thread_id``.
+
+    Returns
+    -------
+    DataFrame
+        The generator's columns (theme, communication_mode, knowledge_type,
+        narrative_person, scenario ...) plus the canonical ids.
+    """
+    folder = truth_dir(config)
+    truth = pd.read_csv(folder / "posts.csv", dtype=str, keep_default_na=False)
+    p = _pseudonymiser(config, folder)
+    truth["post_id"] = [p.post_id(pl, nid) for pl, nid in zip(truth["platform"], truth["native_id"], strict=True)]
+    truth["author_id"] = [
+        p.author_id(pl, aid or None, handle or None)
+        for pl, aid, handle in zip(truth["platform"], truth["author_native_id"], truth["author_handle"],
+                                   strict=True)
+    ]
+    truth["thread_id"] = [
+        p.post_id(pl, tid or nid)
+        for pl, tid, nid in zip(truth["platform"], truth["thread_native_id"], truth["native_id"], strict=True)
+    ]
+    return truth
+
+
+def load_truth_interactions(config: StudyConfig) -> pd.DataFrame:
+    """Ground-truth interactions with canonical ``source_author``, ``target_author``, ``post_id``."""
+    folder = truth_dir(config)
+    truth = pd.read_csv(folder / "interactions.csv", dtype=str, keep_default_na=False)
+    p = _pseudonymiser(config, folder)
+    rows = zip(truth["platform"], truth["source_author_native_id"], truth["source_author_handle"],
+               truth["target_author_native_id"], truth["target_author_handle"], truth["native_id"], strict=True)
+    canonical = [
+        (p.author_id(pl, sid or None, sh or None), p.author_id(pl, tid or None, th or None), p.post_id(pl, nid))
+        for pl, sid, sh, tid, th, nid in rows
+    ]
+    truth[["source_author", "target_author", "post_id"]] = pd.DataFrame(canonical, index=truth.index)
+    return truth

@@ -1,0 +1,187 @@
+"""A fictional, deterministic demo study in platform-native export formats, with ground truth.
+
+:func:`generate_demo` writes the four organisations of ``config/study.yml``
+into a folder (the demo uses ``data/raw/demo/``): twarc2 search pages and
+CrowdTangle CSVs for SMA Together UK and Dravet Insieme Italia (in Italian),
+Pushshift dumps of r/PKU and a Bluesky author feed for PKU Voices Network,
+and Mastodon statuses for FOP Friends Australia.  The files look like real
+exports, including their flaws (a few broken, undated or duplicated records),
+and ``_truth/`` holds what the analysis should find.
+
+The same ``seed`` and ``n_posts`` always give byte-identical files.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> summary = generate_demo(Path("data/raw/demo"), n_posts=600)  # doctest: +SKIP
+>>> summary.total_posts  # doctest: +SKIP
+612
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.demo_corpus.model import ORGS
+from helpers.demo_corpus.scenarios import build_world
+from helpers.demo_corpus.truth import write_truth
+from helpers.demo_corpus.writers import WRITERS, Context, Defect
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SEED = 20160229
+DEFAULT_POSTS = 20_000
+
+
+@dataclass
+class DemoSummary:
+    """What :func:`generate_demo` wrote.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The demo folder.
+    seed, n_posts : int
+        The parameters used.
+    posts_per_file : dict
+        Post records per export file (relative path), bad and duplicate records excluded.
+    posts_per_org : dict
+        Post records per organisation.
+    bad_records, duplicates : dict
+        Planted bad and duplicate records per file.
+    """
+
+    out_dir: Path
+    seed: int
+    n_posts: int
+    posts_per_file: dict[str, int] = field(default_factory=dict)
+    posts_per_org: dict[str, int] = field(default_factory=dict)
+    bad_records: dict[str, int] = field(default_factory=dict)
+    duplicates: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_posts(self) -> int:
+        """All post records written."""
+        return sum(self.posts_per_file.values())
+
+    @property
+    def files(self) -> list[Path]:
+        """The export files, absolute."""
+        return [self.out_dir / name for name in self.posts_per_file]
+
+
+def generate_demo(out_dir: Path, *, seed: int = DEFAULT_SEED, n_posts: int = DEFAULT_POSTS) -> DemoSummary:
+    """Write the fictional demo study and its ground truth into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Destination; created if needed.  Files of an earlier run are replaced.
+    seed : int
+        Seed of every random choice.
+    n_posts : int
+        About how many posts to write in total, spread evenly over the four
+        organisations (at least a few dozen per file).
+
+    Returns
+    -------
+    DemoSummary
+        Counts per file and organisation.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    world = build_world(seed, n_posts)
+    exported = world.exported()
+    files = {(org.id, key): rel for org in ORGS for key, rel in org.files.items()}
+    summary = DemoSummary(out_dir=out_dir, seed=seed, n_posts=n_posts)
+    defects: list[Defect] = []
+    for org in ORGS:
+        for key, rel in org.files.items():
+            posts = [post for post in exported if post.org_id == org.id and post.file == key]
+            ctx = Context(
+                rng=random.Random(f"{seed}:{rel}"),
+                ids=world.ids,
+                spare=world.spare,
+                n_bad=1 + len(posts) // 4000,
+                n_dup=2 + len(posts) // 1500,
+            )
+            found = WRITERS[key](out_dir / rel, posts, org, ctx, rel)
+            defects.extend(found)
+            summary.posts_per_file[rel] = len(posts)
+            summary.posts_per_org[org.id] = summary.posts_per_org.get(org.id, 0) + len(posts)
+            summary.bad_records[rel] = sum(d.kind != "duplicate" for d in found)
+            summary.duplicates[rel] = sum(d.kind == "duplicate" for d in found)
+            logger.info(
+                "%s: %d posts, %d bad, %d duplicates",
+                rel,
+                len(posts),
+                summary.bad_records[rel],
+                summary.duplicates[rel],
+            )
+    write_truth(out_dir, exported, world.posts, files, defects)
+    (out_dir / "README.md").write_text(_readme(summary), encoding="utf-8")
+    return summary
+
+
+def _readme(summary: DemoSummary) -> str:
+    rows = "\n".join(
+        f"| `{name}` | {count} | {summary.bad_records[name]} | {summary.duplicates[name]} |"
+        for name, count in summary.posts_per_file.items()
+    )
+    return f"""# Rare voices demo corpus (fictional)
+
+Everything in this folder is **fictional**: organisations, people, handles,
+ids, e-mail addresses, phone numbers, stories and numbers were generated by
+`helpers.demo.generate_demo(seed={summary.seed}, n_posts={summary.n_posts})`.
+Any resemblance to real people is a coincidence.  The same seed and size
+always give byte-identical files.
+
+## Export files (platform-native formats)
+
+| file | posts | bad records | duplicates |
+|---|---|---|---|
+{rows}
+
+- `*/twitter_search.jsonl`: twarc2 search output, one API v2 response page per
+  line (`data`, `includes.users`, `includes.tweets`, `errors`, `meta`, `__twarc`).
+- `*/facebook_crowdtangle.csv`: CrowdTangle historical-data export of Facebook pages.
+- `pku-us/r_pku_submissions.ndjson.zst`, `pku-us/r_pku_comments.ndjson`:
+  Pushshift / Arctic Shift style Reddit dumps (one object per line).
+- `pku-us/bluesky_author_feed.json`: a JSON array of `app.bsky.feed.getAuthorFeed`
+  pages of the organisation's account; only its own posts, replies, quotes and
+  reposts are records (the posts it replies to appear as reply context).
+- `fop-au/mastodon_statuses.json`: a JSON array of Mastodon API `Status`
+  entities as served by health.community, reblogs included.
+
+Like real exports, the files contain a few bad records (a truncated line, a
+record without id, an unparseable date, bytes that are not UTF-8, a value of the
+wrong type) and duplicates (the same record twice).  For every file:
+records read = posts + bad records + duplicates.
+
+## Ground truth (`_truth/`, never read by the analysis)
+
+- `posts.csv`: one row per post record: file, platform, native id (as in the
+  file: tweet id, Reddit fullname `t3_...`/`t1_...`, Mastodon id, Bluesky
+  `at://` URI or `repost:<did>:<uri>`, Facebook `<page id>_<post id>`),
+  organisation, author, role (`org` for the study organisation's own accounts,
+  else `public`), UTC time, language, theme, communication mode (`one_way`,
+  `two_way`, `crowd_sourced`), knowledge type (`experiential`,
+  `mediated_experiential`, `medical`, `practical`, `advocacy`, `other`),
+  narrative person, thread/parent/quoted/shared ids, scenario and scenario id.
+  A share (retweet, reblog, repost) carries the labels of the post it shares;
+  a Facebook share with the page's own message carries that message's labels.
+- `interactions.csv`: reply, mention, share and quote edges between authors as
+  the records state them (a retweet's `RT @user` prefix is its share, not a
+  mention; a reply to a deleted Reddit comment has no known target).
+- `accounts.csv`: every account that appears in the files (`bridge` marks the
+  people active in two organisations' communities).
+- `planted_pii.json`: private handles and display names, e-mail addresses,
+  phone numbers, person names and tracking links present in the raw files.
+- `bad_records.csv` (file, line, kind) and `duplicates.csv` (file, native id,
+  line): `line` is the line in JSON-lines files, the CSV row with the header as
+  row 1, and the 1-based record index in JSON documents (Bluesky: feed items
+  counted across pages).
+"""

@@ -1,0 +1,280 @@
+"""The ground truth of the demo corpus, written under ``_truth/``.
+
+The analysis code never reads these files; tests and validation notebooks do.
+
+``posts.csv``
+    One row per post record in the export files, with the labels the
+    classifiers should recover (theme, communication mode, knowledge type,
+    narrative person) and the structure the readers should recover (native
+    ids of the post, thread, parent, quoted and shared post).
+``interactions.csv``
+    Reply, mention, share and quote edges between authors, one per record
+    and target, as the exports state them.
+``accounts.csv``
+    Every account whose handle or id appears in the files.
+``planted_pii.json``
+    Private handles, display names, e-mails, phone numbers, person names and
+    tracking links that appear in the raw files.
+``bad_records.csv`` / ``duplicates.csv``
+    The planted bad and duplicate records, by file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from helpers.demo_corpus.model import Account, Post
+from helpers.demo_corpus.writers import Defect
+
+POST_COLUMNS = [
+    "file",
+    "platform",
+    "native_id",
+    "org_id",
+    "author_native_id",
+    "author_handle",
+    "author_role",
+    "created_at",
+    "lang",
+    "theme",
+    "communication_mode",
+    "knowledge_type",
+    "narrative_person",
+    "thread_native_id",
+    "parent_native_id",
+    "quoted_native_id",
+    "shared_native_id",
+    "scenario",
+    "scenario_id",
+]
+INTERACTION_COLUMNS = [
+    "platform",
+    "org_id",
+    "native_id",
+    "kind",
+    "source_author_native_id",
+    "source_author_handle",
+    "target_author_native_id",
+    "target_author_handle",
+]
+
+
+def _iso(post: Post) -> str:
+    return post.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def post_rows(posts: list[Post], files: dict[tuple[str, str], str]) -> list[dict]:
+    """Rows of ``posts.csv`` for the exported posts, sorted by file, time and id."""
+    rows = []
+    for post in posts:
+        rows.append(
+            {
+                "file": files[(post.org_id, post.file)],
+                "platform": post.platform,
+                "native_id": post.native_id,
+                "org_id": post.org_id,
+                "author_native_id": post.author.native_id,
+                "author_handle": post.author.handle,
+                "author_role": post.author.role,
+                "created_at": _iso(post),
+                "lang": post.lang,
+                "theme": post.theme,
+                "communication_mode": post.mode,
+                "knowledge_type": post.knowledge_type,
+                "narrative_person": post.person,
+                "thread_native_id": post.thread_id,
+                "parent_native_id": post.parent.native_id if post.parent is not None else "",
+                "quoted_native_id": post.quoted.native_id if post.quoted is not None else "",
+                "shared_native_id": post.shared.native_id if post.shared is not None else "",
+                "scenario": post.scenario,
+                "scenario_id": post.scenario_id,
+            }
+        )
+    rows.sort(key=lambda r: (r["file"], r["created_at"], r["native_id"]))
+    return rows
+
+
+def interaction_rows(posts: list[Post]) -> list[dict]:
+    """Author-to-author edges stated by the records (no self-loops)."""
+    rows = []
+    for post in posts:
+        targets: list[tuple[str, Account]] = []
+        parent = post.parent
+        if parent is not None and not (post.platform == "reddit" and parent.extra.get("deleted")):
+            targets.append(("reply", parent.author))
+        seen: list[Account] = []
+        for account in post.mentions:
+            if all(account is not other for other in seen):
+                seen.append(account)
+                targets.append(("mention", account))
+        if post.shared is not None:
+            targets.append(("share", post.shared.author))
+        if post.quoted is not None:
+            targets.append(("quote", post.quoted.author))
+        for kind, target in targets:
+            if target is post.author:
+                continue
+            rows.append(
+                {
+                    "platform": post.platform,
+                    "org_id": post.org_id,
+                    "native_id": post.native_id,
+                    "kind": kind,
+                    "source_author_native_id": post.author.native_id,
+                    "source_author_handle": post.author.handle,
+                    "target_author_native_id": target.native_id,
+                    "target_author_handle": target.handle,
+                }
+            )
+    rows.sort(key=lambda r: (r["platform"], r["native_id"], r["kind"], r["target_author_native_id"]))
+    return rows
+
+
+def accounts_in_files(posts: list[Post]) -> tuple[list[Account], set[tuple[str, str]]]:
+    """Accounts whose handle appears in the written files, and those whose profile does.
+
+    A profile (with the display name) is written for authors, and on Twitter
+    for every account in ``includes.users``; a mention alone writes the handle.
+    """
+    found: dict[tuple[str, str], Account] = {}
+    profiles: set[tuple[str, str]] = set()
+    for post in posts:
+        if not post.extra.get("written"):
+            continue
+        with_profile = [post.author]
+        if post.platform == "twitter":
+            with_profile += list(post.mentions)
+            for other in (post.parent, post.quoted, post.shared):
+                if other is not None:
+                    with_profile.append(other.author)
+        for account in [*with_profile, *post.mentions]:
+            found.setdefault((account.platform, account.native_id), account)
+        profiles.update((account.platform, account.native_id) for account in with_profile)
+    return [found[key] for key in sorted(found)], profiles
+
+
+def account_rows(accounts: list[Account], posts: list[Post]) -> list[dict]:
+    """Rows of ``accounts.csv``."""
+    counts: dict[tuple[str, str], int] = {}
+    for post in posts:
+        key = (post.platform, post.author.native_id)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        {
+            "platform": a.platform,
+            "native_id": a.native_id,
+            "handle": a.handle,
+            "display_name": a.display_name,
+            "role": a.role,
+            "kind": a.kind,
+            "org_ids": ";".join(a.orgs),
+            "bridge": bool(a.extra.get("bridge")),
+            "n_posts": counts.get((a.platform, a.native_id), 0),
+        }
+        for a in accounts
+    ]
+
+
+def planted_pii(
+    all_posts: list[Post], accounts: list[Account], profiles: set[tuple[str, str]]
+) -> dict[str, object]:
+    """What privacy tests should never find in processed data or reports."""
+    private = [a for a in accounts if a.role != "org"]
+    lists: dict[str, set[str]] = {
+        "emails": set(),
+        "phones": set(),
+        "person_names": set(),
+        "tracking_urls": set(),
+    }
+    for post in all_posts:
+        if not post.extra.get("written"):
+            continue
+        for key, values in post.extra.get("pii", {}).items():
+            lists[key].update(values)
+    people = [
+        a
+        for a in private
+        if (a.is_person or a.kind == "family_page") and (a.platform, a.native_id) in profiles
+    ]
+    return {
+        "note": "Everything here is fictional. Handles are as the platform shows them (Mastodon: "
+        "user@instance; accounts of health.community appear in the file as 'user' with the "
+        "instance in the account url).",
+        "handles": sorted({a.handle for a in private}),
+        "display_names": sorted({a.display_name for a in people if a.display_name}),
+        "emails": sorted(lists["emails"]),
+        "phones": sorted(lists["phones"]),
+        "person_names": sorted(lists["person_names"]),
+        "tracking_urls": sorted(lists["tracking_urls"]),
+        "private_accounts": [
+            {
+                "platform": a.platform,
+                "native_id": a.native_id,
+                "handle": a.handle,
+                "display_name": a.display_name,
+                "kind": a.kind,
+            }
+            for a in private
+        ],
+    }
+
+
+def write_truth(
+    out_dir: Path,
+    exported: list[Post],
+    all_posts: list[Post],
+    files: dict[tuple[str, str], str],
+    defects: list[Defect],
+) -> dict[str, int]:
+    """Write every ground-truth file; return row counts."""
+    truth = out_dir / "_truth"
+    counts = {
+        "posts": _write_csv(truth / "posts.csv", POST_COLUMNS, post_rows(exported, files)),
+        "interactions": _write_csv(
+            truth / "interactions.csv", INTERACTION_COLUMNS, interaction_rows(exported)
+        ),
+    }
+    accounts, profiles = accounts_in_files(all_posts)
+    counts["accounts"] = _write_csv(
+        truth / "accounts.csv",
+        ["platform", "native_id", "handle", "display_name", "role", "kind", "org_ids", "bridge", "n_posts"],
+        account_rows(accounts, exported),
+    )
+    pii = planted_pii(all_posts, accounts, profiles)
+    (truth / "planted_pii.json").write_text(
+        json.dumps(pii, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    bad = [d for d in defects if d.kind != "duplicate"]
+    dups = [d for d in defects if d.kind == "duplicate"]
+    counts["bad_records"] = _write_csv(
+        truth / "bad_records.csv",
+        ["file", "line", "kind"],
+        (
+            {"file": d.file, "line": d.line, "kind": d.kind}
+            for d in sorted(bad, key=lambda d: (d.file, d.line, d.kind))
+        ),
+    )
+    counts["duplicates"] = _write_csv(
+        truth / "duplicates.csv",
+        ["file", "native_id", "line"],
+        (
+            {"file": d.file, "native_id": d.native_id, "line": d.line}
+            for d in sorted(dups, key=lambda d: (d.file, d.line, d.native_id))
+        ),
+    )
+    return counts

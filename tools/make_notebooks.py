@@ -30,6 +30,45 @@ NOTEBOOKS = {
                  "posts_overview(config)"),
         ("code", "plot_posts_over_time(config, org_id=org_id);"),
     ],
+    "05_org_report.ipynb": [
+        ("md", "# Organisation report\n\nThe reviewer's report of one organisation: a summary written "
+               "from the results, then each analysis, then the ethics and provenance statements. "
+               "Rendered to HTML without code by `rarevoices batch`."),
+        ("params", 'config_path = "../config/study.yml"\n'
+                   "org_id = None  # set by the batch; None = whole study"),
+        ("code", "from datetime import UTC, datetime\n\nfrom IPython.display import Markdown\n\n"
+                 "from helpers.config import load_config\nfrom helpers import summaries\n\n"
+                 "started_at = datetime.now(UTC)\nconfig = load_config(config_path)\n"
+                 "Markdown(summaries.report_header(config, org_id))"),
+        ("md", "## Summary"),
+        ("code", "Markdown(summaries.org_summary(config, org_id))"),
+        ("md", "## The data\n\nPosts per platform and over time. Rare Disease Day (the last day of "
+               "February) is marked."),
+        ("code", "from helpers.ingest.report import posts_overview\n"
+                 "from helpers.plots import plot_posts_over_time\n\n"
+                 "plot_posts_over_time(config, org_id=org_id);"),
+        ("code", "overview = posts_overview(config)\n"
+                 "overview if org_id is None else overview[overview['org_id'] == org_id]"),
+        ("code", "Markdown(summaries.ethics_statement(config))"),
+        ("md", "## Provenance\n\nWhat produced this report: versions, commit, parameters and the "
+               "hashes of the input files."),
+        ("code", "summaries.provenance(config, org_id, started_at).style.hide(axis='index')"),
+    ],
+    "10_compare_orgs.ipynb": [
+        ("md", "# Comparing organisations\n\nThe same measures side by side for every organisation "
+               "of the study."),
+        ("params", 'config_path = "../config/study.yml"\n'
+                   "org_id = None  # unused: this notebook covers the whole study"),
+        ("code", "from IPython.display import Markdown\n\nfrom helpers.config import load_config\n"
+                 "from helpers import summaries\n\nconfig = load_config(config_path)\n"
+                 "Markdown(summaries.report_header(config, None))"),
+        ("md", "## Key figures"),
+        ("code", "summaries.key_figures_table(config)"),
+        ("md", "## Volume over time"),
+        ("code", "from helpers.plots import plot_posts_over_time\n\nplot_posts_over_time(config);"),
+        ("code", "Markdown(summaries.ethics_statement(config))"),
+        ("code", "summaries.provenance(config, None).style.hide(axis='index')"),
+    ],
 }
 
 

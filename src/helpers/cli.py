@@ -5,6 +5,7 @@ Commands
 ``rarevoices demo-data``  write the demo corpus (fictional, seeded) into data/raw/demo/
 ``rarevoices ingest``     read the study's exports into the canonical tables
 ``rarevoices forget``     erase a person from processed data and keep them out
+``rarevoices batch``      run the notebooks per organisation and render the HTML reports
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("account", help="the person's handle or account id")
     forget.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     forget.set_defaults(handler=_forget)
+
+    batch = commands.add_parser("batch", help="run the notebook chain per organisation, render reports")
+    batch.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    batch.add_argument("--orgs", nargs="+", metavar="ORG", help="only these organisations")
+    batch.add_argument("--workers", type=int, default=None, help="parallel workers (default: CPUs, max 4)")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    batch.add_argument("--resume", action="store_true", help="re-run only failed or out-of-date runs")
+    batch.add_argument("--no-progress", action="store_true")
+    batch.set_defaults(handler=_batch)
     return parser
 
 
@@ -99,6 +109,20 @@ def _forget(args: argparse.Namespace) -> int:
     print(f"The request is recorded in {config.erasure_register_path} (no handle or id stored); "
           "later ingestions keep this person out. Re-run the analyses (the batch does it).")
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from helpers.batch import cpu_workers, run_batch
+
+    result = run_batch(args.config, orgs=args.orgs, workers=args.workers or cpu_workers(),
+                       scheduler=args.scheduler, resume=args.resume, progress=not args.no_progress)
+    for run in result.runs + ([result.compare] if result.compare else []):
+        failed = run.status == "failed"
+        detail = f" in {run.failed_notebook}: {run.error} (log {run.log_file})" if failed else ""
+        print(f"{run.org_id:<20} {run.status:<8} {run.seconds:>7.1f} s{detail}")
+    if result.index_html is not None:
+        print(f"Reports: {result.index_html}")
+    return 1 if result.failed else 0
 
 
 if __name__ == "__main__":

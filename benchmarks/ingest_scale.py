@@ -23,8 +23,33 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-WORDS = ("diet formula protein levels clinic blood test phe results doctor school tired "
-         "recipe pasta bread low good week today son daughter year months new trial").split()
+WORDS = [
+    "diet",
+    "formula",
+    "protein",
+    "levels",
+    "clinic",
+    "blood",
+    "test",
+    "phe",
+    "results",
+    "doctor",
+    "school",
+    "tired",
+    "recipe",
+    "pasta",
+    "bread",
+    "low",
+    "good",
+    "week",
+    "today",
+    "son",
+    "daughter",
+    "year",
+    "months",
+    "new",
+    "trial",
+]
 
 
 def write_dump(path: Path, n_comments: int, seed: int = 1) -> None:
@@ -34,10 +59,15 @@ def write_dump(path: Path, n_comments: int, seed: int = 1) -> None:
         for i in range(n_comments):
             body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60)))
             record = {
-                "id": f"c{i:08x}", "name": f"t1_c{i:08x}", "author": f"user_{rng.randint(0, n_comments // 20)}",
-                "body": body, "created_utc": 1704067200 + i * 30, "link_id": f"t3_s{i % 200:05d}",
+                "id": f"c{i:08x}",
+                "name": f"t1_c{i:08x}",
+                "author": f"user_{rng.randint(0, n_comments // 20)}",
+                "body": body,
+                "created_utc": 1704067200 + i * 30,
+                "link_id": f"t3_s{i % 200:05d}",
                 "parent_id": f"t3_s{i % 200:05d}" if i < 400 else f"t1_c{rng.randint(0, i - 1):08x}",
-                "subreddit": "PKU", "score": rng.randint(-2, 40),
+                "subreddit": "PKU",
+                "score": rng.randint(-2, 40),
             }
             fh.write(json.dumps(record) + "\n")
 
@@ -68,8 +98,9 @@ print(json.dumps({"seconds": seconds, "records": records,
 
 def measure(config: Path, mode: str) -> dict:
     """Run one ingestion mode in a fresh interpreter and return its JSON line."""
-    out = subprocess.run([sys.executable, "-c", CHILD, str(config), mode], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(config), mode], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -87,12 +118,26 @@ def main() -> None:
             write_dump(dump, size)
             config = root / "config" / "study.yml"
             config.parent.mkdir(exist_ok=True)
-            config.write_text(yaml.safe_dump({
-                "name": "bench", "raw_dir": "raw", "processed_dir": f"processed-{size}",
-                "privacy": {"secret_file": str(root / "key")},
-                "organisations": [{"id": "pku", "name": "PKU", "disease": "PKU", "country": "US",
-                                   "language": "en", "inputs": [{"path": "comments.ndjson"}]}],
-            }))
+            config.write_text(
+                yaml.safe_dump(
+                    {
+                        "name": "bench",
+                        "raw_dir": "raw",
+                        "processed_dir": f"processed-{size}",
+                        "privacy": {"secret_file": str(root / "key")},
+                        "organisations": [
+                            {
+                                "id": "pku",
+                                "name": "PKU",
+                                "disease": "PKU",
+                                "country": "US",
+                                "language": "en",
+                                "inputs": [{"path": "comments.ndjson"}],
+                            }
+                        ],
+                    }
+                )
+            )
             row = {"comments": size, "file_mib": round(dump.stat().st_size / 2**20, 1)}
             for mode in ("stage", "full"):
                 result = measure(config, mode)
@@ -103,7 +148,9 @@ def main() -> None:
             rows.append(row)
     machine = {"cpus": len(os.sched_getaffinity(0)), "python": sys.version.split()[0]}
     out = HERE / "results" / "ingest_scale.json"
-    out.write_text(json.dumps({"machine": machine, "when": time.strftime("%Y-%m-%d"), "rows": rows}, indent=2))
+    out.write_text(
+        json.dumps({"machine": machine, "when": time.strftime("%Y-%m-%d"), "rows": rows}, indent=2)
+    )
     print(f"written {out}")
 
 

@@ -57,10 +57,12 @@ def test_interactions_match_the_truth(demo_ingested) -> None:
     truth = load_truth_interactions(config)
     key = ["source_author", "target_author", "post_id"]
     replies_and_shares = set(map(tuple, truth.loc[truth["kind"].isin(["reply", "share"]), key].values))
-    implied = [kind == "mention" and tuple(row) in replies_and_shares
-               for kind, row in zip(truth["kind"], truth[key].values, strict=True)]
-    expected = set(map(tuple, truth.loc[[not i for i in implied], key + ["kind"]].values))
-    got = set(map(tuple, derived[key + ["kind"]].values))
+    implied = [
+        kind == "mention" and tuple(row) in replies_and_shares
+        for kind, row in zip(truth["kind"], truth[key].values, strict=True)
+    ]
+    expected = set(map(tuple, truth.loc[[not i for i in implied], [*key, "kind"]].values))
+    got = set(map(tuple, derived[[*key, "kind"]].values))
     assert got == expected
     assert {"reply", "mention", "share", "quote"} <= set(derived["kind"])
 
@@ -87,5 +89,7 @@ def test_no_planted_handle_email_or_phone_reaches_processed_data(demo_ingested) 
 
 def _all_text(table: pd.DataFrame) -> str:
     """Every cell of a table as text, list cells included."""
-    return "\n".join(" ".join(map(str, v)) if hasattr(v, "__len__") and not isinstance(v, str) else str(v)
-                     for v in table.to_numpy().ravel())
+    return "\n".join(
+        " ".join(map(str, v)) if hasattr(v, "__len__") and not isinstance(v, str) else str(v)
+        for v in table.to_numpy().ravel()
+    )

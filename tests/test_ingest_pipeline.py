@@ -24,12 +24,20 @@ def _study(root: Path, extra_inputs: list[dict] | None = None) -> Path:
     shutil.copy(FIXTURES / "twitter" / "twarc2_search.jsonl", raw / "tweets.jsonl")
     shutil.copy(FIXTURES / "reddit" / "pku_comments.ndjson", raw / "comments.ndjson")
     shutil.copy(FIXTURES / "mastodon" / "account_statuses.json", raw / "statuses.json")
-    return write_study(root, [
-        organisation("sma-uk", [{"path": "tweets.jsonl"}], {"twitter": ["SMATogetherUK"]}),
-        organisation("pku-us", [{"path": "comments.ndjson"}] + (extra_inputs or []),
-                     {"reddit": ["PKUVoicesNetwork"]}),
-        organisation("fop-au", [{"path": "statuses.json"}], {"mastodon": ["fopfriends@health.community"]}),
-    ])
+    return write_study(
+        root,
+        [
+            organisation("sma-uk", [{"path": "tweets.jsonl"}], {"twitter": ["SMATogetherUK"]}),
+            organisation(
+                "pku-us",
+                [{"path": "comments.ndjson"}] + (extra_inputs or []),
+                {"reddit": ["PKUVoicesNetwork"]},
+            ),
+            organisation(
+                "fop-au", [{"path": "statuses.json"}], {"mastodon": ["fopfriends@health.community"]}
+            ),
+        ],
+    )
 
 
 @pytest.fixture()
@@ -59,7 +67,9 @@ def test_org_accounts_stay_named_and_private_people_do_not(study: Path) -> None:
     assert org_rows["label"].notna().all() and accounts.loc[~accounts["is_org"], "label"].isna().all()
     assert posts.loc[posts["author_role"] == "public", "author_id"].str.match(r"^P-[0-9a-f]{10}$").all()
     everything = "".join(
-        path.read_bytes().decode("latin-1") for path in result.tables["posts"].parent.rglob("*") if path.is_file()
+        path.read_bytes().decode("latin-1")
+        for path in result.tables["posts"].parent.rglob("*")
+        if path.is_file()
     )
     for handle in PRIVATE_HANDLES:
         assert handle not in everything, f"{handle} reached data/processed"
@@ -87,7 +97,9 @@ def test_only_changed_files_are_read_again(study: Path) -> None:
 
 def test_force_rereads_and_gives_the_same_tables(study: Path) -> None:
     config = load_config(study)
-    first = {name: pd.read_parquet(path) for name, path in ingest_study(config, progress=False).tables.items()}
+    first = {
+        name: pd.read_parquet(path) for name, path in ingest_study(config, progress=False).tables.items()
+    }
     again = ingest_study(config, progress=False, force=True)
     assert not any(stats.from_cache for stats in again.files)
     for name, path in again.tables.items():

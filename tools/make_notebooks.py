@@ -31,13 +31,13 @@ NOTEBOOKS = {
         ("code", "plot_posts_over_time(config, org_id=org_id);"),
     ],
     "05_org_report.ipynb": [
-        ("md", "# Organisation report\n\nThe reviewer's report of one organisation: a summary written "
-               "from the results, then each analysis, then the ethics and provenance statements. "
-               "Rendered to HTML without code by `rarevoices batch`."),
+        ("md", "*The reviewer's report of one organisation: a summary written from the results, then "
+               "each analysis, then the ethics and provenance statements. `rarevoices batch` renders it "
+               "to HTML with and without code.*"),
         ("params", 'config_path = "../config/study.yml"\n'
                    "org_id = None  # set by the batch; None = whole study"),
         ("code", "from datetime import UTC, datetime\n\nfrom IPython.display import Markdown\n\n"
-                 "from helpers.config import load_config\nfrom helpers import summaries\n\n"
+                 "from helpers import summaries\nfrom helpers.config import load_config\n\n"
                  "started_at = datetime.now(UTC)\nconfig = load_config(config_path)\n"
                  "Markdown(summaries.report_header(config, org_id))"),
         ("md", "## Summary"),
@@ -47,8 +47,7 @@ NOTEBOOKS = {
         ("code", "from helpers.ingest.report import posts_overview\n"
                  "from helpers.plots import plot_posts_over_time\n\n"
                  "plot_posts_over_time(config, org_id=org_id);"),
-        ("code", "overview = posts_overview(config)\n"
-                 "overview if org_id is None else overview[overview['org_id'] == org_id]"),
+        ("code", "posts_overview(config, org_id).style.hide(axis='index')"),
         ("code", "Markdown(summaries.ethics_statement(config))"),
         ("md", "## Provenance\n\nWhat produced this report: versions, commit, parameters and the "
                "hashes of the input files."),
@@ -59,8 +58,8 @@ NOTEBOOKS = {
                "of the study."),
         ("params", 'config_path = "../config/study.yml"\n'
                    "org_id = None  # unused: this notebook covers the whole study"),
-        ("code", "from IPython.display import Markdown\n\nfrom helpers.config import load_config\n"
-                 "from helpers import summaries\n\nconfig = load_config(config_path)\n"
+        ("code", "from IPython.display import Markdown\n\nfrom helpers import summaries\n"
+                 "from helpers.config import load_config\n\nconfig = load_config(config_path)\n"
                  "Markdown(summaries.report_header(config, None))"),
         ("md", "## Key figures"),
         ("code", "summaries.key_figures_table(config)"),
@@ -86,7 +85,7 @@ def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
                 cell.metadata["tags"] = ["parameters"]
             notebook.cells.append(cell)
     for index, cell in enumerate(notebook.cells):
-        cell["id"] = f"cell-{index:02d}"
+        cell["id"] = str(index)  # the ids nbstripout gives, so `nbstripout --verify` passes
     return notebook
 
 

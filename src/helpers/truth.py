@@ -52,8 +52,9 @@ def _pseudonymiser(config: StudyConfig, folder: Path) -> Pseudonymiser:
     if accounts.exists():  # let page names identify organisation pages, as ingestion does
         table = pd.read_csv(accounts, dtype=str, keep_default_na=False)
         for row in table.itertuples(index=False):
-            pseudonymiser.remember_org(row.platform, row.native_id or None, row.handle or None,
-                                       row.display_name or None)
+            pseudonymiser.remember_org(
+                row.platform, row.native_id or None, row.handle or None, row.display_name or None
+            )
     return pseudonymiser
 
 
@@ -69,11 +70,14 @@ def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
     folder = truth_dir(config)
     truth = pd.read_csv(folder / "posts.csv", dtype=str, keep_default_na=False)
     p = _pseudonymiser(config, folder)
-    truth["post_id"] = [p.post_id(pl, nid) for pl, nid in zip(truth["platform"], truth["native_id"], strict=True)]
+    truth["post_id"] = [
+        p.post_id(pl, nid) for pl, nid in zip(truth["platform"], truth["native_id"], strict=True)
+    ]
     truth["author_id"] = [
         p.author_id(pl, aid or None, handle or None)
-        for pl, aid, handle in zip(truth["platform"], truth["author_native_id"], truth["author_handle"],
-                                   strict=True)
+        for pl, aid, handle in zip(
+            truth["platform"], truth["author_native_id"], truth["author_handle"], strict=True
+        )
     ]
     truth["thread_id"] = [
         p.post_id(pl, tid or nid)
@@ -87,10 +91,21 @@ def load_truth_interactions(config: StudyConfig) -> pd.DataFrame:
     folder = truth_dir(config)
     truth = pd.read_csv(folder / "interactions.csv", dtype=str, keep_default_na=False)
     p = _pseudonymiser(config, folder)
-    rows = zip(truth["platform"], truth["source_author_native_id"], truth["source_author_handle"],
-               truth["target_author_native_id"], truth["target_author_handle"], truth["native_id"], strict=True)
+    rows = zip(
+        truth["platform"],
+        truth["source_author_native_id"],
+        truth["source_author_handle"],
+        truth["target_author_native_id"],
+        truth["target_author_handle"],
+        truth["native_id"],
+        strict=True,
+    )
     canonical = [
-        (p.author_id(pl, sid or None, sh or None), p.author_id(pl, tid or None, th or None), p.post_id(pl, nid))
+        (
+            p.author_id(pl, sid or None, sh or None),
+            p.author_id(pl, tid or None, th or None),
+            p.post_id(pl, nid),
+        )
         for pl, sid, sh, tid, th, nid in rows
     ]
     truth[["source_author", "target_author", "post_id"]] = pd.DataFrame(canonical, index=truth.index)

@@ -29,9 +29,9 @@ def quarantine_reasons(config: StudyConfig) -> pd.DataFrame:
     return table.sort_values(["records", "source_file"], ascending=[False, True], ignore_index=True)
 
 
-def posts_overview(config: StudyConfig) -> pd.DataFrame:
+def posts_overview(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
     """Posts, authors, share of organisation posts and date range per organisation and platform."""
-    posts = load_posts(config)
+    posts = load_posts(config, org_id)
     grouped = posts.groupby(["org_id", "platform"], as_index=False)
     table = grouped.agg(
         posts=("post_id", "size"),

@@ -57,9 +57,12 @@ def html_exporter(with_code: bool) -> HTMLExporter:
     return exporter
 
 
-def render_notebook(notebook_path: Path, html_path: Path, *, with_code: bool) -> Path:
+def render_notebook(
+    notebook_path: Path, html_path: Path, *, with_code: bool, title: str | None = None
+) -> Path:
     """Render one executed notebook to a single HTML file (written atomically)."""
     notebook = nbformat.read(notebook_path, as_version=4)
+    notebook.metadata["title"] = title or notebook_path.stem
     body, _ = html_exporter(with_code).from_notebook_node(notebook)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = html_path.with_suffix(".tmp")
@@ -74,10 +77,15 @@ def render_run(run: OrgRun) -> dict[str, Path]:
     for notebook in map(Path, run.notebooks):
         if not notebook.exists():
             continue
-        rendered[notebook.name] = render_notebook(notebook, notebook.with_suffix(".html"), with_code=True)
+        title = f"{run.org_id}: {notebook.stem}"
+        rendered[notebook.name] = render_notebook(notebook, notebook.with_suffix(".html"), with_code=True,
+                                                  title=title)
         if notebook.name == REPORT_NOTEBOOK:
-            rendered["reviewer"] = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False)
-            rendered["full"] = render_notebook(notebook, notebook.parent / FULL_HTML, with_code=True)
+            title = f"{run.org_id}: report"
+            rendered["reviewer"] = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False,
+                                                   title=title)
+            rendered["full"] = render_notebook(notebook, notebook.parent / FULL_HTML, with_code=True,
+                                               title=f"{title} with code")
     return rendered
 
 
@@ -111,7 +119,8 @@ def render_batch(config: StudyConfig, result: BatchResult) -> Path:
             compare_links[name] = str(path.relative_to(reports))
         for notebook in map(Path, result.compare.notebooks):
             if notebook.exists():
-                page = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False)
+                page = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False,
+                                       title=f"{config.name}: comparison")
                 compare_links["reviewer"] = str(page.relative_to(reports))
     index = reports / "index.html"
     tmp = index.with_suffix(".tmp")

@@ -1,0 +1,158 @@
+"""Open a page in headless Chromium and report console errors and images that did not load.
+
+Talks to Chromium over the DevTools protocol (websocket-client, already a
+dependency of Jupyter), so the test needs no Selenium or Playwright.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websocket
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",
+    "--remote-allow-origins=*",
+]
+
+
+def find_or_install_chromium() -> str | None:
+    """Path of Chromium; installs Debian's package when missing and possible, else None."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if shutil.which("apt-get") is None:
+        return None
+    try:
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"], check=True, capture_output=True, timeout=900
+        )
+    except (OSError, subprocess.SubprocessError):
+        try:
+            subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True, timeout=600)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-q", "chromium"], check=True, capture_output=True, timeout=900
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return shutil.which("chromium")
+
+
+@dataclass
+class PageCheck:
+    """What the browser saw."""
+
+    console_errors: list[str] = field(default_factory=list)
+    images: int = 0
+    broken_images: list[str] = field(default_factory=list)
+    title: str = ""
+    external_requests: list[str] = field(default_factory=list)
+
+
+def check_page(chromium: str, path: Path, timeout: float = 60.0) -> PageCheck:
+    """Load ``path`` and collect console errors, exceptions, broken images and network requests."""
+    with tempfile.TemporaryDirectory() as profile:
+        process = subprocess.Popen(
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            socket = _connect(Path(profile), timeout)
+            try:
+                return _inspect(socket, path.resolve().as_uri(), timeout)
+            finally:
+                socket.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _connect(profile: Path, timeout: float) -> websocket.WebSocket:
+    deadline = time.monotonic() + timeout
+    port_file = profile / "DevToolsActivePort"
+    while not port_file.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("Chromium did not open its DevTools port")
+        time.sleep(0.1)
+    port = port_file.read_text().splitlines()[0]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json") as response:
+        targets = json.load(response)
+    page = next(t for t in targets if t.get("type") == "page")
+    return websocket.create_connection(page["webSocketDebuggerUrl"], timeout=timeout)
+
+
+def _inspect(socket: websocket.WebSocket, url: str, timeout: float) -> PageCheck:
+    check = PageCheck()
+    counter = iter(range(1, 10_000))
+
+    def send(method: str, **params: object) -> int:
+        message_id = next(counter)
+        socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
+        return message_id
+
+    for domain in ("Runtime.enable", "Log.enable", "Page.enable", "Network.enable"):
+        send(domain)
+    send("Page.navigate", url=url)
+    deadline = time.monotonic() + timeout
+    loaded = False
+    ready_query = -1
+    socket.settimeout(1.0)
+    while time.monotonic() < deadline and not loaded:
+        try:
+            event = json.loads(socket.recv())
+        except websocket.WebSocketTimeoutException:  # no event for a while: ask whether the page is done
+            ready_query = send("Runtime.evaluate", expression="document.readyState", returnByValue=True)
+            continue
+        if event.get("id") == ready_query:
+            loaded = event.get("result", {}).get("result", {}).get("value") == "complete"
+            continue
+        method = event.get("method", "")
+        params = event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            check.console_errors.append(
+                " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+            )
+        elif method == "Runtime.exceptionThrown":
+            check.console_errors.append(params["exceptionDetails"].get("text", "exception"))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            check.console_errors.append(params["entry"].get("text", ""))
+        elif method == "Network.requestWillBeSent":
+            request_url = params["request"]["url"]
+            if request_url.startswith(("http://", "https://")):
+                check.external_requests.append(request_url)
+        elif method == "Page.loadEventFired":
+            loaded = True
+    if not loaded:
+        raise TimeoutError(f"{url} did not finish loading")
+    script = (
+        "JSON.stringify({title: document.title, images: Array.from(document.images).map("
+        "i => [i.src.slice(0, 80), i.complete && i.naturalWidth > 0])})"
+    )
+    socket.settimeout(timeout)
+    wanted = send("Runtime.evaluate", expression=script, returnByValue=True)
+    while True:
+        reply = json.loads(socket.recv())
+        if reply.get("id") == wanted:
+            break
+    result = json.loads(reply["result"]["result"]["value"])
+    check.title = result["title"]
+    check.images = len(result["images"])
+    check.broken_images = [src for src, ok in result["images"] if not ok]
+    return check

@@ -1,0 +1,645 @@
+"""Knowledge type of a post: experiential, mediated experiential, medical, practical, advocacy, other.
+
+Two transparent parts, combined per language:
+
+1. **Signals** (:func:`text_signals`): counts of words and phrases from a
+   documented lexicon (``resources/knowledge_lexicon.yml``): first- and
+   third-person reference, relatives named as the subject ("my son"),
+   narrative and feeling markers, medical vocabulary and links to medical
+   domains, calls to action, fundraising and event markers, campaigning,
+   practical-help vocabulary, thanks and greetings.  A multinomial logistic
+   regression on these counts (the *lexicon model*) gives one probability per
+   class; its coefficients are the weight of each signal for each class and
+   can be read in the notebook (:meth:`KnowledgeClassifier.signal_weights`).
+2. **Embeddings**: a logistic regression on sentence embeddings
+   (:mod:`helpers.embeddings`) of the same seed examples.
+
+Both are trained on a small hand-written seed set that ships with the package
+(``resources/knowledge_seed.csv``: 30 short posts per class and language,
+English and Italian, written for this purpose and independent of the demo
+corpus).  The final score of each class is a convex combination
+``w * p_embedding + (1 - w) * p_lexicon``: ``w = 0.5`` in languages the
+embedding model covers, ``w = 0`` in the others.  With the default
+English-only model (all-MiniLM-L6-v2), English posts get both models and
+Italian posts the lexicon model alone; a multilingual model
+(``analysis.embedding_model``) gives Italian both.  Languages without a
+lexicon are classified by the embedding model alone, and flagged
+(``knowledge_method``) as ``unsupported`` when that model does not cover
+them either.
+
+The experiential / mediated experiential distinction follows Borkman's
+experiential knowledge (truth learned from personal experience) [1]_ and
+Hartzler & Pratt's patient expertise [2]_: a first-person account of one's own
+illness versus an account of someone else's (a parent about a child, an
+organisation telling a member's story), the distinction Vicari & Cappai
+observed in patient organisations' use of the patient story [3]_.
+
+References
+----------
+.. [1] Borkman, T. (1976). Experiential knowledge: A new concept for the
+   analysis of self-help groups. Social Service Review, 50(3), 445-456.
+.. [2] Hartzler, A. and Pratt, W. (2011). Managing the personal side of health:
+   how patient expertise differs from the expertise of clinicians. Journal of
+   Medical Internet Research, 13(3), e62.
+.. [3] Vicari, S. and Cappai, F. (2016). Health activism and the logic of
+   connective action. A case study of rare disease patient organisations.
+   Information, Communication & Society, 19(11), 1653-1671.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+logger = logging.getLogger(__name__)
+
+KNOWLEDGE_TYPES = ("experiential", "mediated_experiential", "medical", "practical", "advocacy", "other")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEFAULT_SEED = RESOURCES / "knowledge_seed.csv"
+DEFAULT_LEXICON = RESOURCES / "knowledge_lexicon.yml"
+# Signals computed from the post itself rather than from the lexicon.
+DERIVED_SIGNALS = ("medical_link", "fundraising_link", "question", "exclamation", "words")
+DEFAULT_EMBEDDING_WEIGHT = 0.5
+# Inverse regularisation strengths of the two logistic regressions (chosen once by cross-validation
+# on the seed set with all-MiniLM-L6-v2 from 0.03-1 and 1-64; fixed so that training stays quick).
+LEXICON_C = 1.0
+EMBEDDING_C = 16.0
+CV_FOLDS = 5
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_WORD = re.compile(r"\w+", re.UNICODE)
+_HASHTAG_OR_MENTION = re.compile(r"(?<![\w&#@])[#@][\w.@-]+")
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled signal patterns per language, and the medical / fundraising link domains.
+
+    Attributes
+    ----------
+    patterns : dict
+        ``signal -> language -> compiled regex`` (case-insensitive, whole words).
+    descriptions : dict
+        ``signal -> one-line description`` (shown in the notebook).
+    medical_domains, fundraising_domains : tuple of str
+        Link domains; a domain matches itself and its sub-domains.
+    digest : str
+        SHA-256 of the lexicon file (part of every cache key).
+    """
+
+    patterns: dict[str, dict[str, re.Pattern[str]]]
+    descriptions: dict[str, str]
+    medical_domains: tuple[str, ...]
+    fundraising_domains: tuple[str, ...]
+    digest: str
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """Lexicon signals followed by the derived ones, in a fixed order."""
+        return (*self.patterns, *DERIVED_SIGNALS)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages that have patterns for every lexicon signal."""
+        sets = [set(by_lang) for by_lang in self.patterns.values()]
+        return tuple(sorted(set.intersection(*sets))) if sets else ()
+
+
+def compile_entries(entries: Sequence[str]) -> re.Pattern[str]:
+    """Compile lexicon entries into one case-insensitive whole-word pattern.
+
+    An entry is a word or phrase (spaces match any whitespace), a prefix ending
+    in ``*`` (any word that starts with it), or ``re:`` followed by a regular
+    expression.
+
+    Examples
+    --------
+    >>> pattern = compile_entries(["clinical trial", "treat*", "re:phase\\\\s+\\\\d"])
+    >>> pattern.findall("Clinical  trial of a treatment, phase 3; retreat")
+    ['Clinical  trial', 'treatment', 'phase 3']
+    """
+    parts = []
+    for entry in entries:
+        entry = str(entry).translate(_APOSTROPHES)
+        if entry.startswith("re:"):
+            parts.append(f"(?:{entry[3:]})")
+        elif entry.endswith("*"):
+            parts.append(r"\s+".join(re.escape(word) for word in entry[:-1].split()) + r"\w*")
+        else:
+            parts.append(r"\s+".join(re.escape(word) for word in entry.split()))
+    body = "|".join(sorted(parts, key=len, reverse=True)) or r"(?!x)x"
+    return re.compile(rf"(?<![\w#@])(?:{body})(?!\w)", re.IGNORECASE | re.UNICODE)
+
+
+def load_lexicon(path: Path | str | None = None) -> Lexicon:
+    """Read and compile a lexicon file (the packaged one by default).
+
+    Parameters
+    ----------
+    path : Path or str, optional
+        A YAML file shaped like ``resources/knowledge_lexicon.yml``.
+    """
+    return _load_lexicon(str(Path(path or DEFAULT_LEXICON).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(path: str) -> Lexicon:
+    raw = Path(path).read_bytes()
+    data = yaml.safe_load(raw)
+    patterns: dict[str, dict[str, re.Pattern[str]]] = {}
+    descriptions: dict[str, str] = {}
+    for name, spec in data["signals"].items():
+        descriptions[name] = spec.get("description", "")
+        patterns[name] = {
+            lang: compile_entries(entries) for lang, entries in spec.items() if lang != "description"
+        }
+    domains = data.get("domains", {})
+    return Lexicon(
+        patterns=patterns,
+        descriptions=descriptions
+        | {
+            "medical_link": "links to medical or scientific domains",
+            "fundraising_link": "links to fundraising or ticketing domains",
+            "question": "question marks",
+            "exclamation": "exclamation marks",
+            "words": "length in words (without hashtags and @mentions)",
+        },
+        medical_domains=tuple(d.lower() for d in domains.get("medical", [])),
+        fundraising_domains=tuple(d.lower() for d in domains.get("fundraising", [])),
+        digest=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def text_signals(
+    texts: Sequence[str],
+    langs: Sequence[str | None],
+    urls: Sequence[Sequence[str]] | None = None,
+    lexicon: Lexicon | None = None,
+) -> pd.DataFrame:
+    """Count the knowledge-type signals of each text.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Post texts (scrubbed; links appear as their domain).
+    langs : sequence of str or None
+        ISO 639-1 language of each text; lexicon signals of a language without
+        patterns are 0 (the derived signals are still counted).
+    urls : sequence of list of str, optional
+        Link domains of each post (the posts table's ``urls``); domains written
+        in the text are found too.
+    lexicon : Lexicon, optional
+        The packaged lexicon by default.
+
+    Returns
+    -------
+    DataFrame
+        One int column per signal (:attr:`Lexicon.signals`), one row per text.
+
+    Notes
+    -----
+    Relatives named with a possessive ("my son", "nostra figlia") count as
+    ``kin`` and are removed before first-person words are counted, so that a
+    parent's story about a child does not read as a first-person story.
+
+    Examples
+    --------
+    >>> signals = text_signals(["My son had his first seizure when he was 2."], ["en"])
+    >>> signals.loc[0, ["first_singular", "kin", "third_person"]].tolist()
+    [0, 1, 2]
+    """
+    lexicon = lexicon or load_lexicon()
+    urls = urls if urls is not None else [[] for _ in texts]
+    names = lexicon.signals
+    rows = np.zeros((len(texts), len(names)), dtype=np.int64)
+    kin_at = names.index("kin") if "kin" in names else None
+    for i, (text, lang, links) in enumerate(zip(texts, langs, urls, strict=True)):
+        text = (text or "").translate(_APOSTROPHES)
+        without_kin = text
+        if kin_at is not None and lang in lexicon.patterns["kin"]:
+            without_kin = lexicon.patterns["kin"][lang].sub(" ", text)
+        for j, name in enumerate(lexicon.patterns):
+            pattern = lexicon.patterns[name].get(lang or "")
+            if pattern is not None:
+                source = without_kin if name in ("first_singular", "first_plural") else text
+                rows[i, j] = len(pattern.findall(source))
+        domains = [str(d).lower() for d in links] + _domains_in_text(text)
+        offset = len(lexicon.patterns)
+        rows[i, offset] = sum(_domain_in(d, lexicon.medical_domains) for d in set(domains))
+        rows[i, offset + 1] = sum(_domain_in(d, lexicon.fundraising_domains) for d in set(domains))
+        rows[i, offset + 2] = text.count("?")
+        rows[i, offset + 3] = text.count("!")
+        rows[i, offset + 4] = len(_WORD.findall(_HASHTAG_OR_MENTION.sub(" ", text)))
+    return pd.DataFrame(rows, columns=list(names))
+
+
+_DOMAIN = re.compile(r"(?<![\w@/.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/[\w/-]*)?", re.IGNORECASE)
+
+
+def _domains_in_text(text: str) -> list[str]:
+    return [m.group(0).lower().rstrip("/") for m in _DOMAIN.finditer(text)]
+
+
+def _domain_in(domain: str, listed: Sequence[str]) -> bool:
+    domain = domain.lower().removeprefix("www.")
+    return any(domain == d or domain.endswith("." + d) or ("/" in d and domain.startswith(d)) for d in listed)
+
+
+def narrative_person(signals: pd.DataFrame, knowledge_type: pd.Series) -> pd.Series:
+    """Grammatical person of the story a post tells: ``first``, ``third`` or ``none``.
+
+    Posts classified as experiential or mediated experiential are stories; for
+    them the person comes from the pronoun signals: ``first`` when first-person
+    singular references outnumber third-person ones (third-person pronouns,
+    named relatives, "meet X" / "her story" markers), ``third`` when the latter
+    are at least as many, and, when neither appears, the person the class
+    implies.  Every other post is ``none``.
+
+    Parameters
+    ----------
+    signals : DataFrame
+        From :func:`text_signals`.
+    knowledge_type : Series
+        The predicted class of each post, aligned with ``signals``.
+    """
+    first = signals["first_singular"].to_numpy()
+    third = (signals["third_person"] + signals["kin"] + signals["story_of_other"]).to_numpy()
+    kind = knowledge_type.to_numpy()
+    story = np.isin(kind, ["experiential", "mediated_experiential"])
+    implied = np.where(kind == "experiential", "first", "third")
+    person = np.where(first > third, "first", np.where(third > 0, "third", implied))
+    return pd.Series(np.where(story, person, "none"), index=signals.index, name="narrative_person")
+
+
+# --------------------------------------------------------------------------- seed set
+
+
+def load_seed(path: Path | str | None = None) -> pd.DataFrame:
+    """Read the labelled seed set (``lang``, ``knowledge_type``, ``text``).
+
+    Raises
+    ------
+    ValueError
+        When a label is not a knowledge type, or a class has fewer than
+        ``CV_FOLDS`` examples in a language (too few to cross-validate).
+    """
+    path = Path(path or DEFAULT_SEED)
+    seed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"lang", "knowledge_type", "text"} - set(seed.columns)
+    if missing:
+        raise ValueError(f"{path}: seed file lacks columns {sorted(missing)}")
+    unknown = sorted(set(seed["knowledge_type"]) - set(KNOWLEDGE_TYPES))
+    if unknown:
+        raise ValueError(f"{path}: unknown knowledge types {unknown}; use {list(KNOWLEDGE_TYPES)}")
+    counts = seed.groupby(["lang", "knowledge_type"]).size()
+    small = counts[counts < CV_FOLDS]
+    if not small.empty:
+        raise ValueError(f"{path}: fewer than {CV_FOLDS} examples for {small.to_dict()}")
+    seed = seed[seed["text"].str.strip() != ""].reset_index(drop=True)
+    return seed
+
+
+# --------------------------------------------------------------------------- classifier
+
+
+def lexicon_features(signals: pd.DataFrame) -> np.ndarray:
+    """The lexicon model's inputs: ``log(1 + count)`` of every signal."""
+    return np.log1p(signals.to_numpy(dtype=float))
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+@dataclass
+class KnowledgeClassifier:
+    """A trained knowledge-type classifier: lexicon model, embedding model, weights per language.
+
+    Build it with :func:`train_knowledge_classifier`.
+
+    Attributes
+    ----------
+    lexicon : Lexicon
+    lexicon_model : sklearn Pipeline
+        Standardisation and multinomial logistic regression on signal counts.
+    embedding_model : LogisticRegression
+        On L2-normalised sentence embeddings.
+    weights : dict
+        ``language -> w``, the weight of the embedding model (0 to 1) in the
+        languages of the seed set; other languages use the embedding model
+        alone when it covers them.
+    cv : DataFrame
+        Cross-validated macro-F1 and log-loss on the seed set, per language, for
+        the lexicon model, the embedding model and the combination.
+    model_id : str
+        The embedding model.
+    seed_digest : str
+        SHA-256 of the seed file.
+    """
+
+    lexicon: Lexicon
+    lexicon_model: Pipeline
+    embedding_model: LogisticRegression
+    weights: dict[str, float]
+    cv: pd.DataFrame
+    model_id: str
+    seed_digest: str
+    classes: tuple[str, ...] = field(default=KNOWLEDGE_TYPES)
+
+    def needs_embedding(self, langs: Sequence[str | None]) -> np.ndarray:
+        """Which posts the embedding model takes part in (the others need no embedding)."""
+        has_lexicon = set(self.lexicon.languages)
+        return np.array(
+            [lang not in has_lexicon or self.embedding_weight(lang or "") > 0 for lang in langs], dtype=bool
+        )
+
+    @property
+    def dimension(self) -> int:
+        """Length of the embeddings the classifier was trained on."""
+        return int(self.embedding_model.coef_.shape[1])
+
+    def embedding_weight(self, lang: str) -> float:
+        """Weight of the embedding model for a language (1 where there is no lexicon)."""
+        if lang in self.weights:
+            return self.weights[lang]
+        from helpers.embeddings import is_multilingual
+
+        return 1.0 if is_multilingual(self.model_id) or lang == "en" else 0.0
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str | None],
+        embeddings: np.ndarray,
+        urls: Sequence[Sequence[str]] | None = None,
+    ) -> pd.DataFrame:
+        """Scores, label, method and signals of each text.
+
+        Parameters
+        ----------
+        texts, langs, urls
+            As for :func:`text_signals`.
+        embeddings : ndarray
+            One embedding per text, from the model the classifier was trained
+            with; only the rows of :meth:`needs_embedding` are read (the
+            others may be zeros).
+
+        Returns
+        -------
+        DataFrame
+            ``knowledge_type``, one ``knowledge_<class>`` score per class
+            (summing to 1), ``knowledge_method``, ``narrative_person`` and
+            one ``sig_<signal>`` count per signal.
+
+        Notes
+        -----
+        ``knowledge_method`` says what decided each post: ``combined`` (lexicon
+        and embedding models), ``lexicon`` (the embedding model does not cover
+        the language, e.g. Italian with an English-only model), ``embedding``
+        (no lexicon for the language, but a multilingual model),
+        ``unsupported`` (neither: the English-only embedding model on a
+        language without lexicon; scores are unreliable) or ``empty`` (no
+        text: ``other``).
+        """
+        signals = text_signals(texts, langs, urls, self.lexicon)
+        p_lex = self._ordered(self.lexicon_model, lexicon_features(signals))
+        langs_arr = np.array([lang or "" for lang in langs], dtype=object)
+        has_lexicon = np.isin(langs_arr, list(self.lexicon.languages))
+        w = np.array([self.embedding_weight(lang) for lang in langs_arr])
+        embedded = w > 0
+        w = np.where(has_lexicon, w, 1.0)
+        p_emb = np.zeros_like(p_lex)
+        used = w > 0
+        if used.any():
+            vectors = _normalise(np.asarray(embeddings, dtype=float)[used])
+            p_emb[used] = self._ordered(self.embedding_model, vectors)
+        probs = w[:, None] * p_emb + (1 - w[:, None]) * p_lex
+        method = np.select(
+            [has_lexicon & embedded, has_lexicon, embedded],
+            ["combined", "lexicon", "embedding"],
+            default="unsupported",
+        ).astype(object)
+        empty = np.array([not (t or "").strip() for t in texts])
+        probs[empty] = 0.0
+        probs[empty, list(self.classes).index("other")] = 1.0
+        method[empty] = "empty"
+        out = pd.DataFrame(probs, columns=[f"knowledge_{c}" for c in self.classes])
+        out.insert(0, "knowledge_type", np.array(self.classes)[probs.argmax(axis=1)])
+        out["knowledge_method"] = method
+        out["narrative_person"] = narrative_person(signals, out["knowledge_type"])
+        for name in signals.columns:
+            out[f"sig_{name}"] = signals[name].to_numpy()
+        return out
+
+    def _ordered(self, model: Pipeline | LogisticRegression, features: np.ndarray) -> np.ndarray:
+        """Class probabilities in :attr:`classes` order."""
+        probs = model.predict_proba(features) if len(features) else np.zeros((0, len(model.classes_)))
+        order = [list(model.classes_).index(c) for c in self.classes]
+        return probs[:, order]
+
+    def signal_weights(self) -> pd.DataFrame:
+        """Coefficients of the lexicon model: one row per signal, one column per class.
+
+        Positive values push a post towards the class; values are per standard
+        deviation of ``log(1 + count)``, so they compare across signals.
+        """
+        lr: LogisticRegression = self.lexicon_model[-1]
+        coef = pd.DataFrame(lr.coef_.T, index=list(self.lexicon.signals), columns=list(lr.classes_))
+        return coef[list(self.classes)].round(2)
+
+
+def train_knowledge_classifier(
+    seed: pd.DataFrame,
+    seed_embeddings: np.ndarray,
+    *,
+    model_id: str,
+    lexicon: Lexicon | None = None,
+    random_state: int = 0,
+    seed_digest: str = "",
+    embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT,
+    cross_validate: bool = True,
+) -> KnowledgeClassifier:
+    """Train the lexicon and embedding models on the seed set; set the combination weight per language.
+
+    Parameters
+    ----------
+    seed : DataFrame
+        ``lang``, ``knowledge_type``, ``text`` (see :func:`load_seed`).
+    seed_embeddings : ndarray
+        Embeddings of ``seed["text"]``, in order.
+    model_id : str
+        Name of the embedding model (recorded, not used).
+    lexicon : Lexicon, optional
+    random_state : int
+        Seed of the cross-validation splits (the study seed).
+    seed_digest : str
+        Hash of the seed file, recorded in the classifier.
+    embedding_weight : float
+        Weight of the embedding model in languages it covers (see
+        :func:`embedding_weights`).
+    cross_validate : bool
+        Also estimate, by stratified 5-fold cross-validation on the seed set,
+        the macro-F1 and log-loss of both models and of their combination
+        (kept in :attr:`KnowledgeClassifier.cv`; empty when False).
+
+    Notes
+    -----
+    Both models are L2-regularised multinomial logistic regressions (the
+    lexicon model on standardised ``log(1 + count)`` signals).  The
+    cross-validated scores are optimistic for the lexicon model, whose word
+    lists were drafted alongside the seed examples; this is why the
+    combination weight is fixed by design instead of being tuned on the same
+    cross-validation.  Everything is deterministic for a given
+    ``random_state``.
+    """
+    with threadpool_limits(1):  # small problems: BLAS threads only contend (50x slower on a busy machine)
+        return _train(
+            seed,
+            seed_embeddings,
+            model_id,
+            lexicon or load_lexicon(),
+            random_state,
+            seed_digest,
+            embedding_weight,
+            cross_validate,
+        )
+
+
+def _train(
+    seed: pd.DataFrame,
+    seed_embeddings: np.ndarray,
+    model_id: str,
+    lexicon: Lexicon,
+    random_state: int,
+    seed_digest: str,
+    embedding_weight: float,
+    cross_validate: bool,
+) -> KnowledgeClassifier:
+    labels = seed["knowledge_type"].to_numpy()
+    langs = seed["lang"].to_numpy()
+    x_lex = lexicon_features(text_signals(seed["text"].tolist(), langs.tolist(), None, lexicon))
+    x_emb = _normalise(np.asarray(seed_embeddings, dtype=float))
+    strata = np.char.add(langs.astype(str), labels.astype(str))
+    folds = list(StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state).split(x_lex, strata))
+
+    weights = embedding_weights(langs.tolist(), model_id, embedding_weight)
+    cv = pd.DataFrame()
+    if cross_validate:
+        oof_lex = _out_of_fold(_lexicon_model(), x_lex, labels, folds)
+        oof_emb = _out_of_fold(_embedding_model(), x_emb, labels, folds)
+        cv = _cv_table(oof_lex, oof_emb, labels, langs, weights)
+    logger.info(
+        "Knowledge classifier trained on %d seed posts; embedding weight per language %s", len(seed), weights
+    )
+    return KnowledgeClassifier(
+        lexicon=lexicon,
+        lexicon_model=_lexicon_model().fit(x_lex, labels),
+        embedding_model=_embedding_model().fit(x_emb, labels),
+        weights=weights,
+        cv=cv,
+        model_id=model_id,
+        seed_digest=seed_digest,
+    )
+
+
+def _lexicon_model() -> Pipeline:
+    return make_pipeline(StandardScaler(), LogisticRegression(C=LEXICON_C, max_iter=2000))
+
+
+def _embedding_model() -> LogisticRegression:
+    return LogisticRegression(C=EMBEDDING_C, max_iter=2000)
+
+
+def _out_of_fold(model, x: np.ndarray, labels: np.ndarray, folds: list) -> np.ndarray:
+    oof = np.zeros((len(labels), len(KNOWLEDGE_TYPES)))
+    for train, test in folds:
+        fitted = model.fit(x[train], labels[train])
+        classes = list(fitted.classes_)
+        probs = fitted.predict_proba(x[test])
+        for j, name in enumerate(KNOWLEDGE_TYPES):
+            if name in classes:
+                oof[test, j] = probs[:, classes.index(name)]
+    return oof
+
+
+def embedding_weights(
+    languages: Sequence[str], model_id: str, weight: float = DEFAULT_EMBEDDING_WEIGHT
+) -> dict[str, float]:
+    """Weight of the embedding model per language.
+
+    ``weight`` for languages the embedding model covers (every language for a
+    multilingual model, English for an English-only one), 0 otherwise: there
+    the lexicon model decides alone.
+
+    Examples
+    --------
+    >>> embedding_weights(["en", "it"], "sentence-transformers/all-MiniLM-L6-v2")
+    {'en': 0.5, 'it': 0.0}
+    >>> embedding_weights(["en", "it"], "paraphrase-multilingual-MiniLM-L12-v2")
+    {'en': 0.5, 'it': 0.5}
+    """
+    from helpers.embeddings import is_multilingual
+
+    multilingual = is_multilingual(model_id)
+    return {lang: (weight if multilingual or lang == "en" else 0.0) for lang in sorted(set(languages))}
+
+
+def _cv_table(
+    oof_lex: np.ndarray, oof_emb: np.ndarray, labels: np.ndarray, langs: np.ndarray, weights: dict[str, float]
+) -> pd.DataFrame:
+    """Cross-validated macro-F1 and log-loss on the seed set, per language and model."""
+    from sklearn.metrics import f1_score
+
+    rows = []
+    classes = np.array(KNOWLEDGE_TYPES)
+    for lang in sorted(set(langs)):
+        mask = langs == lang
+        w = weights.get(str(lang), 0.0)
+        for name, probs in (
+            ("lexicon", oof_lex),
+            ("embedding", oof_emb),
+            ("combined", w * oof_emb + (1 - w) * oof_lex),
+        ):
+            predicted = classes[probs[mask].argmax(axis=1)]
+            rows.append(
+                {
+                    "lang": lang,
+                    "model": name,
+                    "embedding_weight": w if name == "combined" else np.nan,
+                    "macro_f1": round(
+                        float(f1_score(labels[mask], predicted, average="macro", labels=list(classes))), 3
+                    ),
+                    "log_loss": round(_log_loss(labels[mask], probs[mask]), 3),
+                    "n_seed": int(mask.sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _log_loss(labels: np.ndarray, probs: np.ndarray) -> float:
+    """Mean negative log-probability of the true class; ``probs`` columns in KNOWLEDGE_TYPES order."""
+    index = np.array([KNOWLEDGE_TYPES.index(label) for label in labels])
+    picked = np.clip(probs[np.arange(len(labels)), index], 1e-15, 1.0)
+    return float(-np.mean(np.log(picked)))
+
+
+def seed_digest(path: Path | str | None = None) -> str:
+    """SHA-256 of a seed file (the packaged one by default)."""
+    return hashlib.sha256(Path(path or DEFAULT_SEED).read_bytes()).hexdigest()

@@ -1,0 +1,256 @@
+"""Figures of the classification notebook (matplotlib).
+
+Every figure is drawn from aggregated tables (shares, counts, model
+estimates): no text, handle or pseudonym reaches them.  Colours are fixed per
+mode and knowledge type, so figures of different organisations compare.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers.classify.knowledge import KNOWLEDGE_TYPES
+from helpers.classify.modes import MODES
+
+MODE_COLOURS = {"one_way": "#4C72B0", "two_way": "#DD8452", "crowd_sourced": "#55A868"}
+KNOWLEDGE_COLOURS = {
+    "experiential": "#C44E52",
+    "mediated_experiential": "#E6A0A2",
+    "medical": "#4C72B0",
+    "practical": "#55A868",
+    "advocacy": "#8172B3",
+    "other": "#B0B0B0",
+}
+LABELS = {
+    "one_way": "one-way",
+    "two_way": "two-way",
+    "crowd_sourced": "crowd-sourced",
+    "experiential": "experiential",
+    "mediated_experiential": "mediated experiential",
+    "medical": "medical / scientific",
+    "practical": "practical / support",
+    "advocacy": "advocacy / events",
+    "other": "other",
+}
+
+
+def _grid(n: int, width: float = 4.2, height: float = 3.0) -> tuple[Figure, np.ndarray]:
+    cols = min(n, 2)
+    rows = int(np.ceil(n / cols)) if n else 1
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False, sharey=True)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return fig, axes.ravel()
+
+
+def plot_mode_shares(shares: pd.DataFrame, by: str = "org_id") -> Figure:
+    """Stacked shares of one-way, two-way and crowd-sourced threads over time, one panel per organisation.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        From :func:`helpers.classify.modes.mode_shares`.
+    by : str
+        The grouping column of ``shares``.
+    """
+    groups = sorted(shares[by].unique()) if not shares.empty else []
+    fig, axes = _grid(len(groups))
+    for ax, group in zip(axes, groups, strict=False):
+        table = shares[shares[by] == group].pivot(index="period", columns="mode", values="share")
+        table = table.reindex(columns=list(MODES)).fillna(0.0).sort_index()
+        ax.stackplot(
+            table.index,
+            *[table[m] for m in MODES],
+            colors=[MODE_COLOURS[m] for m in MODES],
+            labels=[LABELS[m] for m in MODES],
+            alpha=0.9,
+        )
+        ax.set_title(str(group), fontsize=10)
+        ax.set_ylim(0, 1)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    if groups:
+        axes[0].set_ylabel("share of threads")
+        axes[0].legend(loc="lower left", fontsize=8, framealpha=0.8)
+    fig.suptitle("Communication modes over time")
+    fig.tight_layout()
+    return fig
+
+
+def plot_knowledge_shares(overview: pd.DataFrame) -> Axes:
+    """Horizontal stacked bars: share of each knowledge type per organisation and author role.
+
+    Parameters
+    ----------
+    overview : DataFrame
+        ``org_id``, ``author_role``, ``knowledge_type``, ``share`` (e.g. from
+        :func:`helpers.classify.report.knowledge_overview`).
+    """
+    table = overview.pivot_table(
+        index=["org_id", "author_role"], columns="knowledge_type", values="share", fill_value=0.0
+    )
+    table = table.reindex(columns=list(KNOWLEDGE_TYPES), fill_value=0.0).sort_index(ascending=False)
+    _, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.5))
+    left = np.zeros(len(table))
+    labels = [f"{org} · {role}" for org, role in table.index]
+    for kind in KNOWLEDGE_TYPES:
+        ax.barh(labels, table[kind], left=left, color=KNOWLEDGE_COLOURS[kind], label=LABELS[kind])
+        left += table[kind].to_numpy()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of posts")
+    ax.set_title("Knowledge types by organisation and author")
+    ax.legend(ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    return ax
+
+
+def plot_knowledge_by_mode(table: pd.DataFrame) -> Axes:
+    """Heat map of the share of each knowledge type within each mode.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows knowledge types, columns modes, values shares (columns sum to 1).
+    """
+    _, ax = plt.subplots(figsize=(6, 4))
+    values = table.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9), aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [LABELS.get(c, c) for c in table.columns])
+    ax.set_yticks(range(table.shape[0]), [LABELS.get(r, r) for r in table.index])
+    for (i, j), value in np.ndenumerate(values):
+        ax.text(
+            j,
+            i,
+            f"{value:.0%}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if value > values.max() * 0.6 else "black",
+        )
+    ax.set_title("Knowledge types within each mode (share of posts)")
+    plt.colorbar(image, ax=ax, fraction=0.04)
+    return ax
+
+
+def plot_response_times(times: pd.DataFrame, max_hours: float = 24 * 7) -> Axes:
+    """Kaplan-Meier curves: share of public posts to the organisation still unanswered after t hours.
+
+    Parameters
+    ----------
+    times : DataFrame
+        From :func:`helpers.classify.modes.response_times`.
+    max_hours : float
+        Right end of the time axis (one week by default).
+    """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    _, ax = plt.subplots(figsize=(7, 3.8))
+    for org_id, group in times.groupby("org_id", sort=True):
+        if len(group) < 2 or not group["answered"].any():
+            continue
+        fit = SurvfuncRight(
+            group["observed_hours"].clip(lower=0).to_numpy(dtype=float), group["answered"].to_numpy(dtype=int)
+        )
+        x = np.concatenate([[0.0], fit.surv_times])
+        y = np.concatenate([[1.0], fit.surv_prob])
+        ax.step(x, y, where="post", label=f"{org_id} (n={len(group)})")
+    ax.set_xlim(0, max_hours)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("hours since the public post")
+    ax.set_ylabel("share still unanswered")
+    ax.set_title("Organisations' response to the public (Kaplan-Meier)")
+    if ax.lines:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def plot_irr(models: pd.DataFrame) -> Figure:
+    """Forest plot of incidence rate ratios with 95% confidence intervals, one panel per metric.
+
+    Parameters
+    ----------
+    models : DataFrame
+        From :func:`helpers.classify.engagement.engagement_models`.
+    """
+    metrics = list(dict.fromkeys(models["metric"])) if not models.empty else []
+    fig, axes = plt.subplots(
+        1,
+        max(len(metrics), 1),
+        figsize=(4.2 * max(len(metrics), 1), 0.35 * max(len(models) // max(len(metrics), 1), 4) + 1.5),
+        squeeze=False,
+        sharey=True,
+    )
+    for ax, metric in zip(axes.ravel(), metrics, strict=False):
+        table = models[models["metric"] == metric].reset_index(drop=True)
+        labels = [
+            f"{LABELS.get(level, level)} (vs {LABELS.get(ref, ref)})"
+            for level, ref in zip(table["level"], table["reference"], strict=True)
+        ]
+        y = np.arange(len(table))[::-1]
+        colours = [KNOWLEDGE_COLOURS.get(level, MODE_COLOURS.get(level, "grey")) for level in table["level"]]
+        ax.errorbar(
+            table["irr"],
+            y,
+            xerr=[table["irr"] - table["ci_low"], table["ci_high"] - table["irr"]],
+            fmt="none",
+            ecolor="grey",
+            capsize=3,
+        )
+        ax.scatter(table["irr"], y, c=colours, zorder=3)
+        ax.axvline(1.0, color="black", linewidth=0.8, linestyle=":")
+        ax.set_xscale("log")
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.set_title(f"{metric} ({table['model'].iloc[0].split(',')[0]})", fontsize=9)
+        ax.set_xlabel("incidence rate ratio")
+    fig.suptitle("Engagement by knowledge type and mode")
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion(confusion: pd.DataFrame, title: str = "Confusion matrix") -> Axes:
+    """Confusion matrix as a heat map: colour by row share (recall), numbers are counts."""
+    _, ax = plt.subplots(figsize=(1.1 * confusion.shape[1] + 2.5, 0.8 * confusion.shape[0] + 1.5))
+    return _confusion_on(ax, confusion, title)
+
+
+def _confusion_on(ax: Axes, confusion: pd.DataFrame, title: str) -> Axes:
+    counts = confusion.to_numpy(dtype=float)
+    rows = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)
+    ax.imshow(shares, cmap="Greens", vmin=0, vmax=1)
+    ax.set_xticks(
+        range(counts.shape[1]),
+        [LABELS.get(c, c) for c in confusion.columns],
+        rotation=35,
+        ha="right",
+        fontsize=8,
+    )
+    ax.set_yticks(range(counts.shape[0]), [LABELS.get(r, r) for r in confusion.index], fontsize=8)
+    for (i, j), value in np.ndenumerate(counts):
+        ax.text(
+            j,
+            i,
+            f"{int(value)}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if shares[i, j] > 0.6 else "black",
+        )
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    return ax
+
+
+def plot_validation(tables: dict[str, pd.DataFrame]) -> Figure | None:
+    """Confusion matrices of mode and knowledge type side by side (None without gold labels)."""
+    keys = [k for k in ("mode_confusion", "knowledge_confusion") if k in tables]
+    if not keys:
+        return None
+    fig, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 4.6), squeeze=False)
+    for ax, key in zip(axes.ravel(), keys, strict=True):
+        _confusion_on(ax, tables[key], key.replace("_confusion", "").replace("_", " "))
+    fig.tight_layout()
+    return fig

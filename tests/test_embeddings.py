@@ -1,0 +1,236 @@
+"""The embedding cache: content-addressed, reused across runs, safe for concurrent writers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers.embeddings import (
+    DEFAULT_MODEL_ID,
+    CachedEncoder,
+    EmbeddingCache,
+    EmbeddingModelError,
+    Encoder,
+    SentenceTransformerEncoder,
+    forget_texts,
+    is_multilingual,
+    model_folder_name,
+    resolve_model_path,
+    study_encoder,
+    text_keys,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fake_vector(text: str, dim: int = 8) -> np.ndarray:
+    """A deterministic vector derived from the text alone."""
+    seed = int.from_bytes(text.encode("utf-8")[:8].ljust(8, b"\0"), "little") ^ len(text)
+    return np.random.default_rng(seed).normal(size=dim).astype(np.float32)
+
+
+class CountingEncoder(Encoder):
+    """Counts every text it is asked to encode (a stub standing in for the model)."""
+
+    model_id = "test/counting"
+
+    def __init__(self, fail_after_calls: int | None = None) -> None:
+        self.calls: list[list[str]] = []
+        self.fail_after_calls = fail_after_calls
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self.fail_after_calls is not None and len(self.calls) >= self.fail_after_calls:
+            raise RuntimeError("simulated crash")
+        self.calls.append(list(texts))
+        return np.vstack([fake_vector(t) for t in texts]) if texts else np.zeros((0, 8), np.float32)
+
+    @property
+    def encoded(self) -> list[str]:
+        return [t for call in self.calls for t in call]
+
+
+def texts(n: int, prefix: str = "post") -> list[str]:
+    return [f"{prefix} number {i} about fatigue and school" for i in range(n)]
+
+
+def test_keys_depend_on_model_and_text() -> None:
+    a, b = text_keys("model-a", ["x", "y"]), text_keys("model-b", ["x"])
+    assert a.dtype == np.dtype("S32")
+    assert a[0] != a[1]
+    assert a[0] != b[0]
+    assert text_keys("model-a", ["x"])[0] == a[0]
+
+
+def test_rerun_is_served_from_the_cache_without_calling_the_model(tmp_path: Path) -> None:
+    corpus = [*texts(30), "post number 3 about fatigue and school"]  # one duplicate
+    first = CountingEncoder()
+    vectors = CachedEncoder(first, tmp_path, progress=False).encode(corpus)
+    assert sorted(first.encoded) == sorted(set(corpus))  # each distinct text once
+    assert vectors.shape == (31, 8)
+    np.testing.assert_array_equal(vectors[3], vectors[30])
+    np.testing.assert_array_equal(vectors[5], fake_vector(corpus[5]))
+
+    rerun = CountingEncoder()
+    again = CachedEncoder(rerun, tmp_path, progress=False).encode(corpus)
+    assert rerun.calls == []
+    np.testing.assert_array_equal(again, vectors)
+
+
+def test_only_texts_not_yet_cached_reach_the_model(tmp_path: Path) -> None:
+    CachedEncoder(CountingEncoder(), tmp_path, progress=False).encode(texts(10))
+    second = CountingEncoder()
+    corpus = [*texts(10), "a new post", "another new one"]
+    out = CachedEncoder(second, tmp_path, progress=False).encode(corpus)
+    assert sorted(second.encoded) == ["a new post", "another new one"]
+    np.testing.assert_array_equal(out[10], fake_vector("a new post"))
+
+
+def test_an_interrupted_run_keeps_every_finished_chunk(tmp_path: Path) -> None:
+    corpus = texts(20)
+    crashing = CachedEncoder(CountingEncoder(fail_after_calls=3), tmp_path, chunk_size=4, progress=False)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        crashing.encode(corpus)
+    resumed = CountingEncoder()
+    vectors = CachedEncoder(resumed, tmp_path, chunk_size=4, progress=False).encode(corpus)
+    assert len(resumed.encoded) == 20 - 3 * 4  # three chunks of four were saved before the crash
+    np.testing.assert_array_equal(vectors, np.vstack([fake_vector(t) for t in corpus]))
+
+
+def test_the_model_id_separates_caches(tmp_path: Path) -> None:
+    CachedEncoder(CountingEncoder(), tmp_path, progress=False).encode(texts(3))
+
+    class OtherModel(CountingEncoder):
+        model_id = "test/other"
+
+    other = OtherModel()
+    CachedEncoder(other, tmp_path, progress=False).encode(texts(3))
+    assert len(other.encoded) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [model_folder_name("test/counting"), model_folder_name("test/other")]
+    )
+
+
+def test_the_cache_stores_no_text(tmp_path: Path) -> None:
+    secret = "my daughter Sofia had her first seizure today"
+    CachedEncoder(CountingEncoder(), tmp_path, progress=False).encode([secret])
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"Sofia" not in path.read_bytes()
+
+
+def test_compaction_merges_shards_and_keeps_every_vector(tmp_path: Path) -> None:
+    encoder = CachedEncoder(CountingEncoder(), tmp_path, chunk_size=5, progress=False)
+    vectors = encoder.encode(texts(23))
+    assert len(encoder.cache._shard_paths()) == 5
+    assert encoder.cache.compact() == 5
+    assert len(encoder.cache._shard_paths()) == 1
+    assert len(encoder.cache) == 23
+    again = CountingEncoder()
+    np.testing.assert_array_equal(CachedEncoder(again, tmp_path, progress=False).encode(texts(23)), vectors)
+    assert again.calls == []
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    sys.path.insert(0, {tests!r})
+    from test_embeddings import CountingEncoder, texts
+    from helpers.embeddings import CachedEncoder
+
+    class SlowEncoder(CountingEncoder):
+        def encode(self, batch):
+            time.sleep(0.003)  # long enough for the two writers to interleave
+            return super().encode(batch)
+
+    root, start = Path(sys.argv[1]), int(sys.argv[2])
+    (root.parent / f"ready-{{start}}").touch()
+    while not (root.parent / "go").exists():  # both workers start writing together
+        time.sleep(0.01)
+    corpus = [t for i, t in enumerate(texts(400)) if i >= start]
+    encoder = CachedEncoder(SlowEncoder(), root, chunk_size=7, progress=False)
+    for step in range(0, len(corpus), 50):
+        encoder.encode(corpus[step:step + 50])
+        if step % 100 == 0:
+            encoder.cache.compact()
+    """
+)
+
+
+def test_two_processes_writing_at_once_never_corrupt_the_cache(tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER.format(tests=str(ROOT / "tests")))
+    root = tmp_path / "cache"
+    workers = [subprocess.Popen([sys.executable, str(script), str(root), str(start)]) for start in (0, 150)]
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{start}").exists() for start in (0, 150)):
+        assert time.monotonic() < deadline, "writers did not start"
+        time.sleep(0.02)
+    (tmp_path / "go").touch()
+    assert [w.wait(timeout=120) for w in workers] == [0, 0]
+
+    folder = root / model_folder_name(CountingEncoder.model_id)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
+    check = CountingEncoder(fail_after_calls=0)  # any model call would raise
+    vectors = CachedEncoder(check, root, progress=False).encode(texts(400))
+    np.testing.assert_array_equal(vectors, np.vstack([fake_vector(t) for t in texts(400)]))
+    assert len(EmbeddingCache(folder, CountingEncoder.model_id)) == 400
+
+
+def test_forget_texts_removes_their_vectors(tmp_path: Path, write_study_config: Path) -> None:
+    from helpers.config import load_config
+
+    config = load_config(write_study_config)
+    corpus = texts(6)
+    study_encoder(config, encoder=CountingEncoder(), progress=False).encode(corpus)
+    assert forget_texts(config, corpus[:2]) == 2
+    rerun = CountingEncoder()
+    study_encoder(config, encoder=rerun, progress=False).encode(corpus)
+    assert sorted(rerun.encoded) == sorted(corpus[:2])
+
+
+@pytest.fixture
+def write_study_config(tmp_path: Path) -> Path:
+    from tests.conftest import organisation, write_study
+
+    return write_study(tmp_path, [organisation("org-a", [])])
+
+
+def test_default_model_comes_from_the_installed_package() -> None:
+    path = Path(resolve_model_path("all-MiniLM-L6-v2"))
+    assert path.is_dir() and (path / "config.json").exists()
+    assert resolve_model_path("sentence-transformers/all-MiniLM-L6-v2") == str(path)
+    assert SentenceTransformerEncoder().model_id == DEFAULT_MODEL_ID
+    assert resolve_model_path("some-org/some-model") == "some-org/some-model"
+
+
+def test_a_model_that_is_not_available_offline_gives_a_clear_error(tmp_path: Path) -> None:
+    empty = tmp_path / "not-a-model"
+    empty.mkdir()
+    with pytest.raises(EmbeddingModelError, match=r"analysis\.embedding_model"):
+        SentenceTransformerEncoder(str(empty)).encode(["a post about SMA"])
+
+
+def test_multilingual_model_names_are_recognised() -> None:
+    assert not is_multilingual("all-MiniLM-L6-v2")
+    assert is_multilingual("sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
+    assert is_multilingual("/models/LaBSE")
+
+
+def test_a_local_model_folder_is_found_from_the_project_root(tmp_path: Path) -> None:
+    from helpers.config import load_config
+    from tests.conftest import organisation, write_study
+
+    path = write_study(tmp_path, [organisation("org-a", [])],
+                       analysis={"embedding_model": "models/multilingual-minilm"})
+    (tmp_path / "models" / "multilingual-minilm").mkdir(parents=True)
+    encoder = study_encoder(load_config(path), progress=False)
+    assert encoder.model_id == "models/multilingual-minilm"  # cache keys do not depend on the location
+    assert encoder.encoder.path == str(tmp_path / "models" / "multilingual-minilm")

@@ -1,0 +1,400 @@
+"""Topic modelling: determinism, the saved shared model, views, tiny corpora, non-English posts."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from helpers.config import StudyConfig, load_config
+from helpers.embeddings import CachedEncoder, Encoder, cache_root
+from helpers.topics import (
+    OUTLIER,
+    TopicParams,
+    author_vocabulary,
+    evaluate_topics,
+    example_posts,
+    fit_topics,
+    forget_topic_inputs,
+    interactive_figures,
+    language_groups,
+    load_topics,
+    npmi_coherence,
+    offline_html,
+    plot_top_terms,
+    plot_topic_hierarchy,
+    plot_topic_shares_by_org,
+    plot_topics_over_time,
+    plot_topics_per_class,
+    prepare_text,
+    rare_disease_day,
+    stop_words,
+    study_topics,
+    topic_diversity,
+    topic_documents,
+    topic_fingerprint,
+    topic_view,
+    topics_over_time,
+    topics_per_class,
+)
+
+ITALIAN_STOP_WORDS = set(stop_words(["it"])) - set(stop_words(["en"]))
+
+
+class HashingEncoder(Encoder):
+    """A fast, deterministic stand-in for the sentence model: hashed word n-grams, normalised.
+
+    Posts that share words get similar vectors, which is enough structure for
+    the pipeline to find topics; every call is counted.
+    """
+
+    model_id = "test/hashing-256"
+
+    def __init__(self) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self.vectorizer = HashingVectorizer(n_features=255, ngram_range=(1, 2), alternate_sign=False,
+                                            stop_words="english", norm="l2")
+        self.texts_encoded = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts_encoded += len(texts)
+        hashed = self.vectorizer.transform(list(texts)).toarray()
+        bias = np.full((len(texts), 1), 0.05)  # no all-zero vector for texts of stop words only
+        return np.hstack([hashed, bias]).astype(np.float32)
+
+
+def study_copy(tiny_demo: Path, target: Path, orgs: Sequence[str] | None = None) -> StudyConfig:
+    """The tiny demo study with its own processed folder (each copy saves its own topic model).
+
+    With ``orgs``, only those organisations (and their posts) are kept.
+    """
+    from helpers.ingest.pipeline import ingest_study
+    from helpers.schema import read_table, table_path, write_table
+
+    source = load_config(tiny_demo / "config" / "study.yml")
+    ingest_study(source, progress=False)  # does nothing when the tiny demo is already ingested
+    shutil.copytree(source.processed_path, target / "processed",
+                    ignore=shutil.ignore_patterns("topics", "embeddings"))
+    data = yaml.safe_load((tiny_demo / "config" / "study.yml").read_text())
+    data["processed_dir"] = str(target / "processed")
+    data["raw_dir"] = str(tiny_demo / "data" / "raw")
+    if orgs is not None:
+        data["organisations"] = [org for org in data["organisations"] if org["id"] in orgs]
+        posts_path = table_path(target / "processed", "posts")
+        posts = read_table("posts", posts_path)
+        write_table(posts[posts["org_id"].isin(orgs)], "posts", posts_path)
+    path = target / "config" / "study.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return load_config(path)
+
+
+@pytest.fixture(scope="module")
+def hashed(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[StudyConfig, object]:
+    """The tiny demo's shared topic model, fitted with the hashing encoder."""
+    config = study_copy(tiny_demo, tmp_path_factory.mktemp("topics-hashed"))
+    return config, study_topics(config, encoder=HashingEncoder(), progress=False)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> None:
+    yield
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- documents and words
+
+
+def test_prepare_text_keeps_words_and_drops_people_and_links() -> None:
+    text = ("Thanks @P-3f9a1c0b2d and @fopfriends@health.community! Read nih.gov/x and "
+            "thelancet.com)00448-7/fulltext?utm_source=fb&fbclid=abc #RareDiseaseDay [email]")
+    assert prepare_text(text) == "Thanks and! Read and RareDiseaseDay"
+
+
+def test_topic_documents_leave_out_shares_and_short_posts() -> None:
+    base = {"platform": "twitter", "org_id": "a", "author_role": "public", "lang": "en",
+            "created_at": pd.Timestamp("2024-02-29", tz="UTC")}
+    story = "My son started risdiplam last week, so far so good"
+    posts = pd.DataFrame([
+        {**base, "post_id": "twitter:2", "author_id": "P-1", "text": story, "shared_id": None},
+        {**base, "post_id": "twitter:1", "author_id": "P-2", "text": story, "shared_id": "twitter:2"},
+        {**base, "post_id": "twitter:3", "author_id": "P-3", "text": "@P-0000000000 so true nih.gov",
+         "shared_id": None},
+    ])
+    docs = topic_documents(posts, min_words=5)
+    assert docs["post_id"].tolist() == ["twitter:2"]
+    assert docs.loc[0, "n_words"] == 10
+
+
+def test_stop_words_follow_the_languages_of_the_study() -> None:
+    assert {"the", "and"} <= set(stop_words(["en"]))
+    assert "della" not in stop_words(["en"])
+    assert {"della", "perché", "sono", "the"} <= set(stop_words(["en", "it"]))
+
+
+def test_only_words_used_by_enough_authors_can_describe_topics() -> None:
+    texts = [f"fatigue after physio session number {i} with Rosalind" for i in range(6)]
+    authors = ["P-a", "P-a", "P-a", "P-a", "P-b", "P-c"]  # 'rosalind' etc. by 3 authors only
+    texts += [f"fatigue again, nothing new {i}" for i in range(3)]
+    authors += ["P-d", "P-e", "P-f"]
+    params = TopicParams(min_term_authors=5, ngram_range=(1, 1))
+    vocabulary = author_vocabulary(texts, authors, ["en"], params)
+    assert vocabulary == ["fatigue"]
+
+
+def test_npmi_coherence_and_topic_diversity() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = ["ketogenic diet seizures", "ketogenic diet", "seizures night", "wheelchair ramp",
+            "wheelchair ramp van"]
+    words = {0: ["ketogenic", "diet"], 1: ["ketogenic", "wheelchair"], 2: ["wheelchair", "ramp"]}
+    scores = npmi_coherence(words, docs, CountVectorizer())
+    assert scores[0] == pytest.approx(1.0)  # always together
+    assert scores[1] == pytest.approx(-1.0)  # never together
+    assert scores[2] == pytest.approx(1.0)
+    assert topic_diversity({0: ["a", "b", "c"], 1: ["c", "d", "e"]}, k=3) == pytest.approx(5 / 6)
+
+
+def test_posts_are_grouped_by_language_with_the_organisation_as_fallback() -> None:
+    docs = pd.DataFrame({"org_id": ["it-org"] * 60 + ["en-org"] * 60 + ["en-org"],
+                         "lang": ["it"] * 55 + [None] * 5 + ["en"] * 60 + ["de"]})
+    groups = language_groups(docs, {"it-org": "it", "en-org": "en"}, min_posts=50)
+    assert list(groups[:60]) == ["it"] * 60
+    assert list(groups[60:]) == ["en"] * 61
+
+
+# --------------------------------------------------------------------------- the shared model
+
+
+def test_the_shared_model_finds_topics_and_saves_them(hashed: tuple) -> None:
+    _, result = hashed
+    assert result.status == "ok"
+    assert result.params["grouped_by_language"]
+    assert (result.topics["topic"] >= 0).sum() >= 3
+    docs = result.documents
+    assert docs["post_id"].is_unique
+    assert set(docs["topic"]) <= set(result.topics["topic"])
+    assert result.topics.set_index("topic")["posts"].sum() == len(docs)
+    run = result.folder
+    for name in ("documents.parquet", "topics.parquet", "hierarchy.parquet", "quality.parquet",
+                 "model/topic_embeddings.safetensors", "model/ctfidf.safetensors"):
+        assert (run / name).exists(), name
+    quality = result.quality.set_index("metric")["value"]
+    assert -1 <= quality["npmi"] <= 1 and 0 < quality["diversity"] <= 1
+    assert quality["outliers"] <= quality["outliers_raw"]
+    italian = docs["lang"] == "it"  # with a non-multilingual model no topic spans two languages
+    assert not set(docs.loc[italian, "topic"]) & set(docs.loc[~italian, "topic"]) - {OUTLIER}
+
+
+def test_two_fits_give_identical_topics_and_the_rerun_calls_no_model(hashed: tuple) -> None:
+    config, first = hashed
+    params = TopicParams(min_term_authors=config.privacy.min_group_size)
+    docs = first.documents[["post_id", "org_id", "platform", "author_id", "author_role", "created_at", "lang",
+                            "doc", "n_words"]]
+    groups = language_groups(docs, first.params["org_languages"], params.min_posts)
+    model = HashingEncoder()
+    second = fit_topics(docs, CachedEncoder(model, cache_root(config), progress=False), seed=config.seed,
+                        params=params, languages=first.params["languages"], groups=groups)
+    assert model.texts_encoded == 0  # posts and label words all came from the cache
+    assert second.documents["topic"].tolist() == first.documents["topic"].tolist()
+    assert second.documents["topic_raw"].tolist() == first.documents["topic_raw"].tolist()
+    assert second.topics["label"].tolist() == first.topics["label"].tolist()
+
+
+def test_a_rerun_loads_the_saved_model_instead_of_refitting(hashed: tuple) -> None:
+    config, first = hashed
+    model = HashingEncoder()
+    again = study_topics(config, encoder=model, progress=False)
+    assert again.folder == first.folder
+    assert again.model is None  # loaded from parquet, not fitted
+    assert model.texts_encoded == 0
+    pd.testing.assert_frame_equal(again.documents, first.documents, check_dtype=False)
+    loaded = again.load_model()
+    assert len(loaded.topic_embeddings_) == len(first.topics)
+    assert load_topics(config).fingerprint == first.fingerprint
+
+
+def test_the_fingerprint_changes_with_posts_parameters_and_seed(hashed: tuple) -> None:
+    _, result = hashed
+    docs = result.documents
+    base = topic_fingerprint(docs, "m", TopicParams(), 1, ["en"])
+    assert topic_fingerprint(docs, "m", TopicParams(), 1, ["en"]) == base
+    assert topic_fingerprint(docs.iloc[1:], "m", TopicParams(), 1, ["en"]) != base
+    edited = docs.assign(doc=docs["doc"].where(docs.index != 3, "an edited post about something else"))
+    assert topic_fingerprint(edited, "m", TopicParams(), 1, ["en"]) != base
+    assert topic_fingerprint(docs, "m", TopicParams(min_words=6), 1, ["en"]) != base
+    assert topic_fingerprint(docs, "m", TopicParams(), 2, ["en"]) != base
+    assert topic_fingerprint(docs, "other", TopicParams(), 1, ["en"]) != base
+
+
+# --------------------------------------------------------------------------- small corpora
+
+
+def test_a_tiny_corpus_gets_no_model_and_says_so(hashed: tuple) -> None:
+    config, result = hashed
+    docs = result.documents[result.documents.columns[:9]].sample(30, random_state=1)
+    tiny = fit_topics(docs, HashingEncoder(), seed=1, params=TopicParams(min_term_authors=2))
+    assert tiny.status == "too_few_posts"
+    assert "30 posts" in tiny.messages[0] and "at least 50" in tiny.messages[0]
+    view = topic_view(tiny)
+    assert not view.has_topics and view.topics.empty
+    assert len(view.terms) > 0 and (view.terms["authors"] >= 2).all()
+    plot_top_terms(view)
+    plot_topics_over_time(view)
+    plot_topics_per_class(topics_per_class(view))
+    assert example_posts(view, config).empty
+    assert interactive_figures(view) == {}
+
+
+def test_a_small_organisation_gets_counts_and_terms_instead_of_topics(hashed: tuple) -> None:
+    _, result = hashed
+    view = topic_view(result, "fop-au", min_posts=10_000)
+    n = int((result.documents["org_id"] == "fop-au").sum())
+    assert view.status == "too_few_posts"
+    assert f"has {n} posts" in view.message
+    assert (view.terms["authors"] >= 5).all() and len(view.terms) > 0
+    assert topics_over_time(view)["Frequency"].sum() == n
+    per_role = topics_per_class(view, "author_role")
+    assert set(per_role["label"]) == {"all posts"} and per_role["Frequency"].sum() == n
+
+
+# --------------------------------------------------------------------------- views and figures
+
+
+def test_an_organisation_view_is_cut_from_the_shared_model(hashed: tuple) -> None:
+    _, result = hashed
+    view = topic_view(result, "sma-uk")
+    assert view.has_topics
+    assert (view.documents["org_id"] == "sma-uk").all()
+    assert view.topics["posts"].sum() == len(view.documents)
+    assert view.topics["share"].sum() == pytest.approx(1.0)
+    assert set(view.topics["label"]) <= set(result.topics["label"])
+    assert any("within their language" in note for note in view.notes)  # a study-wide note
+    assert not any("(dravet-it)" in note for note in view.notes)  # another organisation's note
+
+
+def test_topics_over_time_and_per_class(hashed: tuple) -> None:
+    _, result = hashed
+    view = topic_view(result)
+    over_time = topics_over_time(view, freq="W", top_n=5)
+    assert over_time["Topic"].nunique() == 5
+    chosen = view.topics["topic"].head(5)
+    assert over_time["Frequency"].sum() == view.documents["topic"].isin(chosen).sum()
+    per_role = topics_per_class(view, "author_role")
+    assert set(per_role["Class"]) == {"org", "public"}
+    assert per_role.groupby("Class")["share_of_class"].sum().to_numpy() == pytest.approx([1.0, 1.0])
+    knowledge = pd.Series({pid: "medical" for pid in view.documents["post_id"].head(40)})
+    per_type = topics_per_class(view, knowledge)
+    assert per_type["Frequency"].sum() == 40 and set(per_type["Class"]) == {"medical"}
+
+
+def test_rare_disease_day_is_marked_on_the_time_figure(hashed: tuple) -> None:
+    _, result = hashed
+    assert rare_disease_day(2024) == pd.Timestamp("2024-02-29", tz="UTC")
+    assert rare_disease_day(2025) == pd.Timestamp("2025-02-28", tz="UTC")
+    ax = plot_topics_over_time(topic_view(result))
+    marks = [t for t in ax.texts if t.get_text() == "Rare Disease Day"]
+    assert len(marks) == 2  # the demo covers 2024 and 2025
+
+
+def test_static_figures_render(hashed: tuple) -> None:
+    _, result = hashed
+    view = topic_view(result, "pku-us")
+    fig = plot_top_terms(view, n_topics=6)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == min(6, int((view.topics["topic"] >= 0).sum()))
+    assert plot_topic_shares_by_org(result).get_title().startswith("Share")
+    hierarchy = plot_topic_hierarchy(result)
+    assert hierarchy.get_title() == "Hierarchy of topics"
+    assert plot_topics_per_class(topics_per_class(view)).images
+
+
+def test_example_posts_follow_the_privacy_rules(hashed: tuple) -> None:
+    config, result = hashed
+    view = topic_view(result)
+    examples = example_posts(view, config)
+    assert len(examples) > 0
+    assert (examples["authors"] >= config.privacy.min_group_size).all()
+    assert examples["excerpt"].str.len().max() <= config.privacy.quote_max_chars
+    privacy = config.privacy.model_copy(update={"allow_verbatim": True})
+    verbatim = config.model_copy(update={"privacy": privacy})
+    longest = example_posts(view, verbatim)["excerpt"].str.len().max()
+    assert longest >= examples["excerpt"].str.len().max()
+
+
+def test_interactive_figures_work_offline(hashed: tuple) -> None:
+    _, result = hashed
+    figures = interactive_figures(topic_view(result, "sma-uk"))
+    assert {"barchart", "hierarchy", "over_time", "per_class"} <= set(figures)
+    parts = offline_html(figures)
+    assert len(parts) == len(figures) + 1
+    assert "plotly" in parts[0] and len(parts[0]) > 1_000_000  # plotly.js itself, inline
+    for part in parts:
+        assert "<script src=" not in part and 'src="http' not in part  # nothing fetched from a CDN
+    for part in parts[1:]:
+        assert "cdn." not in part and "mathjax" not in part.lower()
+
+
+def test_evaluation_measures_agreement_with_ground_truth(hashed: tuple) -> None:
+    config, result = hashed
+    docs = result.documents
+    perfect = docs[["post_id"]].assign(theme=docs["topic"].map(lambda t: f"theme {t}"))
+    table = evaluate_topics(config, truth=perfect, fit=False).set_index(["scope", "metric"])["value"]
+    assert table[("study", "nmi_theme")] == pytest.approx(1.0)
+    assert table[("study", "ari_theme")] == pytest.approx(1.0)
+    shuffled = perfect.assign(theme=perfect["theme"].sample(frac=1, random_state=0).to_numpy())
+    noisy = evaluate_topics(config, truth=shuffled, fit=False).set_index(["scope", "metric"])["value"]
+    assert noisy[("study", "nmi_theme")] < 0.3
+    assert {"npmi", "diversity", "outliers"} <= set(noisy.loc["study"].index)
+    assert ("sma-uk", "outliers") in noisy.index
+
+
+def test_evaluation_against_the_demo_ground_truth(hashed: tuple) -> None:
+    from helpers.truth import load_truth_posts
+
+    config, result = hashed
+    table = evaluate_topics(config, fit=False).set_index(["scope", "metric"])
+    assert table.loc[("study", "nmi_theme"), "n_posts"] == len(result.documents)  # every post has a truth row
+    assert 0 < table.loc[("study", "nmi_theme"), "value"] < 1
+    assert 0 < table.loc[("study", "nmi_theme_baseline"), "value"] < 1
+    truth = load_truth_posts(config)
+    shuffled = truth.assign(theme=truth["theme"].sample(frac=1, random_state=1).to_numpy())
+    chance = evaluate_topics(config, truth=shuffled, fit=False).set_index(["scope", "metric"])["value"]
+    assert abs(chance[("study", "ari_theme")]) < 0.02  # ARI is corrected for chance
+    assert table.loc[("study", "ari_theme"), "value"] > chance[("study", "ari_theme")] + 0.01
+
+
+# --------------------------------------------------------------------------- the real model, Italian posts
+
+
+def test_an_italian_organisation_with_the_default_english_model(tiny_demo: Path, tmp_path: Path) -> None:
+    config = study_copy(tiny_demo, tmp_path, orgs=["dravet-it"])
+    result = study_topics(config, progress=False)  # all-MiniLM-L6-v2 from its package, offline
+    assert result.status == "ok" and result.params["model_id"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert result.params["languages"] == ["it"]  # Italian stop words (English ones always apply)
+    view = topic_view(result, "dravet-it")
+    assert view.has_topics
+    assert any("multilingual model" in note and "dravet-it" in note for note in view.notes)
+    italian = result.documents[result.documents["lang"] == "it"]
+    topics = result.topics[result.topics["topic"].isin(set(italian["topic"]) - {OUTLIER})]
+    assert len(topics) >= 2  # clustered within the Italian posts, not one "Italian" topic
+    words = {w for ws in topics["words"] for phrase in ws for w in phrase.split()}
+    assert words and not words & ITALIAN_STOP_WORDS
+
+    shards = sorted(p.name for p in cache_root(config).rglob("*.npy"))
+    again = study_topics(config, progress=False)
+    assert again.folder == result.folder and again.model is None
+    assert sorted(p.name for p in cache_root(config).rglob("*.npy")) == shards  # nothing re-embedded
+
+    from helpers.ingest.report import load_posts
+
+    posts = load_posts(config).set_index("post_id")
+    assert forget_topic_inputs(config, posts.loc[italian["post_id"].head(3), "text"].tolist()) == 3
+    with pytest.raises(FileNotFoundError):
+        load_topics(config)

@@ -9,13 +9,14 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: help setup demo demo-data ingest test test-all lint format lab clean
+.PHONY: help setup demo demo-data ingest batch test lint lab clean
 
 help:
 	@echo "make demo   set up .venv, generate the demo corpus and run the pipeline on it"
 	@echo "make test   set up .venv and run lint + tests (FULL=1 also runs slow tests)"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make lint   ruff + notebook output check"
+	@echo "make batch  run the notebooks per organisation and render reports/ (CONFIG=...)"
 
 setup: $(STAMP)
 
@@ -32,11 +33,12 @@ demo-data: $(STAMP)
 ingest: $(STAMP)
 	$(BIN)/rarevoices ingest --config $(CONFIG)
 
-demo: demo-data ingest
+batch: $(STAMP)
+	$(BIN)/rarevoices batch --config $(CONFIG)
+
+demo: demo-data batch
 	@echo ""
-	@echo "Demo ingested into data/processed/demo/ (tables, quarantine, ingest_summary.csv)."
-	@echo "The notebook batch and reports/index.html arrive with the batch/report issue (#8);"
-	@echo "until then, open the notebooks with: make lab"
+	@echo "Done. Open $(CURDIR)/reports/index.html in a browser (or run: make lab)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks
@@ -49,4 +51,5 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf data/processed/demo reports/*.html .pytest_cache .ruff_cache
+	rm -rf data/processed/demo .pytest_cache .ruff_cache
+	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -15,7 +15,7 @@ NOTEBOOKS = {
                "written (docs/privacy.md). Every record read is either accepted, quarantined with a "
                "reason, or counted as a duplicate: the counts reconcile per file."),
         ("params", 'config_path = "../config/study.yml"\n'
-                   "org_id = None  # set by the batch; None = whole study"),
+                   "org_id = None  # set by the batch (None: the whole study)"),
         ("code", "from helpers.config import load_config\n"
                  "from helpers.ingest.pipeline import ingest_study\n\n"
                  "config = load_config(config_path)\nresult = ingest_study(config)"),
@@ -35,7 +35,7 @@ NOTEBOOKS = {
                "each analysis, then the ethics and provenance statements. `rarevoices batch` renders it "
                "to HTML with and without code.*"),
         ("params", 'config_path = "../config/study.yml"\n'
-                   "org_id = None  # set by the batch; None = whole study"),
+                   "org_id = None  # set by the batch (None: the whole study)"),
         ("code", "from datetime import UTC, datetime\n\nfrom IPython.display import Markdown\n\n"
                  "from helpers import summaries\nfrom helpers.config import load_config\n\n"
                  "started_at = datetime.now(UTC)\nconfig = load_config(config_path)\n"
@@ -48,6 +48,28 @@ NOTEBOOKS = {
                  "from helpers.plots import plot_posts_over_time\n\n"
                  "plot_posts_over_time(config, org_id=org_id);"),
         ("code", "posts_overview(config, org_id).style.hide(axis='index')"),
+        ("md", "## Communication modes\n\nOne-way (the organisation broadcasts), two-way (organisation "
+               "and public reply to each other), crowd-sourced (the public exchange among themselves, or "
+               "the organisation amplifies their posts), per thread (method: docs/methods.md)."),
+        ("code", "from helpers.classify import plots, report\n\n"
+                 "plots.plot_mode_shares(report.mode_shares_over_time(config, org_id));"),
+        ("code", "report.mode_overview(config, org_id).round(3).style.hide(axis='index')"),
+        ("md", "## Knowledge types\n\nExperiential (first-person story), mediated experiential (told "
+               "about someone else), medical/scientific, practical/support, advocacy, other; by who "
+               "posted. Validation against labelled data is in the classification notebook."),
+        ("code", "plots.plot_knowledge_shares(report.knowledge_overview(config, org_id));"),
+        ("code", "report.example_posts(config, org_id)"),
+        ("md", "## Topics\n\nTopics of the study's shared BERTopic model, as they occur in this "
+               "organisation's posts, and over time."),
+        ("code", "from helpers.topics import load_topics, plot_top_terms, plot_topics_over_time, "
+                 "topic_view\n\nview = topic_view(load_topics(config), org_id)\nplot_top_terms(view);"),
+        ("code", "plot_topics_over_time(view);"),
+        ("md", "## Network\n\nWho interacts with whom (replies, mentions, shares, quotes); the "
+               "organisation's accounts by name, everybody else by pseudonym."),
+        ("code", "from helpers import networks as nw\n\nnet = nw.analyse_network(config, org_id)\n"
+                 "net.summary.round(3)"),
+        ("code", "nw.draw_network(net.graph, membership=net.nodes['community'], size=net.nodes['pagerank'],\n"
+                 "                seed=config.seed);"),
         ("code", "Markdown(summaries.ethics_statement(config))"),
         ("md", "## Provenance\n\nWhat produced this report: versions, commit, parameters and the "
                "hashes of the input files."),
@@ -57,7 +79,7 @@ NOTEBOOKS = {
         ("md", "# Comparing organisations\n\nThe same measures side by side for every organisation "
                "of the study."),
         ("params", 'config_path = "../config/study.yml"\n'
-                   "org_id = None  # unused: this notebook covers the whole study"),
+                   "org_id = None  # unused here: this notebook covers the whole study"),
         ("code", "from IPython.display import Markdown\n\nfrom helpers import summaries\n"
                  "from helpers.config import load_config\n\nconfig = load_config(config_path)\n"
                  "Markdown(summaries.report_header(config, None))"),

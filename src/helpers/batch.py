@@ -84,7 +84,23 @@ def _ingest(config: StudyConfig) -> None:
     ingest_study(config, progress=False)
 
 
-STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [("ingest", _ingest)]
+def _classify(config: StudyConfig) -> None:
+    from helpers.classify import classify_study
+
+    classify_study(config, progress=False)
+
+
+def _topics(config: StudyConfig) -> None:
+    from helpers.topics import study_topics
+
+    study_topics(config, progress=False)
+
+
+STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
+    ("ingest", _ingest),
+    ("classify", _classify),
+    ("topics", _topics),
+]
 
 
 def prepare_study(config: StudyConfig) -> None:
@@ -142,6 +158,9 @@ def run_org_chain(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Kernels inherit the environment: a headless backend set for the command line (MPLBACKEND=Agg)
+    # would leave the notebooks without figures.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     log_file = out / "run.log"
     handler = logging.FileHandler(log_file, mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -28,26 +28,72 @@ PROVENANCE_PACKAGES = (
 
 
 def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
-    """The handful of numbers the index shows for one organisation, formatted."""
+    """The handful of numbers the index shows for one organisation, formatted.
+
+    Posts and authors; the share of threads in each communication mode; the
+    share of experiential knowledge among the public's posts; the three
+    largest topics; the size of the interaction network.
+    """
     posts = load_posts(config, org_id)
-    figures = {
-        "posts": f"{len(posts):,}",
-        "authors": f"{posts['author_id'].nunique():,}",
-        "org share": _percent((posts["author_role"] == "org").mean()) if len(posts) else "–",
-    }
-    for extra in _FIGURE_SOURCES:
-        figures.update(extra(config, org_id))
+    figures = {"posts": f"{len(posts):,}", "authors": f"{posts['author_id'].nunique():,}"}
+    modes = mode_shares(config, org_id)
+    figures.update({MODE_LABELS[mode]: _percent(share) for mode, share in modes.items()})
+    figures["experiential"] = _percent(experiential_share(config, org_id))
+    figures["top topics"] = "; ".join(top_topic_labels(config, org_id)) or "–"
+    nodes, edges = network_size(config, org_id)
+    figures["network"] = f"{nodes:,} accounts, {edges:,} ties"
     return figures
 
 
-def key_figures_table(config: StudyConfig) -> pd.DataFrame:
-    """:func:`org_key_figures` for every organisation, one row each."""
-    rows = {org.name: org_key_figures(config, org.id) for org in config.organisations}
-    return pd.DataFrame.from_dict(rows, orient="index")
+MODE_LABELS = {"one_way": "one-way", "two_way": "two-way", "crowd_sourced": "crowd-sourced"}
 
 
-# Analyses register functions ``(config, org_id) -> dict`` here to add their figures.
-_FIGURE_SOURCES: list = []
+def mode_shares(config: StudyConfig, org_id: str | None) -> dict[str, float]:
+    """Share of threads in each communication mode (docs/methods.md)."""
+    from helpers.classify.report import mode_overview
+
+    table = mode_overview(config, org_id)
+    threads = table.groupby("mode")["threads"].sum()
+    total = threads.sum()
+    return {mode: float(threads.get(mode, 0) / total) if total else 0.0 for mode in MODE_LABELS}
+
+
+def experiential_share(config: StudyConfig, org_id: str | None) -> float:
+    """Share of the public's posts classified as first-person experiential knowledge."""
+    from helpers.classify.report import knowledge_overview
+
+    table = knowledge_overview(config, org_id)
+    public = table[table["author_role"] == "public"]
+    total = public["posts"].sum()
+    if not total:
+        return 0.0
+    return float(public.loc[public["knowledge_type"] == "experiential", "posts"].sum() / total)
+
+
+def top_topic_labels(config: StudyConfig, org_id: str | None, n: int = 3) -> list[str]:
+    """Labels of the organisation's largest topics in the shared model (outliers left out)."""
+    from helpers.topics import load_topics, topic_view
+
+    try:
+        view = topic_view(load_topics(config), org_id)
+    except FileNotFoundError:
+        return []
+    if not view.has_topics:
+        return []
+    topics = view.topics[view.topics["topic"] != -1].sort_values("posts", ascending=False)
+    return [label.split(": ", 1)[-1] for label in topics["label"].head(n)]
+
+
+def network_size(config: StudyConfig, org_id: str | None) -> tuple[int, int]:
+    """Accounts and distinct directed ties in the organisation's interaction network."""
+    from helpers.schema import read_table, table_path
+
+    interactions = read_table("interactions", table_path(config.processed_path, "interactions"))
+    if org_id is not None:
+        interactions = interactions[interactions["org_id"] == org_id]
+    nodes = set(interactions["source_author"]) | set(interactions["target_author"])
+    ties = interactions[["source_author", "target_author"]].drop_duplicates()
+    return len(nodes), len(ties)
 
 
 def _percent(share: float) -> str:
@@ -91,16 +137,31 @@ def report_header(config: StudyConfig, org_id: str | None) -> str:
 
 def org_summary(config: StudyConfig, org_id: str | None) -> str:
     """The opening summary of a report, composed from the results (markdown)."""
-    parts = [ingestion_summary(config, org_id)]
-    for source in _SUMMARY_SOURCES:
-        sentence = source(config, org_id)
-        if sentence:
-            parts.append(sentence)
-    return "\n\n".join(parts)
+    return "\n\n".join([ingestion_summary(config, org_id), analysis_summary(config, org_id)])
 
 
-# Analyses register functions ``(config, org_id) -> str`` here to add sentences to the summary.
-_SUMMARY_SOURCES: list = []
+def analysis_summary(config: StudyConfig, org_id: str | None) -> str:
+    """Sentences on modes, knowledge, topics and the network, each from its result."""
+    modes = mode_shares(config, org_id)
+    ranked = sorted(modes.items(), key=lambda item: item[1], reverse=True)
+    leading, second = ranked[0], ranked[1]
+    sentences = [
+        f"Most conversation threads were {MODE_LABELS[leading[0]]} ({_percent(leading[1])}), followed by "
+        f"{MODE_LABELS[second[0]]} ({_percent(second[1])}) and {MODE_LABELS[ranked[2][0]]} "
+        f"({_percent(ranked[2][1])})."
+    ]
+    experiential = experiential_share(config, org_id)
+    sentences.append(
+        f"{_percent(experiential)} of the public's posts told a first-person story (experiential knowledge)."
+    )
+    topics = top_topic_labels(config, org_id)
+    if topics:
+        sentences.append("The largest topics: " + "; ".join(f"*{label}*" for label in topics) + ".")
+    else:
+        sentences.append("Too few posts for a topic model of this organisation (see the topics section).")
+    nodes, ties = network_size(config, org_id)
+    sentences.append(f"The interaction network links {nodes:,} accounts by {ties:,} distinct ties.")
+    return " ".join(sentences)
 
 
 # --------------------------------------------------------------------------- ethics

@@ -1,0 +1,162 @@
+"""The whole batch on a tiny generated study: papermill chain, failures, resume, Dask, HTML."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from helpers.batch import CHAIN, run_batch, run_fingerprint
+from helpers.cli import main
+from helpers.config import load_config
+from tests.browser import check_page, find_or_install_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+FAILING_ORG = "fop-au"
+ORGS = ["sma-uk", "dravet-it", FAILING_ORG]  # English, Italian, and one forced to fail
+
+
+def _copy_study(tiny_demo: Path, root: Path) -> Path:
+    shutil.copytree(tiny_demo / "data" / "raw", root / "data" / "raw")
+    data = yaml.safe_load((tiny_demo / "config" / "study.yml").read_text())
+    data["privacy"]["secret_file"] = str(root / "secret" / "study.key")
+    path = root / "config" / "study.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    report = root / "notebooks" / "05_org_report.ipynb"
+    notebook = nbformat.read(report, as_version=4)
+    failing = nbformat.v4.new_code_cell(f'assert org_id != "{FAILING_ORG}", "forced failure for the test"')
+    failing["id"] = "forced-failure"
+    notebook.cells.insert(3, failing)
+    nbformat.write(notebook, report)
+    return path
+
+
+@pytest.fixture(scope="module")
+def batch(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("batch")
+    config_path = _copy_study(tiny_demo, root)
+    exit_code = main(["batch", "--config", str(config_path), "--orgs", *ORGS, "--workers", "2",
+                      "--no-progress"])
+    return load_config(config_path), exit_code
+
+
+def _record(config, org_id: str) -> dict:
+    return json.loads((config.reports_path / org_id / "run.json").read_text())
+
+
+def test_every_notebook_of_the_chain_ran_for_the_healthy_organisations(batch) -> None:
+    config, _ = batch
+    for org_id in ("sma-uk", "dravet-it"):
+        record = _record(config, org_id)
+        assert record["status"] == "ok", record
+        for name in CHAIN:
+            executed = nbformat.read(config.reports_path / org_id / name, as_version=4)
+            parameters = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+            assert parameters and f'org_id = "{org_id}"' in parameters[0].source
+            errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs
+                      if o.output_type == "error"]
+            assert not errors, (org_id, name, errors[:1])
+        assert (config.reports_path / org_id / "run.log").stat().st_size > 0
+
+
+def test_a_failing_organisation_is_isolated_and_reported(batch) -> None:
+    config, exit_code = batch
+    assert exit_code == 1, "the batch exits non-zero when an organisation failed"
+    record = _record(config, FAILING_ORG)
+    assert record["status"] == "failed"
+    assert record["failed_notebook"] == "05_org_report.ipynb"
+    assert "forced failure" in record["error"]
+    saved = nbformat.read(config.reports_path / FAILING_ORG / "05_org_report.ipynb", as_version=4)
+    failing = next(c for c in saved.cells if c.get("id") == "forced-failure")
+    assert any(o.output_type == "error" for o in failing.outputs), "the failing cell is visible"
+    index = (config.reports_path / "index.html").read_text()
+    assert FAILING_ORG in index and "forced failure" in index and "Failed:" in index
+
+
+def test_reviewer_report_has_no_code_and_the_full_one_has(batch) -> None:
+    config, _ = batch
+    reviewer = (config.reports_path / "sma-uk" / "report.html").read_text()
+    full = (config.reports_path / "sma-uk" / "report_full.html").read_text()
+    assert "load_config" in full, "the full version shows the code"
+    assert "load_config" not in reviewer, "the reviewer version hides it"
+    assert "highlight hl-ipython3" not in reviewer and "highlight hl-ipython3" in full, "code cells"
+    for page in (reviewer, full):
+        assert "SMA Together UK" in page
+        assert "Ethics and data protection" in page and "Provenance" in page
+        assert "cdnjs.cloudflare.com" not in page and "<script src=\"http" not in page
+        assert 'src="data:image/png;base64,' in page, "figures are embedded"
+
+
+def test_index_links_every_report_and_key_figures(batch) -> None:
+    config, _ = batch
+    index = (config.reports_path / "index.html").read_text()
+    for org_id in ORGS:
+        assert f"{org_id}/" in index
+    assert "sma-uk/report.html" in index and "compare/" in index
+    assert "SMA Together UK" in index and "posts" in index
+
+
+def test_no_planted_personal_data_in_any_html(batch) -> None:
+    config, _ = batch
+    from helpers.truth import truth_dir
+
+    pii = json.loads((truth_dir(config) / "planted_pii.json").read_text())
+    pages = "\n".join(p.read_text() for p in config.reports_path.rglob("*.html")).lower()
+    for value in pii["emails"] + pii["phones"]:
+        assert value.lower() not in pages
+    for handle in pii["handles"]:
+        assert f"@{handle.lower()}" not in pages
+
+
+def test_resume_skips_completed_work_and_reruns_the_failed(batch) -> None:
+    config, _ = batch
+    result = run_batch(config.source, orgs=ORGS, workers=2, resume=True, progress=False, render=False)
+    status = {run.org_id: run.status for run in result.runs}
+    assert status == {"sma-uk": "skipped", "dravet-it": "skipped", FAILING_ORG: "failed"}
+
+
+def test_fingerprint_changes_with_inputs_and_parameters(batch, tmp_path: Path) -> None:
+    config, _ = batch
+    notebooks = config.project_root / "notebooks"
+    before = run_fingerprint(config, notebooks, "sma-uk")
+    assert run_fingerprint(config, notebooks, "dravet-it") != before
+    manifest = config.processed_path / "ingest_manifest.json"
+    saved = manifest.read_text()
+    data = json.loads(saved)
+    data["inputs"]["demo/sma-uk/twitter_search.jsonl"] = "0" * 64
+    manifest.write_text(json.dumps(data))
+    try:
+        assert run_fingerprint(config, notebooks, "sma-uk") != before
+    finally:
+        manifest.write_text(saved)
+    assert run_fingerprint(config, notebooks, "sma-uk") == before
+
+
+def test_batch_runs_on_a_dask_cluster(batch) -> None:
+    from distributed import LocalCluster
+
+    config, _ = batch
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run_batch(config.source, orgs=["dravet-it"], scheduler=cluster.scheduler_address,
+                           progress=False, render=False)
+    assert [(run.org_id, run.status) for run in result.runs] == [("dravet-it", "ok")]
+
+
+def test_rendered_pages_open_in_headless_chromium(batch) -> None:
+    config, _ = batch
+    chromium = find_or_install_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed and `apt-get install chromium` was not possible here")
+    for page in ("index.html", "sma-uk/report.html", "dravet-it/report_full.html"):
+        check = check_page(chromium, config.reports_path / page)
+        assert check.console_errors == [], (page, check.console_errors)
+        assert check.broken_images == [], (page, check.broken_images)
+        assert check.external_requests == [], (page, check.external_requests)
+    report = check_page(chromium, config.reports_path / "sma-uk" / "report.html")
+    assert report.images >= 1

@@ -6,6 +6,9 @@ Commands
 ``rarevoices ingest``     read the study's exports into the canonical tables
 ``rarevoices forget``     erase a person from processed data and keep them out
 ``rarevoices batch``      run the notebooks per organisation and render the HTML reports
+``rarevoices classify``   communication modes and knowledge types for the whole study
+``rarevoices evaluate``   validate classifiers and topics against labelled data
+``rarevoices networks``   network measures and Gephi exports for the study or one organisation
 """
 
 from __future__ import annotations
@@ -53,6 +56,23 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--resume", action="store_true", help="re-run only failed or out-of-date runs")
     batch.add_argument("--no-progress", action="store_true")
     batch.set_defaults(handler=_batch)
+
+    classify = commands.add_parser("classify", help="classify communication modes and knowledge types")
+    classify.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    classify.add_argument("--force", action="store_true", help="classify again even if up to date")
+    classify.add_argument("--no-progress", action="store_true")
+    classify.set_defaults(handler=_classify)
+
+    evaluate = commands.add_parser("evaluate", help="precision/recall/F1 of the classifiers; topic quality")
+    evaluate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    evaluate.add_argument("--labels", type=Path, help="hand-coded CSV (post_id, mode/knowledge_type...)")
+    evaluate.set_defaults(handler=_evaluate)
+
+    networks = commands.add_parser("networks", help="network measures and GEXF/GraphML/CSV exports")
+    networks.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    networks.add_argument("--org", help="one organisation (default: the whole study)")
+    networks.add_argument("--no-export", action="store_true")
+    networks.set_defaults(handler=_networks)
     return parser
 
 
@@ -123,6 +143,50 @@ def _batch(args: argparse.Namespace) -> int:
     if result.index_html is not None:
         print(f"Reports: {result.index_html}")
     return 1 if result.failed else 0
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from helpers.classify import classify_study
+    from helpers.config import load_config
+
+    result = classify_study(load_config(args.config), force=args.force, progress=not args.no_progress)
+    print(result.summary().to_string(index=False))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from helpers.classify import classify_study, evaluate_classifiers, format_evaluation
+    from helpers.config import load_config
+    from helpers.topics import evaluate_topics
+    from helpers.truth import NoGroundTruth
+
+    config = load_config(args.config)
+    classify_study(config, progress=False)
+    try:
+        print(format_evaluation(evaluate_classifiers(config, labels=args.labels)))
+    except NoGroundTruth as exc:
+        print(f"rarevoices: error: {exc}; pass --labels with a hand-coded sample", file=sys.stderr)
+        return 2
+    title = "Topic model quality (and agreement with ground-truth themes)"
+    print(f"\n{title}\n{'-' * len(title)}")
+    print(evaluate_topics(config).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.labels is None:
+        from helpers.networks import evaluate_against_truth
+
+        for name, table in evaluate_against_truth(config).items():
+            title = f"Networks against the ground truth: {name}"
+            print(f"\n{title}\n{'-' * len(title)}\n{table.to_string(float_format=lambda v: f'{v:.3f}')}")
+    return 0
+
+
+def _networks(args: argparse.Namespace) -> int:
+    from helpers.config import load_config
+    from helpers.networks import analyse_network
+
+    config = load_config(args.config)
+    analysis = analyse_network(config, args.org, export=not args.no_export)
+    print(analysis.summary.to_string())
+    return 0
 
 
 if __name__ == "__main__":

@@ -118,6 +118,12 @@ class AnalysisSettings(_Strict):
     duplicate_window_hours: float = Field(24.0, ge=0)
     time_slice: Literal["month", "quarter", "year"] = "quarter"
     betweenness_k: int = Field(500, ge=10)
+    knowledge_seed_file: Path | None = Field(None, description="labelled seed posts (default: packaged)")
+    knowledge_lexicon_file: Path | None = Field(None, description="signal lexicon (default: packaged)")
+    knowledge_embedding_weight: float = Field(0.5, ge=0, le=1)
+    page_platforms: list[Platform] = Field(
+        default_factory=lambda: ["facebook"], description="platforms whose exports hold page posts only"
+    )
 
 
 class StudyConfig(_Strict):

@@ -160,3 +160,36 @@ def test_rendered_pages_open_in_headless_chromium(batch) -> None:
         assert check.external_requests == [], (page, check.external_requests)
     report = check_page(chromium, config.reports_path / "sma-uk" / "report.html")
     assert report.images >= 1
+
+
+def test_processed_data_after_the_batch_holds_no_planted_personal_data(batch) -> None:
+    config, _ = batch
+    from helpers.truth import truth_dir
+
+    pii = json.loads((truth_dir(config) / "planted_pii.json").read_text())
+    files = [p for p in config.processed_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".parquet" and "topics" in p.parts for p in files), "the analyses wrote here too"
+    raw = b"\n".join(p.read_bytes() for p in files).lower()
+    for value in pii["emails"] + pii["phones"]:
+        assert value.lower().encode() not in raw, value
+    for handle in pii["handles"]:
+        assert f"@{handle.lower()}".encode() not in raw, handle
+
+
+def test_an_erased_person_is_gone_from_the_next_report(batch) -> None:
+    """Last in this module: it changes the study (an erasure request) and re-runs one organisation."""
+    from helpers.erasure import forget
+    from helpers.truth import load_truth_posts
+
+    config, _ = batch
+    page = config.reports_path / "sma-uk" / "report.html"
+    truth = load_truth_posts(config)
+    shown = truth[(truth["org_id"] == "sma-uk") & (truth["author_role"] == "public")
+                  & truth["author_id"].map(lambda a: a in page.read_text())]
+    assert not shown.empty, "the report shows some pseudonyms (network, tables)"
+    person = shown.iloc[0]
+    forget(config, person["platform"], person["author_handle"])
+    result = run_batch(config.source, orgs=["sma-uk"], workers=1, resume=True, progress=False)
+    assert [run.status for run in result.runs] == ["ok"], "the erasure made the old report out of date"
+    assert person["author_id"] not in page.read_text()
+    assert person["author_id"] not in (config.reports_path / "index.html").read_text()

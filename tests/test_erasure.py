@@ -86,3 +86,38 @@ def test_forget_command_line(ingested, capsys) -> None:
     out = capsys.readouterr().out
     assert "Removed" in out and "no handle or id stored" in out
     assert json.loads(ingested.erasure_register_path.read_text())["requests"][0]["platform"] == "twitter"
+
+
+def test_forget_drops_the_cached_embeddings_of_the_persons_posts(ingested) -> None:
+    import numpy as np
+
+    from helpers.embeddings import EmbeddingCache, Encoder, cache_root, study_encoder, text_keys
+
+    class Constant(Encoder):
+        model_id = "test/constant"
+
+        def encode(self, texts):
+            return np.ones((len(texts), 3), dtype=np.float32)
+
+    posts = pd.read_parquet(ingested.processed_path / "posts.parquet")
+    study_encoder(ingested, encoder=Constant(), progress=False).encode(posts["text"].tolist())
+    carer_texts = posts.loc[posts["author_id"] == _carer_pseudonym(ingested), "text"].tolist()
+    others = posts.loc[posts["author_id"] != _carer_pseudonym(ingested), "text"].tolist()
+    folder = next(p for p in cache_root(ingested).iterdir() if p.is_dir())
+
+    def cached(texts: list[str]) -> np.ndarray:
+        return EmbeddingCache(folder, "test/constant").lookup(text_keys("test/constant", texts))[0]
+
+    assert carer_texts and cached(carer_texts).all()
+    forget(ingested, "twitter", CARER)
+    assert not cached(carer_texts).any()
+    assert cached([t for t in others if t not in carer_texts]).all()
+
+
+def test_an_erasure_request_makes_earlier_reports_out_of_date(ingested) -> None:
+    from helpers.batch import run_fingerprint
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    before = run_fingerprint(ingested, notebooks, "sma-uk")
+    forget(ingested, "twitter", CARER)
+    assert run_fingerprint(ingested, notebooks, "sma-uk") != before

@@ -124,7 +124,8 @@ def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None
     """Hash of everything a run's result depends on.
 
     The study config, the content hashes of the input files (from the
-    ingestion manifest), the notebooks, the package's code, and the org id.
+    ingestion manifest), the erasure register, the notebooks, the package's
+    code, and the org id.
     """
     digest = hashlib.sha256()
     digest.update(f"org={org_id}".encode())
@@ -133,6 +134,9 @@ def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None
     manifest = config.processed_path / "ingest_manifest.json"
     if manifest.exists():
         digest.update(json.dumps(json.loads(manifest.read_text()).get("inputs", {}), sort_keys=True).encode())
+    register = config.erasure_register_path
+    if register.exists():  # an erasure request makes every earlier report out of date
+        digest.update(register.read_bytes())
     _hash_files(notebooks_dir.glob("*.ipynb"), digest)
     _hash_files(PACKAGE_DIR.rglob("*.py"), digest)
     return digest.hexdigest()[:24]

@@ -129,10 +129,18 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
     stage = out_dir / "_stage"
     if stage.exists():
         shutil.rmtree(stage)
-    return _purge_processed(out_dir, candidates)
+    return _purge_processed(config, out_dir, candidates)
 
 
-def _purge_processed(out_dir: Path, erased: set[str]) -> ErasureResult:
+def _forget_embeddings(config: StudyConfig, texts: list[str]) -> None:
+    """Drop the cached vectors of the person's posts (as classified and as topic-modelled)."""
+    from helpers.embeddings import forget_texts
+    from helpers.topics import prepare_text
+
+    forget_texts(config, texts + [prepare_text(text) for text in texts])
+
+
+def _purge_processed(config: StudyConfig, out_dir: Path, erased: set[str]) -> ErasureResult:
     """Rewrite every parquet table under ``out_dir`` without the erased authors."""
     from helpers.ingest.pipeline import remove_authors
     from helpers.schema import read_table, write_parquet_atomic, write_table
@@ -144,6 +152,7 @@ def _purge_processed(out_dir: Path, erased: set[str]) -> ErasureResult:
     if posts_path.exists():
         posts = read_table("posts", posts_path)
         erased_posts = set(posts.loc[posts["author_id"].isin(erased), "post_id"])
+        _forget_embeddings(config, posts.loc[posts["author_id"].isin(erased), "text"].tolist())
         posts, removed_per_file = remove_authors(posts, erased, count_by="source_file")
         write_table(posts, "posts", posts_path)
         result.posts_removed = sum(removed_per_file.values())

@@ -54,8 +54,8 @@ from helpers.ingest.records import (
     ReadContext,
     RecordError,
     as_count,
+    convert_records,
     iter_json_records,
-    json_excerpt,
     optional_str,
     parse_timestamp,
     read_head,
@@ -100,15 +100,7 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
     ValueError
         When the file is not JSON at all.
     """
-    for item in iter_json_records(path, iter_items):
-        if isinstance(item, BadRecord):
-            yield item
-            continue
-        number, raw = item
-        try:
-            yield item_to_post(raw, number)
-        except RecordError as exc:
-            yield BadRecord(number, str(exc), json_excerpt(raw))
+    yield from convert_records(iter_json_records(path, iter_items), item_to_post)
 
 
 def sniff(path: Path) -> bool:

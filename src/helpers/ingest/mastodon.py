@@ -56,8 +56,8 @@ from helpers.ingest.records import (
     ReadContext,
     RecordError,
     as_count,
+    convert_records,
     iter_json_records,
-    json_excerpt,
     optional_str,
     parse_timestamp,
     read_head,
@@ -91,15 +91,7 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
     ValueError
         When the file is not JSON at all.
     """
-    for item in iter_json_records(path, iter_statuses):
-        if isinstance(item, BadRecord):
-            yield item
-            continue
-        number, status = item
-        try:
-            yield status_to_post(status, number)
-        except RecordError as exc:
-            yield BadRecord(number, str(exc), json_excerpt(status))
+    yield from convert_records(iter_json_records(path, iter_statuses), status_to_post)
 
 
 def sniff(path: Path) -> bool:

@@ -58,9 +58,9 @@ from helpers.ingest.records import (
     ReadContext,
     RecordError,
     as_count,
+    convert_records,
     first_line_json,
     iter_json_lines,
-    json_excerpt,
     optional_str,
     parse_timestamp,
     require_str,
@@ -95,15 +95,7 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
     ParsedPost or BadRecord
         One item per non-blank line.
     """
-    for item in iter_json_lines(path):
-        if isinstance(item, BadRecord):
-            yield item
-            continue
-        number, value = item
-        try:
-            yield reddit_post(value, number)
-        except RecordError as exc:
-            yield BadRecord(number, str(exc), json_excerpt(value))
+    yield from convert_records(iter_json_lines(path), reddit_post)
 
 
 def sniff(path: Path) -> bool:

@@ -589,3 +589,23 @@ def json_excerpt(value: Any) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return excerpt(text.encode("utf-8", "replace"))
+
+
+def convert_records(
+    items: Iterable[tuple[int, Any] | BadRecord], convert: Callable[[Any, int], ParsedPost | BadRecord]
+) -> Iterator[ParsedPost | BadRecord]:
+    """Turn ``(number, parsed JSON)`` items into posts, one item out for each item in.
+
+    Bad records from the JSON layer pass through; a :class:`RecordError`
+    raised by ``convert(value, number)`` becomes a BadRecord with its reason
+    and an excerpt of the value.
+    """
+    for item in items:
+        if isinstance(item, BadRecord):
+            yield item
+            continue
+        number, value = item
+        try:
+            yield convert(value, number)
+        except RecordError as exc:
+            yield BadRecord(number, str(exc), json_excerpt(value))

@@ -38,6 +38,7 @@ from helpers.ingest.records import (
     ParsedPost,
     ReadContext,
     RecordError,
+    convert_records,
     iter_json_records,
     json_excerpt,
     read_head,
@@ -72,15 +73,7 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
     ValueError
         When the file is not JSON at all.
     """
-    for item in iter_json_records(path, iter_things):
-        if isinstance(item, BadRecord):
-            yield item
-            continue
-        number, thing = item
-        try:
-            yield thing_to_item(thing, number)
-        except RecordError as exc:
-            yield BadRecord(number, str(exc), json_excerpt(thing))
+    yield from convert_records(iter_json_records(path, iter_things), thing_to_item)
 
 
 def sniff(path: Path) -> bool:

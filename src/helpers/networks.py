@@ -1777,23 +1777,17 @@ def figure_html(fig: go.Figure, path: Path | None = None) -> str:
     return html
 
 
-_PLOTLY_SHOWN = False
 
 
 def show_interactive(fig: go.Figure) -> None:
     """Display a plotly figure so that the notebook's HTML export works offline.
 
-    plotly.js is written inline once per kernel (once per executed notebook),
-    then the figure as HTML that uses it: nothing is loaded from a CDN.
+    Same mechanism as the topic figures (:func:`helpers.topics.show_offline`):
+    plotly.js inline once per executed notebook, nothing from a CDN.
     """
-    global _PLOTLY_SHOWN
-    from IPython.display import HTML, display
-    from plotly.offline import get_plotlyjs
+    from helpers.topics import show_offline
 
-    if not _PLOTLY_SHOWN:
-        display(HTML(f'<script type="text/javascript">{get_plotlyjs()}</script>'))
-        _PLOTLY_SHOWN = True
-    display(HTML(fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False)))
+    show_offline([fig])
 
 
 def topic_pairs(T: nx.Graph | None, n: int = 15) -> pd.DataFrame:

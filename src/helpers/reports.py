@@ -10,7 +10,7 @@ Executed notebooks are rendered with nbconvert into two versions:
 Both are single self-contained files: images are embedded as data URIs and
 the page loads nothing from the network (the template drops nbconvert's CDN
 scripts for require.js, MathJax and Mermaid; interactive plotly figures carry
-plotly.js inline, see :func:`helpers.plots.interactive`), so a report can be
+plotly.js inline, see :func:`helpers.topics.show_offline`), so a report can be
 mailed or opened offline.  ``reports/index.html`` links every report with the
 organisation's key figures and the cross-organisation comparison.
 """

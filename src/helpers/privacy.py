@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import os
 import re
@@ -458,8 +457,3 @@ _JSON_WORDS = {"true", "false", "null"}
 
 def _mask_bare(token: str) -> str:
     return token if token in _JSON_WORDS else mask_shape(token)
-
-
-def describe_masking() -> str:
-    """One sentence for reports on how quarantined excerpts are masked."""
-    return json.dumps("letters -> a/A, digits -> 9, JSON keys kept")[1:-1]

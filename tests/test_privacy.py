@@ -184,3 +184,11 @@ def test_facebook_pages_are_recognised_by_page_name_too() -> None:
     assert p.author_id("facebook", "1000123", "smatogether.official") == "facebook:SMA Together UK"
     p.remember_org("twitter", "55", "someone", "SMA Together UK")
     assert p.author_id("twitter", "55", "someone").startswith("P-"), "display names count only for pages"
+
+
+def test_urls_with_brackets_in_the_path_lose_their_whole_tail() -> None:
+    text = ("Results: https://www.thelancet.com/journals/laneur/article/PIIS1474-4422(24)00448-7/fulltext"
+            "?utm_source=fb&fbclid=IwAR2x (open access). See also (www.nih.gov/news?id=3).")
+    scrubbed = scrub_urls(text)
+    assert scrubbed == "Results: thelancet.com (open access). See also (nih.gov)."
+

@@ -285,7 +285,7 @@ def org_account_index(organisations: Iterable) -> dict[tuple[str, str], OrgAccou
 # --------------------------------------------------------------------------- scrubbing
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\)\]]+")
+URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 # A candidate phone number: optional + or 00, digits with spaces, dots, dashes or
 # brackets between them.  Kept only when it has 9 to 15 digits and is not a date.
 PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w])")
@@ -329,11 +329,31 @@ def scrub_urls(text: str, keep_paths: bool = False) -> str:
         return text
 
     def _domain(match: re.Match[str]) -> str:
-        url = match.group(0).rstrip(".,;:!?")
+        url = _trim_url(match.group(0))
         trailing = match.group(0)[len(url):]
         return (url_domain(url) or "[link]") + trailing
 
     return URL.sub(_domain, text)
+
+
+def _trim_url(candidate: str) -> str:
+    """Cut sentence punctuation and unbalanced closing brackets off the end of a matched URL.
+
+    Paths may hold brackets (``.../PIIS1474-4422(24)00448-7/fulltext``), so a
+    URL runs to the next space; a ``)`` or ``]`` that closes a bracket opened
+    before the URL is not part of it.
+    """
+    url = candidate
+    while url and (url[-1] in ".,;:!?'\"" or _closes_outside(url)):
+        url = url[:-1]
+    return url
+
+
+def _closes_outside(url: str) -> bool:
+    """True when the URL ends with a bracket that has no opening partner inside it."""
+    pairs = {")": "(", "]": "["}
+    last = url[-1]
+    return last in pairs and url.count(last) > url.count(pairs[last])
 
 
 def scrub_emails(text: str) -> str:

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from helpers import __version__
 from helpers.embeddings import Encoder, is_multilingual, study_encoder
 from helpers.schema import write_parquet_atomic
 
@@ -1010,11 +1011,17 @@ def topic_quality(model: Any, texts: Sequence[str], documents: pd.DataFrame, lan
 
 def topic_fingerprint(documents: pd.DataFrame, model_id: str, params: TopicParams, seed: int,
                       languages: Sequence[str], extra: dict[str, Any] | None = None) -> str:
-    """Hash of everything the shared model depends on: posts, texts, parameters, model, seed, versions."""
+    """Hash of everything the shared model depends on.
+
+    Posts (ids, prepared texts, organisations, authors, roles, languages,
+    times), parameters, stop words, embedding model, seed and the versions of
+    rarevoices and of the fitting packages.
+    """
     digest = hashlib.sha256()
+    words = hashlib.sha256("\n".join(stop_words(languages)).encode()).hexdigest()
     header = {"model_id": model_id, "params": _params_record(params, {}), "seed": seed,
-              "languages": sorted(set(languages)), "versions": _versions(), "extra": extra or {},
-              "format": 1}
+              "languages": sorted(set(languages)), "stop_words": words, "versions": _versions(),
+              "rarevoices": __version__, "extra": extra or {}, "format": 1}
     digest.update(json.dumps(header, sort_keys=True, default=str).encode())
     for column in ("post_id", "doc", "org_id", "author_id", "author_role", "lang"):
         digest.update(pd.util.hash_pandas_object(documents[column], index=False).to_numpy().tobytes())

@@ -56,7 +56,7 @@ from helpers.text import clean_text, detect_languages, extract_hashtags, normali
 logger = logging.getLogger(__name__)
 
 # Bump when the per-file stage changes its output, so caches are rebuilt.
-STAGE_VERSION = "1"
+STAGE_VERSION = "2"
 CHUNK_ROWS = 5_000
 MANIFEST = "ingest_manifest.json"
 SUMMARY = "ingest_summary.csv"

@@ -93,3 +93,11 @@ def _all_text(table: pd.DataFrame) -> str:
         " ".join(map(str, v)) if hasattr(v, "__len__") and not isinstance(v, str) else str(v)
         for v in table.to_numpy().ravel()
     )
+
+
+def test_no_tracking_query_survives_in_post_text(demo_ingested) -> None:
+    config, result = demo_ingested
+    pii = json.loads((truth_dir(config) / "planted_pii.json").read_text())
+    assert pii["tracking_urls"], "the demo plants links with tracking queries"
+    posts = pd.read_parquet(result.tables["posts"])
+    assert not posts["text"].str.contains(r"fbclid|utm_source|utm_campaign", regex=True).any()

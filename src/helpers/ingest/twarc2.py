@@ -180,6 +180,19 @@ def list_field(mapping: dict[str, Any], key: str, name: str | None = None) -> li
     return value
 
 
+def entity_urls(entities: dict[str, Any]) -> list[str]:
+    """The links of ``entities.urls`` (v2 and v1.1 alike): ``expanded_url``, else the ``t.co`` url."""
+    urls: list[str] = []
+    for item in list_field(entities, "urls", "entities.urls"):
+        url = None
+        if isinstance(item, dict):
+            url = optional_str(item.get("expanded_url")) or optional_str(item.get("url"))
+        if url is None:
+            raise RecordError("entities.urls item without a url")
+        urls.append(url)
+    return urls
+
+
 def strip_at(handle: str | None) -> str | None:
     """Drop a leading ``@`` from a handle."""
     if handle is None:
@@ -318,15 +331,7 @@ def _entities(tweet: dict[str, Any], expansions: Expansions) -> _Entities:
         if tag is None:
             raise RecordError("entities.hashtags item without a tag")
         hashtags.append(tag)
-    urls: list[str] = []
-    for item in list_field(entities, "urls", "entities.urls"):
-        url = None
-        if isinstance(item, dict):
-            url = optional_str(item.get("expanded_url")) or optional_str(item.get("url"))
-        if url is None:
-            raise RecordError("entities.urls item without a url")
-        urls.append(url)
-    return mentions, hashtags, urls
+    return mentions, hashtags, entity_urls(entities)
 
 
 def parse_tweet(tweet: Any, line: int, expansions: Expansions) -> ParsedPost:

@@ -47,6 +47,7 @@ from helpers.ingest.records import (
 )
 from helpers.ingest.twarc2 import (
     count_field,
+    entity_urls,
     list_field,
     object_field,
     optional_tweet_id,
@@ -115,15 +116,7 @@ def _entities(tweet: dict[str, Any]) -> tuple[list[Mention], list[str], list[str
         if tag is None:
             raise RecordError("entities.hashtags item without text")
         hashtags.append(tag)
-    urls: list[str] = []
-    for item in list_field(entities, "urls", "entities.urls"):
-        url = None
-        if isinstance(item, dict):
-            url = optional_str(item.get("expanded_url")) or optional_str(item.get("url"))
-        if url is None:
-            raise RecordError("entities.urls item without a url")
-        urls.append(url)
-    return mentions, hashtags, urls
+    return mentions, hashtags, entity_urls(entities)
 
 
 def _user(obj: dict[str, Any], name: str) -> tuple[str, str | None, str | None]:

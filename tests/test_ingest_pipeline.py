@@ -157,3 +157,22 @@ def test_pseudonyms_depend_on_the_key(tmp_path: Path) -> None:
 
     first, second = public_authors(tmp_path / "a"), public_authors(tmp_path / "b")
     assert first and second and not first & second
+
+
+def _ingest_in_process(config_path: str) -> int:
+    result = ingest_study(load_config(config_path), force=True, progress=False)
+    return sum(stats.accepted for stats in result.files)
+
+
+def test_parallel_ingestions_of_one_study_do_not_collide(study: Path) -> None:
+    """Batch workers may start ingestion together: a lock lets one run at a time."""
+    import multiprocessing
+
+    load_or_create = ingest_study(load_config(study), progress=False)  # creates the key first
+    expected = sum(stats.accepted for stats in load_or_create.files)
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        accepted = pool.map(_ingest_in_process, [str(study)] * 3)
+    assert accepted == [expected] * 3
+    posts = pd.read_parquet(study.parent.parent / "processed" / "posts.parquet")
+    assert len(posts) == expected
+    assert not list((study.parent.parent / "processed").rglob("*.tmp"))

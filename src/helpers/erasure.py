@@ -133,11 +133,16 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
 
 
 def _forget_embeddings(config: StudyConfig, texts: list[str]) -> None:
-    """Drop the cached vectors of the person's posts (as classified and as topic-modelled)."""
-    from helpers.embeddings import forget_texts
-    from helpers.topics import prepare_text
+    """Drop the cached vectors of the person's posts (as classified and as topic-modelled).
 
-    forget_texts(config, texts + [prepare_text(text) for text in texts])
+    The saved topic models go too (their vocabulary derives from every post);
+    the next batch refits without the person.
+    """
+    from helpers.embeddings import forget_texts
+    from helpers.topics import forget_topic_inputs
+
+    forget_texts(config, texts)
+    forget_topic_inputs(config, texts)
 
 
 def _purge_processed(config: StudyConfig, out_dir: Path, erased: set[str]) -> ErasureResult:

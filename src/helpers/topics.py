@@ -72,6 +72,7 @@ import pandas as pd
 
 from helpers import __version__
 from helpers.embeddings import Encoder, is_multilingual, study_encoder
+from helpers.locks import exclusive_lock
 from helpers.schema import write_parquet_atomic
 
 if TYPE_CHECKING:
@@ -1086,7 +1087,7 @@ def study_topics(
         logger.info("Topic model up to date (%s); loaded from %s", fingerprint[:12], saved.folder)
         return saved
     folder.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(folder / ".lock"):
+    with exclusive_lock(folder / ".lock", "the topic model fit"):
         if not force and (saved := _load_current(folder, fingerprint)) is not None:
             return saved  # another worker fitted it while we waited
         notes = list(language_notes(config, model_name).values())
@@ -1182,26 +1183,6 @@ def _read(path: Path) -> pd.DataFrame:
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v: [] if v is None else list(v))
     return frame
-
-
-@contextlib.contextmanager
-def _exclusive_lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``path`` (POSIX ``flock``; no lock where unavailable)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.info("Another process is fitting the topic model; waiting for it (%s)", path)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def forget_topic_inputs(config: StudyConfig, texts: Sequence[str]) -> int:

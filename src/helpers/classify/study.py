@@ -24,12 +24,10 @@ workers wait for the first one instead of classifying the same study at once.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +49,7 @@ from helpers.classify.knowledge import (
 from helpers.classify.modes import EDGE_COUNTS, MODE_RULES, MODES, PAGE_PLATFORMS, classify_modes
 from helpers.config import StudyConfig
 from helpers.embeddings import study_encoder
+from helpers.locks import exclusive_lock
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
 
 logger = logging.getLogger(__name__)
@@ -260,7 +259,7 @@ def classify_study(
         if not path.exists():
             raise FileNotFoundError(f"{path}: no {name} table; run `rarevoices ingest` first")
     paths = {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
-    with _lock(out_dir / LOCK):
+    with exclusive_lock(out_dir / LOCK, "the classification"):
         model_id = study_encoder(config, progress=False, encoder=encoder).model_id
         run_key = _run_key(config, inputs, model_id)
         manifest = _read_manifest(out_dir)
@@ -408,19 +407,3 @@ def _json_default(value):
         return value.item()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
-
-@contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock (POSIX ``flock``); a no-op where it is not available."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # Windows: parallel workers may classify twice, harmlessly (atomic writes)
-        yield
-        return
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -39,6 +40,7 @@ from helpers.config import InputFile, Organisation, StudyConfig
 from helpers.erasure import ERASED_MENTION, ErasureRegister, load_register
 from helpers.ingest import READERS, detect_format, get_reader
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
+from helpers.locks import exclusive_lock
 from helpers.privacy import (
     Pseudonymiser,
     Scrubber,
@@ -182,6 +184,14 @@ def ingest_study(
     plans = plan_inputs(config)
     out_dir = config.processed_path
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Parallel batch workers may all start an ingestion: one runs, the others then find it done.
+    with exclusive_lock(out_dir / ".ingest.lock", "the ingestion"):
+        return _ingest_locked(config, plans, out_dir, force=force, progress=progress)
+
+
+def _ingest_locked(
+    config: StudyConfig, plans: list[InputPlan], out_dir: Path, *, force: bool, progress: bool
+) -> IngestResult:
     manifest = _read_manifest(out_dir)
     key = load_or_create_secret(config.secret_path, expected_fingerprint=manifest.get("key_fingerprint"))
     pseudonymiser = Pseudonymiser(key, org_account_index(config.organisations))
@@ -250,7 +260,7 @@ def _stage_file(
     quarantine_rows: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     stage_dir.mkdir(parents=True, exist_ok=True)
-    tmp_posts = posts_path.with_suffix(".tmp")
+    tmp_posts = posts_path.with_name(f".{posts_path.name}.{os.getpid()}.tmp")
     writer = pq.ParquetWriter(tmp_posts, _stage_arrow_schema())
     try:
         chunk: list[dict[str, Any]] = []

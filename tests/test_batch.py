@@ -93,6 +93,14 @@ def test_reviewer_report_has_no_code_and_the_full_one_has(batch) -> None:
         assert 'src="data:image/png;base64,' in page, "figures are embedded"
 
 
+def test_the_comparison_across_organisations_ran(batch) -> None:
+    config, _ = batch
+    record = _record(config, "compare")
+    assert record["status"] == "ok", record
+    page = (config.reports_path / "compare" / "report.html").read_text()
+    assert "SMA Together UK" in page and "Dravet Insieme Italia" in page
+
+
 def test_index_links_every_report_and_key_figures(batch) -> None:
     config, _ = batch
     index = (config.reports_path / "index.html").read_text()

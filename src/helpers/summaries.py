@@ -45,6 +45,12 @@ def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
     return figures
 
 
+def key_figures_table(config: StudyConfig) -> pd.DataFrame:
+    """:func:`org_key_figures` for every organisation, one row each."""
+    rows = {org.name: org_key_figures(config, org.id) for org in config.organisations}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 MODE_LABELS = {"one_way": "one-way", "two_way": "two-way", "crowd_sourced": "crowd-sourced"}
 
 

@@ -58,6 +58,10 @@ MIN_POSTS = 10
 _LEVEL = re.compile(r"^C\((\w+).*\)\[T\.(.+)\]$")
 
 
+# Columns of a fitted model's table (:func:`engagement_model`), also when no model could be fitted.
+MODEL_COLUMNS = ["metric", "term", "level", "reference", "irr", "ci_low", "ci_high", "p_value", "posts", "n",
+                 "model", "alpha"]
+
 def engagement_data(classified: pd.DataFrame, metric: str, author_role: str | None = None) -> pd.DataFrame:
     """Posts that can enter an engagement analysis of ``metric``.
 
@@ -189,20 +193,7 @@ def engagement_model(
     >>> table.loc[0, "level"], bool(table.loc[0, "irr"] > 1)
     ('experiential', True)
     """
-    columns = [
-        "metric",
-        "term",
-        "level",
-        "reference",
-        "irr",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "posts",
-        "n",
-        "model",
-        "alpha",
-    ]
+    columns = MODEL_COLUMNS
     frame = data[[metric, *terms, *[c for c in controls if c in data.columns]]].dropna().copy()
     for term in terms:
         counts = frame[term].value_counts()
@@ -304,20 +295,5 @@ def engagement_models(
     ]
     tables = [t for t in tables if not t.empty]
     if not tables:
-        return pd.DataFrame(
-            columns=[
-                "metric",
-                "term",
-                "level",
-                "reference",
-                "irr",
-                "ci_low",
-                "ci_high",
-                "p_value",
-                "posts",
-                "n",
-                "model",
-                "alpha",
-            ]
-        )
+        return pd.DataFrame(columns=MODEL_COLUMNS)
     return pd.concat(tables, ignore_index=True)

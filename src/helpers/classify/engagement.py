@@ -62,6 +62,7 @@ _LEVEL = re.compile(r"^C\((\w+).*\)\[T\.(.+)\]$")
 MODEL_COLUMNS = ["metric", "term", "level", "reference", "irr", "ci_low", "ci_high", "p_value", "posts", "n",
                  "model", "alpha"]
 
+
 def engagement_data(classified: pd.DataFrame, metric: str, author_role: str | None = None) -> pd.DataFrame:
     """Posts that can enter an engagement analysis of ``metric``.
 

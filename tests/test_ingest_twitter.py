@@ -327,6 +327,14 @@ def test_twarc2_sniff_sees_a_page_longer_than_the_head(tmp_path: Path) -> None:
     assert not twitter_v1.sniff(path)
 
 
+def test_twarc2_sniff_accepts_a_first_page_holding_a_malformed_tweet(tmp_path: Path) -> None:
+    page = jsonl_lines(SEARCH)[0]
+    page["data"] = [{"garbage": True}, *page["data"]]  # quarantined when read, but the file is twarc2
+    path = write_lines(tmp_path / "search.jsonl", [json.dumps(page)])
+    assert twarc2.sniff(path)
+    assert not twitter_v1.sniff(path)
+
+
 def test_sniff_rejects_empty_and_foreign_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")

@@ -5,7 +5,9 @@ Run: .venv/bin/python benchmarks/ingest_scale.py [--sizes 20000 100000 400000]
 For each size it writes a synthetic NDJSON dump of Reddit comments, then in a
 fresh process (so peak RSS is that run's own) ingests it twice: the per-file
 read alone (streaming stage) and the whole ingestion (stage + study-wide
-tables). Results go to benchmarks/results/ingest_scale.json.
+tables). Peak RSS is given for the process and, separately, for the
+language-detection worker it forks on large files. Results go to
+benchmarks/results/ingest_scale.json.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ else:
     records = sum(s.read for s in result.files)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "records": records,
-                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 
@@ -144,6 +147,8 @@ def main() -> None:
                 row[f"{mode}_seconds"] = round(result["seconds"], 2)
                 row[f"{mode}_posts_per_s"] = round(result["records"] / result["seconds"])
                 row[f"{mode}_peak_rss_mib"] = round(result["peak_rss_mib"])
+                # the language-detection worker forked for large files (0 when none ran)
+                row[f"{mode}_worker_peak_rss_mib"] = round(result["worker_peak_rss_mib"])
             print(json.dumps(row))
             rows.append(row)
     machine = {"cpus": len(os.sched_getaffinity(0)), "python": sys.version.split()[0]}

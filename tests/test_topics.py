@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from helpers.config import StudyConfig, load_config
-from helpers.embeddings import CachedEncoder, Encoder, cache_root
+from helpers.embeddings import CachedEncoder, Encoder, cache_root, embedding_text
 from helpers.topics import (
     OUTLIER,
     TopicParams,
@@ -32,8 +32,8 @@ from helpers.topics import (
     plot_topic_shares_by_org,
     plot_topics_over_time,
     plot_topics_per_class,
-    prepare_text,
     rare_disease_day,
+    save_interactive_figures,
     stop_words,
     study_topics,
     topic_diversity,
@@ -112,10 +112,10 @@ def _close_figures() -> None:
 # --------------------------------------------------------------------------- documents and words
 
 
-def test_prepare_text_keeps_words_and_drops_people_and_links() -> None:
+def test_embedding_text_keeps_words_and_drops_people_and_links() -> None:
     text = ("Thanks @P-3f9a1c0b2d and @fopfriends@health.community! Read nih.gov/x and "
             "thelancet.com)00448-7/fulltext?utm_source=fb&fbclid=abc #RareDiseaseDay [email]")
-    assert prepare_text(text) == "Thanks and! Read and RareDiseaseDay"
+    assert embedding_text(text) == "Thanks and! Read and RareDiseaseDay"
 
 
 def test_topic_documents_leave_out_shares_and_short_posts() -> None:
@@ -339,6 +339,55 @@ def test_interactive_figures_work_offline(hashed: tuple) -> None:
         assert "<script src=" not in part and 'src="http' not in part  # nothing fetched from a CDN
     for part in parts[1:]:
         assert "cdn." not in part and "mathjax" not in part.lower()
+
+
+def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple, monkeypatch) -> None:
+    import helpers.topics as topics
+
+    _, result = hashed
+    assert save_interactive_figures(result, [None, "sma-uk"]) >= 0
+    first = interactive_figures(topic_view(result, "sma-uk"))
+    saved = result.folder / "figures" / "sma-uk-top10.json"
+    assert saved.exists()
+
+    def no_bertopic(*args, **kwargs):
+        raise AssertionError("the saved figures should have been used")
+
+    monkeypatch.setattr(topics, "_bertopic_figures", no_bertopic)
+    again = interactive_figures(topic_view(result, "sma-uk"))
+    assert set(again) == set(first)
+    assert again["barchart"].to_json() == first["barchart"].to_json()
+
+
+def test_the_study_is_embedded_once_for_classification_and_topics(tiny_demo: Path, tmp_path: Path) -> None:
+    from helpers.classify import classify_study
+    from helpers.classify.study import texts_to_embed
+    from helpers.embeddings import embed_study
+    from helpers.schema import read_table, table_path
+
+    class RecordingEncoder(HashingEncoder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.texts: list[str] = []
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            self.texts += list(texts)
+            return super().encode(texts)
+
+    config = study_copy(tiny_demo, tmp_path)
+    encoder = RecordingEncoder()
+    needed = embed_study(config, encoder=encoder, progress=False)
+    assert 0 < needed <= len(encoder.texts)
+    after_embedding = len(encoder.texts)
+    classify_study(config, encoder=encoder, progress=False)
+    result = study_topics(config, encoder=encoder, progress=False)
+    assert result.has_topics
+    posts = read_table("posts", table_path(config.processed_path, "posts"))
+    post_texts = set(texts_to_embed(config, posts, encoder=encoder)) | set(result.documents["doc"])
+    embedded_later = set(encoder.texts[after_embedding:])
+    # Only the label words of the representation model are new; no post is embedded twice.
+    assert not embedded_later & post_texts
+    assert all(len(text.split()) <= 3 for text in embedded_later)
 
 
 def test_evaluation_measures_agreement_with_ground_truth(hashed: tuple) -> None:

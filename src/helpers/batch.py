@@ -27,8 +27,9 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -61,12 +62,41 @@ class OrgRun:
 
 
 @dataclass
+class Phase:
+    """One timed part of a batch run (a study step, the notebooks, the rendering).
+
+    ``started`` and ``ended`` are wall-clock times (``time.time()``), so that a
+    benchmark can match them with memory samples taken beside the run.
+    """
+
+    name: str
+    started: float
+    ended: float
+
+    @property
+    def seconds(self) -> float:
+        """How long the phase took."""
+        return self.ended - self.started
+
+
+@contextmanager
+def _timed(name: str, phases: list[Phase]) -> Iterator[None]:
+    started = time.time()
+    try:
+        yield
+    finally:
+        phases.append(Phase(name, started, time.time()))
+        logger.info("%s done in %.1f s", name, phases[-1].seconds)
+
+
+@dataclass
 class BatchResult:
     """What a batch run produced."""
 
     runs: list[OrgRun]
     index_html: Path | None = None
     compare: OrgRun | None = None
+    phases: list[Phase] = field(default_factory=list)
 
     @property
     def failed(self) -> list[OrgRun]:
@@ -84,6 +114,12 @@ def _ingest(config: StudyConfig) -> None:
     ingest_study(config, progress=False)
 
 
+def _embed(config: StudyConfig) -> None:
+    from helpers.embeddings import embed_study
+
+    embed_study(config, progress=False)
+
+
 def _classify(config: StudyConfig) -> None:
     from helpers.classify import classify_study
 
@@ -91,24 +127,37 @@ def _classify(config: StudyConfig) -> None:
 
 
 def _topics(config: StudyConfig) -> None:
-    from helpers.topics import study_topics
+    from helpers.topics import save_interactive_figures, study_topics
 
-    study_topics(config, progress=False)
+    result = study_topics(config, progress=False)
+    # Saved once here, so that no notebook has to import BERTopic to show them.
+    save_interactive_figures(result, [None, *(org.id for org in config.organisations)])
+
+
+def _networks(config: StudyConfig) -> None:
+    from helpers.networks import analyse_network, has_saved_analysis
+
+    for org in config.organisations:  # saved: the notebooks and reports reuse them
+        if not has_saved_analysis(config, org.id):
+            analyse_network(config, org.id, progress=False)
 
 
 STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
     ("ingest", _ingest),
+    ("embed", _embed),
     ("classify", _classify),
     ("topics", _topics),
+    ("networks", _networks),
 ]
 
 
-def prepare_study(config: StudyConfig) -> None:
-    """Run the study-wide steps once, before any organisation's notebooks."""
+def prepare_study(config: StudyConfig) -> list[Phase]:
+    """Run the study-wide steps once, before any organisation's notebooks; returns their timings."""
+    phases: list[Phase] = []
     for name, step in STUDY_STEPS:
-        started = time.perf_counter()
-        step(config)
-        logger.info("study step %s done in %.1f s", name, time.perf_counter() - started)
+        with _timed(name, phases):
+            step(config)
+    return phases
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -261,7 +310,7 @@ def run_batch(
         config.organisation(org_id)  # unknown ids fail before any work
     notebooks = Path(notebooks_dir or default_notebooks_dir(config)).resolve()
     reports = config.reports_path
-    prepare_study(config)
+    phases = prepare_study(config)
 
     jobs, runs = [], []
     for org_id in org_ids:
@@ -272,19 +321,28 @@ def run_batch(
             runs.append(OrgRun(**{**asdict(earlier), "status": "skipped"}))
             continue
         jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint))
-    runs += _execute(jobs, workers, scheduler, progress)
+    with _timed("notebooks", phases):
+        runs += _execute(jobs, workers, scheduler, progress)
     runs.sort(key=lambda run: org_ids.index(run.org_id))
 
     compare = None
     if (notebooks / COMPARE).exists() and COMPARE not in chain:
-        out_dir = reports / "compare"
-        compare = run_org_chain(str(config.source), None, str(notebooks), str(out_dir), (COMPARE,),
-                                run_fingerprint(config, notebooks, None))
-    result = BatchResult(runs, compare=compare)
+        with _timed("compare", phases):
+            out_dir = reports / "compare"
+            fingerprint = run_fingerprint(config, notebooks, None)
+            earlier = previous_run(out_dir)
+            up_to_date = resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint
+            if up_to_date and not jobs:
+                compare = OrgRun(**{**asdict(earlier), "status": "skipped"})
+            else:
+                compare = run_org_chain(str(config.source), None, str(notebooks), str(out_dir), (COMPARE,),
+                                        fingerprint)
+    result = BatchResult(runs, compare=compare, phases=phases)
     if render:
         from helpers.reports import render_batch
 
-        result.index_html = render_batch(config, result)
+        with _timed("render", phases):
+            result.index_html = render_batch(config, result)
     return result
 
 

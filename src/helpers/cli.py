@@ -53,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--orgs", nargs="+", metavar="ORG", help="only these organisations")
     batch.add_argument("--workers", type=int, default=None, help="parallel workers (default: CPUs, max 4)")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
-    batch.add_argument("--resume", action="store_true", help="re-run only failed or out-of-date runs")
+    rerun = batch.add_mutually_exclusive_group()
+    rerun.add_argument("--resume", action="store_true",
+                       help="re-run only failed or out-of-date organisations (the default)")
+    rerun.add_argument("--force", action="store_true", help="re-run every organisation's notebooks")
     batch.add_argument("--no-progress", action="store_true")
     batch.set_defaults(handler=_batch)
 
@@ -135,7 +138,7 @@ def _batch(args: argparse.Namespace) -> int:
     from helpers.batch import cpu_workers, run_batch
 
     result = run_batch(args.config, orgs=args.orgs, workers=args.workers or cpu_workers(),
-                       scheduler=args.scheduler, resume=args.resume, progress=not args.no_progress)
+                       scheduler=args.scheduler, resume=not args.force, progress=not args.no_progress)
     for run in result.runs + ([result.compare] if result.compare else []):
         failed = run.status == "failed"
         detail = f" in {run.failed_notebook}: {run.error} (log {run.log_file})" if failed else ""

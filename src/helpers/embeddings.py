@@ -49,6 +49,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# What an embedding sees of a post (see embedding_text).
+_MENTION = re.compile(r"(?<![\w@])@(?:\[erased\]|[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
+_PLACEHOLDER = re.compile(r"\[(?:email|phone|name|erased)\]", re.IGNORECASE)
+_LINK = re.compile(r"(?i)\b(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?:/\S*)?")
+_QUERY = re.compile(r"\S*[?&][\w.-]+=\S*")  # leftovers of tracking links (utm_source=...)
+_HASH = re.compile(r"(?<!\w)#(?=\w)")
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([!?.,;:])")
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL_ID}
@@ -315,7 +324,7 @@ class EmbeddingCache:
     def _write_model_json(self) -> None:
         info = self.folder / "model.json"
         if not info.exists():
-            _atomic_write_text(info, json.dumps({"model_id": self.model_id}) + "\n")
+            write_text_atomic(info, json.dumps({"model_id": self.model_id}) + "\n")
 
     def compact(self) -> int:
         """Merge all shards into one; returns the number of shards merged.
@@ -527,7 +536,8 @@ def _atomic_save(path: Path, array: np.ndarray) -> None:
         raise
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` through a temporary file in the same folder and an atomic rename."""
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -536,3 +546,60 @@ def _atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+# --------------------------------------------------------------------------- the study's texts
+
+
+def embedding_text(text: str) -> str:
+    """What an embedding (and a topic) sees of a post: its words, without people or links.
+
+    Mentions (pseudonyms and handles), links, scrubbing placeholders and the
+    ``#`` of hashtags are removed: they name people or sites, not what the
+    post says.  Classification and topic modelling embed this same form, so
+    each post is embedded once per model.
+
+    Examples
+    --------
+    >>> embedding_text("Thanks @P-3f9a1c0b2d! See nih.gov #RareDiseaseDay [email]")
+    'Thanks ! See RareDiseaseDay'
+    """
+    text = _MENTION.sub(" ", text)
+    text = _QUERY.sub(" ", text)
+    text = _PLACEHOLDER.sub(" ", text)
+    text = _LINK.sub(" ", text)
+    text = _HASH.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+
+
+def embed_study(config: StudyConfig, *, progress: bool = True, encoder: Encoder | None = None) -> int:
+    """Embed, once, every text the classification and the topic model of a study need.
+
+    Both steps then find their vectors in the cache.  Doing it as one step
+    gives one progress bar, one batch stream through the model, and a stage
+    that benchmarks can time on its own.
+
+    Parameters
+    ----------
+    config : StudyConfig
+    progress : bool
+    encoder : Encoder, optional
+        Instead of the configured model (tests, other backends).
+
+    Returns
+    -------
+    int
+        Number of distinct texts the study needs (cached or new).
+    """
+    from helpers.classify.study import texts_to_embed
+    from helpers.schema import read_table, table_path
+    from helpers.topics import params_from_config, topic_documents
+
+    posts = read_table("posts", table_path(config.processed_path, "posts"))
+    cached = study_encoder(config, progress=progress, encoder=encoder)
+    texts = set(texts_to_embed(config, posts, encoder=encoder))
+    texts.update(topic_documents(posts, params_from_config(config).min_words)["doc"])
+    ordered = sorted(texts)
+    cached.encode(ordered)
+    return len(ordered)

@@ -129,6 +129,9 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
     stage = out_dir / "_stage"
     if stage.exists():
         shutil.rmtree(stage)
+    from helpers.networks import forget_saved_analyses
+
+    forget_saved_analyses(config)
     return _purge_processed(config, out_dir, candidates)
 
 

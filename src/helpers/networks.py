@@ -33,11 +33,15 @@ References
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import os
+import pickle
 import random
 import re
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
@@ -1529,6 +1533,25 @@ def _tie_weight(G: nx.Graph, u: Hashable, v: Hashable, weight: str) -> float:
     return total
 
 
+LAYOUTS_KEY = "_layouts"  # G.graph key of remembered drawing positions (never exported)
+
+
+def remembered_layout(G: nx.Graph, H: nx.Graph, seed: int = 0) -> dict[Hashable, np.ndarray]:
+    """:func:`network_layout` of ``H`` (a part of ``G`` to draw), remembered on ``G``.
+
+    A saved network analysis carries the positions of its drawings, so the
+    networks notebook and the organisation report draw without laying out
+    the graph again.  The key is the drawn nodes and edges and the seed.
+    """
+    signature = repr((seed, sorted(map(str, H.nodes)),
+                      sorted((str(u), str(v), w) for u, v, w in H.edges(data="weight", default=1))))
+    key = hashlib.sha256(signature.encode()).hexdigest()
+    layouts = G.graph.setdefault(LAYOUTS_KEY, {})
+    if key not in layouts:
+        layouts[key] = network_layout(H, seed=seed)
+    return layouts[key]
+
+
 def network_layout(H: nx.Graph, seed: int = 0, weight: str | None = "weight") -> dict[Hashable, np.ndarray]:
     """Force-directed positions (ForceAtlas2, as in Gephi), deterministic for a seed.
 
@@ -1647,7 +1670,7 @@ def draw_network(
         ax.text(0.5, 0.5, "no interactions", ha="center", va="center", transform=ax.transAxes)
         return ax
     H = drawable_subgraph(G, max_nodes, keep=org_nodes(G), noun=noun)
-    pos = network_layout(H, seed=seed)
+    pos = remembered_layout(G, H, seed=seed)
     nodes = list(H)
     sizes = dict(zip(nodes, _node_sizes(H, size, 20, 600), strict=True))
     colours = dict(zip(nodes, _node_colours(nodes, membership), strict=True))
@@ -1710,7 +1733,7 @@ def interactive_network(
     import plotly.graph_objects as go
 
     H = drawable_subgraph(G, max_nodes, keep=org_nodes(G)) if G.number_of_nodes() else G
-    pos = network_layout(H, seed=seed)
+    pos = remembered_layout(G, H, seed=seed)
     nodes = list(H)
     size_values = measures[size] if measures is not None and size in measures.columns else None
     sizes = dict(zip(nodes, _node_sizes(H, size_values, 6, 34), strict=True))
@@ -1866,10 +1889,15 @@ def export_graph(G: nx.Graph, folder: Path, name: str = "interactions") -> dict[
     folder.mkdir(parents=True, exist_ok=True)
     paths = {"gexf": folder / f"{name}.gexf", "graphml": folder / f"{name}.graphml",
              "edges": folder / f"{name}_edges.csv", "nodes": folder / f"{name}_nodes.csv"}
-    with _atomic_path(paths["gexf"]) as tmp:
-        write_gexf(G, tmp)
-    with _atomic_path(paths["graphml"]) as tmp:
-        write_graphml(G, tmp)
+    layouts = G.graph.pop(LAYOUTS_KEY, None)  # drawing positions are not part of the network
+    try:
+        with _atomic_path(paths["gexf"]) as tmp:
+            write_gexf(G, tmp)
+        with _atomic_path(paths["graphml"]) as tmp:
+            write_graphml(G, tmp)
+    finally:
+        if layouts is not None:
+            G.graph[LAYOUTS_KEY] = layouts
     edges = nx.to_pandas_edgelist(G, source="source", target="target")
     with _atomic_path(paths["edges"]) as tmp:
         edges.to_csv(tmp, index=False)
@@ -2192,7 +2220,106 @@ class NetworkAnalysis:
         return pd.DataFrame(rows, columns=["file", "folder", "KiB"])
 
 
+SAVED_ANALYSES = "_saved"
+
+
 def analyse_network(
+    config: StudyConfig,
+    org_id: str | None = None,
+    *,
+    topics: pd.DataFrame | None = None,
+    export: bool = True,
+    progress: bool = True,
+    backend: Backend = "auto",
+    reuse: bool = True,
+) -> NetworkAnalysis:
+    """The network analysis of one organisation (``org_id``) or the study, computed once.
+
+    The result is saved under ``<processed>/networks/_saved/`` with a key over
+    everything it depends on (the tables, the topic model, the settings, the
+    package version), so the networks notebook, the organisation report and
+    a rerun share one computation.  ``reuse=False`` always recomputes.  Only
+    the latest result of a scope is kept, and ``rarevoices forget`` deletes
+    them all.  See :func:`compute_network` for what is computed.
+    """
+    if topics is not None or not reuse:
+        return compute_network(config, org_id, topics=topics, export=export, progress=progress,
+                               backend=backend)
+    path = _saved_path(config, org_id, _analysis_key(config, org_id, export, backend))
+    saved = _load_saved(path)
+    if saved is not None:
+        return saved
+    result = compute_network(config, org_id, export=export, progress=progress, backend=backend)
+    _save_analysis(result, path)
+    return result
+
+
+def has_saved_analysis(config: StudyConfig, org_id: str | None = None, *, export: bool = True,
+                       backend: Backend = "auto") -> bool:
+    """Whether :func:`analyse_network` would reuse a saved result (without loading it)."""
+    return _saved_path(config, org_id, _analysis_key(config, org_id, export, backend)).exists()
+
+
+def _analysis_key(config: StudyConfig, org_id: str | None, export: bool, backend: str) -> str:
+    """Hash of the inputs, topic model and settings a scope's analysis depends on."""
+    from helpers import __version__
+
+    digest = hashlib.sha256()
+    for name in ("posts", "interactions", "accounts"):
+        path = table_path(config.processed_path, name)
+        digest.update(f"{name}:{path.stat().st_mtime_ns}:{path.stat().st_size}".encode())
+    current = config.processed_path / "topics" / "current.json"
+    digest.update(current.read_bytes() if current.exists() else b"no topics")
+    settings = {
+        "version": __version__, "org": org_id, "export": export, "backend": backend, "seed": config.seed,
+        "analysis": config.analysis.model_dump(mode="json"), "privacy": config.privacy.min_group_size,
+        "names": {org.id: org.name for org in config.organisations}, "study": config.name,
+    }
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:24]
+
+
+def _saved_path(config: StudyConfig, org_id: str | None, key: str) -> Path:
+    return config.processed_path / "networks" / SAVED_ANALYSES / f"{org_id or 'study'}-{key}.pkl"
+
+
+def _load_saved(path: Path) -> NetworkAnalysis | None:
+    """A saved analysis whose exports are all still there, else None."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            result = pickle.load(fh)  # our own file, written by _save_analysis
+    except Exception as exc:  # a truncated or outdated file: recompute
+        logger.info("Ignoring saved network analysis %s (%s)", path.name, exc)
+        return None
+    if not all(Path(export).exists() for export in result.exports.values()):
+        return None
+    logger.info("Network analysis of %s reused from %s", result.scope, path.name)
+    return result
+
+
+def _save_analysis(result: NetworkAnalysis, path: Path) -> None:
+    """Write atomically, and drop the scope's older results."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scope_prefix = path.name.rsplit("-", 1)[0] + "-"
+    for older in path.parent.glob(f"{scope_prefix}*.pkl"):
+        if older.name.rsplit("-", 1)[0] + "-" == scope_prefix and older != path:
+            older.unlink(missing_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with temporary.open("wb") as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def forget_saved_analyses(config: StudyConfig) -> None:
+    """Erasure: delete every saved network analysis (they name the people in the graph)."""
+    folder = config.processed_path / "networks" / SAVED_ANALYSES
+    if folder.exists():
+        shutil.rmtree(folder)
+
+
+def compute_network(
     config: StudyConfig,
     org_id: str | None = None,
     *,
@@ -2293,6 +2420,8 @@ def analyse_network(
         fig = interactive_network(graph, membership=membership, measures=nodes, seed=seed)
         exports["html"] = folder / "interactions.html"
         figure_html(fig, exports["html"])
+        # The static drawing's positions too, remembered with the saved analysis (see remembered_layout).
+        remembered_layout(graph, drawable_subgraph(graph, 120, keep=org_nodes(graph)), seed=seed)
     steps.update()
     steps.close()
     return NetworkAnalysis(scope, graph, summary, nodes, community_info, broker_table, ego, bridging, growth,

@@ -18,6 +18,7 @@ organisation's key figures and the cross-organisation comparison.
 from __future__ import annotations
 
 import html
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,7 +61,12 @@ def html_exporter(with_code: bool) -> HTMLExporter:
 def render_notebook(
     notebook_path: Path, html_path: Path, *, with_code: bool, title: str | None = None
 ) -> Path:
-    """Render one executed notebook to a single HTML file (written atomically)."""
+    """Render one executed notebook to a single HTML file (written atomically).
+
+    Nothing is done when ``html_path`` is newer than the notebook: it is up to date.
+    """
+    if html_path.exists() and html_path.stat().st_mtime_ns >= notebook_path.stat().st_mtime_ns:
+        return html_path
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.metadata["title"] = title or notebook_path.stem
     body, _ = html_exporter(with_code).from_notebook_node(notebook)
@@ -72,7 +78,11 @@ def render_notebook(
 
 
 def render_run(run: OrgRun) -> dict[str, Path]:
-    """Render every notebook a run executed (also a failed one, showing the failing cell)."""
+    """Render every notebook a run executed (also a failed one, showing the failing cell).
+
+    A page newer than its notebook is up to date and kept (a resumed batch
+    re-renders only what it re-ran).
+    """
     rendered: dict[str, Path] = {}
     for notebook in map(Path, run.notebooks):
         if not notebook.exists():
@@ -89,6 +99,23 @@ def render_run(run: OrgRun) -> dict[str, Path]:
     return rendered
 
 
+KEY_FIGURES = "key_figures.json"
+
+
+def _key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
+    """An organisation's key figures for the index; those of a skipped (up-to-date) run are reused."""
+    from helpers.summaries import org_key_figures
+
+    saved = config.reports_path / run.org_id / KEY_FIGURES
+    if run.status == "skipped" and saved.exists():
+        record = json.loads(saved.read_text())
+        if record.get("fingerprint") == run.fingerprint:
+            return record["figures"]
+    figures = org_key_figures(config, run.org_id)
+    saved.write_text(json.dumps({"fingerprint": run.fingerprint, "figures": figures}, indent=2))
+    return figures
+
+
 @dataclass
 class IndexRow:
     """One organisation's line in the index."""
@@ -103,15 +130,13 @@ class IndexRow:
 
 def render_batch(config: StudyConfig, result: BatchResult) -> Path:
     """Render every run of a batch and write ``reports/index.html``."""
-    from helpers.summaries import org_key_figures
-
     reports = config.reports_path
     rows = []
     for run in result.runs:
         rendered = render_run(run)
         org = config.organisation(run.org_id)
         links = {name: str(path.relative_to(reports)) for name, path in rendered.items()}
-        figures = org_key_figures(config, run.org_id) if run.status != "failed" else {}
+        figures = _key_figures(config, run) if run.status != "failed" else {}
         rows.append(IndexRow(run.org_id, org.name, run.status, run.error, links, figures))
     compare_links = {}
     if result.compare is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -183,13 +184,30 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
         raise
 
 
+_READ_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_READ_CACHE_SIZE = 6
+
+
 def read_table(name: str, path: Path) -> pd.DataFrame:
-    """Read a canonical table written by :func:`write_table`, validating it again."""
-    df = pd.read_parquet(path)
-    for column in ("mentions", "hashtags", "urls"):
-        if column in df.columns:
-            df[column] = df[column].map(lambda v: [] if v is None else list(v))
-    return validate(df, name)
+    """Read a canonical table written by :func:`write_table`, validating it again.
+
+    A notebook reads the same tables many times (every report helper starts
+    from them): a table is read and validated once per process and file
+    version (its size and modification time), and each call gets its own copy.
+    """
+    path = Path(path)
+    stat = path.stat()
+    key = (name, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _READ_CACHE:
+        df = pd.read_parquet(path)
+        for column in ("mentions", "hashtags", "urls"):
+            if column in df.columns:
+                df[column] = df[column].map(lambda v: [] if v is None else list(v))
+        _READ_CACHE[key] = validate(df, name)
+        while len(_READ_CACHE) > _READ_CACHE_SIZE:
+            _READ_CACHE.popitem(last=False)
+    _READ_CACHE.move_to_end(key)
+    return _READ_CACHE[key].copy()
 
 
 def table_path(processed_dir: Path, name: str) -> Path:

@@ -71,7 +71,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import __version__
-from helpers.embeddings import Encoder, is_multilingual, study_encoder
+from helpers.embeddings import Encoder, embedding_text, is_multilingual, study_encoder, write_text_atomic
 from helpers.locks import exclusive_lock
 from helpers.schema import write_parquet_atomic
 
@@ -93,12 +93,6 @@ STATUS_NO_TOPICS = "no_topics"
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'’-]*[^\W_]\b"
 # Tokens of social-media exports that carry no topic in any language.
 SOCIAL_STOP_WORDS = frozenset({"rt", "amp", "via", "http", "https", "www", "com", "org", "html", "erased"})
-_MENTION = re.compile(r"(?<![\w@])@(?:\[erased\]|[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
-_PLACEHOLDER = re.compile(r"\[(?:email|phone|name|erased)\]", re.IGNORECASE)
-_LINK = re.compile(r"(?i)\b(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?:/\S*)?")
-_QUERY = re.compile(r"\S*[?&][\w.-]+=\S*")  # leftovers of tracking links (utm_source=...)
-_HASH = re.compile(r"(?<!\w)#(?=\w)")
-_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\b\w*[^\W\d_]\w*\b")
 _FIT_PACKAGES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy")
 _NUMBA_MODULES = (
@@ -194,26 +188,6 @@ def params_from_config(config: StudyConfig) -> TopicParams:
 # --------------------------------------------------------------------------- documents
 
 
-def prepare_text(text: str) -> str:
-    """The text a post contributes to topic modelling.
-
-    Mentions (pseudonyms and handles), links, scrubbing placeholders and the
-    ``#`` of hashtags are removed: they name people or sites, not topics.
-
-    Examples
-    --------
-    >>> prepare_text("Thanks @P-3f9a1c0b2d! See nih.gov #RareDiseaseDay [email]")
-    'Thanks ! See RareDiseaseDay'
-    """
-    text = _MENTION.sub(" ", text)
-    text = _QUERY.sub(" ", text)
-    text = _PLACEHOLDER.sub(" ", text)
-    text = _LINK.sub(" ", text)
-    text = _HASH.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
-    return re.sub(r"\s+([!?.,;:])", r"\1", text)
-
-
 def count_words(text: str) -> int:
     """Number of words (tokens with at least one letter)."""
     return len(_WORD.findall(text))
@@ -239,7 +213,7 @@ def topic_documents(posts: pd.DataFrame, min_words: int = TopicParams.min_words)
     if "shared_id" in posts.columns:
         posts = posts[posts["shared_id"].isna()]
     docs = posts[columns].copy()
-    docs["doc"] = posts["text"].fillna("").map(prepare_text)
+    docs["doc"] = posts["text"].fillna("").map(embedding_text)
     docs["n_words"] = docs["doc"].map(count_words).astype("int64")
     docs = docs[docs["n_words"] >= min_words]
     return docs.sort_values("post_id", kind="stable").reset_index(drop=True)
@@ -1200,7 +1174,7 @@ def forget_topic_inputs(config: StudyConfig, texts: Sequence[str]) -> int:
     """
     from helpers.embeddings import forget_texts
 
-    removed = forget_texts(config, [prepare_text(t) for t in texts])
+    removed = forget_texts(config, [embedding_text(t) for t in texts])
     runs = topics_folder(config) / "runs"
     if runs.exists():
         shutil.rmtree(runs)
@@ -1698,10 +1672,43 @@ def interactive_figures(view: TopicView, top_n: int = 10) -> dict[str, go.Figure
     """BERTopic's plotly figures for a view: barchart, hierarchy, topics over time, per class.
 
     Empty when the view has no topics.  Show them with :func:`show_offline`
-    so that the HTML report carries plotly.js inline (no CDN).
+    so that the HTML report carries plotly.js inline (no CDN).  The figures
+    are saved beside the model the first time (:func:`save_interactive_figures`
+    does it for every organisation in the batch's study step), so a notebook
+    needs neither BERTopic nor the model to show them.
     """
     if not view.has_topics:
         return {}
+    saved = _figures_path(view, top_n)
+    if saved is not None and saved.exists():
+        import plotly.io as pio
+
+        return {name: pio.from_json(text) for name, text in json.loads(saved.read_text()).items()}
+    figures = _bertopic_figures(view, top_n)
+    if saved is not None:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(saved, json.dumps({name: figure.to_json() for name, figure in figures.items()}))
+    return figures
+
+
+def save_interactive_figures(result: TopicResult, org_ids: Sequence[str | None], top_n: int = 10) -> int:
+    """Compute and save the interactive figures of these scopes (None: the study); returns how many."""
+    saved = 0
+    for org_id in org_ids:
+        view = topic_view(result, org_id)
+        path = _figures_path(view, top_n)
+        if view.has_topics and path is not None and not path.exists():
+            interactive_figures(view, top_n)
+            saved += 1
+    return saved
+
+
+def _figures_path(view: TopicView, top_n: int) -> Path | None:
+    folder = view.result.folder
+    return None if folder is None else folder / "figures" / f"{view.scope}-top{top_n}.json"
+
+
+def _bertopic_figures(view: TopicView, top_n: int) -> dict[str, go.Figure]:
     model = view.result.load_model()
     chosen = view.topics.loc[view.topics["topic"] != OUTLIER, "topic"].head(top_n).astype(int).tolist()
     with _quiet_bertopic():

@@ -48,14 +48,14 @@ from helpers.classify.knowledge import (
 )
 from helpers.classify.modes import EDGE_COUNTS, MODE_RULES, MODES, PAGE_PLATFORMS, classify_modes
 from helpers.config import StudyConfig
-from helpers.embeddings import study_encoder
+from helpers.embeddings import embedding_text, study_encoder
 from helpers.locks import exclusive_lock
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
 
 logger = logging.getLogger(__name__)
 
 # Bump when the outputs change for the same inputs, so cached results are rebuilt.
-CLASSIFY_VERSION = "1"
+CLASSIFY_VERSION = "2"  # 2: embeds embedding_text(), the form topics use
 POST_CLASSES_FILE = "post_classes.parquet"
 THREAD_MODES_FILE = "thread_modes.parquet"
 MANIFEST = "classify_manifest.json"
@@ -208,7 +208,7 @@ def knowledge_classifier(config: StudyConfig, *, encoder=None, progress: bool = 
     )
     if key not in _CLASSIFIERS:
         seed = load_seed(seed_file)
-        vectors = cached_encoder.encode(seed["text"].tolist())
+        vectors = cached_encoder.encode([embedding_text(text) for text in seed["text"]])
         _CLASSIFIERS[key] = train_knowledge_classifier(
             seed,
             vectors,
@@ -219,6 +219,16 @@ def knowledge_classifier(config: StudyConfig, *, encoder=None, progress: bool = 
             embedding_weight=key[4],
         )
     return _CLASSIFIERS[key]
+
+
+def texts_to_embed(config: StudyConfig, posts: pd.DataFrame, *, encoder=None) -> list[str]:
+    """The embedding texts (:func:`~helpers.embeddings.embedding_text`) the classifier needs of ``posts``.
+
+    Only posts in a language the embedding part of the classifier takes part in.
+    """
+    classifier = knowledge_classifier(config, encoder=encoder, progress=False)
+    need = classifier.needs_embedding(post_languages(posts, config).tolist())
+    return [embedding_text(text) for text, used in zip(posts["text"].tolist(), need, strict=True) if used]
 
 
 # --------------------------------------------------------------------------- the study
@@ -285,7 +295,7 @@ def classify_study(
         vectors = np.zeros((len(texts), classifier.dimension), dtype=np.float32)
         if need.any():
             vectors[need] = study_encoder(config, progress=progress, encoder=encoder).encode(
-                [text for text, used in zip(texts, need, strict=True) if used]
+                [embedding_text(text) for text, used in zip(texts, need, strict=True) if used]
             )
         knowledge = classifier.predict(texts, langs.tolist(), vectors, posts["urls"].tolist())
         logger.info("Communication modes of %d posts", len(posts))

@@ -89,7 +89,7 @@ ENCODE_CHILD = """
 import json, resource, sys, time
 import numpy as np
 from helpers.config import load_config
-from helpers.embeddings import embedding_text, study_encoder
+from helpers.embeddings import resolve_model_path, study_encoder
 from helpers.schema import read_table, table_path
 from helpers.classify.study import texts_to_embed
 from helpers.topics import params_from_config, topic_documents
@@ -104,7 +104,7 @@ texts = sorted(texts)
 started = time.perf_counter()
 from sentence_transformers import SentenceTransformer
 encoder = study_encoder(config, progress=False).encoder
-model = SentenceTransformer(encoder.path or encoder.name, device="cpu")
+model = SentenceTransformer(encoder.path or resolve_model_path(encoder.name), device="cpu")
 loaded = time.perf_counter()
 vectors = model.encode(texts, convert_to_numpy=True)
 encoded = time.perf_counter()
@@ -182,13 +182,18 @@ def measure_size(n_posts: int, workdir: Path, cold_numba: bool) -> dict:
     config = make_study(root, n_posts)
     numba_cache = (root / "numba-cache") if cold_numba else None
     row: dict = {"requested_posts": n_posts}
-    row["cold"] = run_child(BATCH_CHILD, str(config), "fresh", env=child_env(numba_cache))
+
+    def record(name: str, value: dict) -> None:
+        row[name] = value
+        print(f"{n_posts} {name}: {json.dumps(value)}", file=sys.stderr, flush=True)
+
+    record("cold", run_child(BATCH_CHILD, str(config), "fresh", env=child_env(numba_cache)))
     row["posts"] = posts_in(config)
-    row["warm"] = run_child(BATCH_CHILD, str(config), "resume")
-    row["warm_forced"] = run_child(BATCH_CHILD, str(config), "fresh")
+    record("warm", run_child(BATCH_CHILD, str(config), "resume"))
+    record("warm_forced", run_child(BATCH_CHILD, str(config), "fresh"))
     vectors, docs = root / "vectors.npy", root / "docs.parquet"
-    row["reference_encode"] = run_child(ENCODE_CHILD, str(config), str(vectors), str(docs))
-    row["reference_bertopic"] = run_child(BERTOPIC_CHILD, str(vectors), str(docs))
+    record("reference_encode", run_child(ENCODE_CHILD, str(config), str(vectors), str(docs)))
+    record("reference_bertopic", run_child(BERTOPIC_CHILD, str(vectors), str(docs)))
     row["targets"] = check_targets(row)
     shutil.rmtree(root, ignore_errors=True)
     return row

@@ -29,7 +29,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -157,7 +157,29 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
     for name, step in STUDY_STEPS:
         with _timed(name, phases):
             step(config)
+    release_study_memory()
     return phases
+
+
+def release_study_memory() -> None:
+    """Let go of the embedding model, the classifier and cached tables before the notebooks run.
+
+    The notebooks run in other processes; this one only waits for them, so
+    what the study steps loaded would only add to the batch's peak memory.
+    """
+    import ctypes
+    import gc
+
+    from helpers.classify.study import forget_trained_classifiers
+    from helpers.embeddings import unload_models
+    from helpers.schema import clear_read_cache
+
+    unload_models()
+    forget_trained_classifiers()
+    clear_read_cache()
+    gc.collect()
+    with suppress(OSError, AttributeError):  # return freed heap pages to the system (glibc only)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # --------------------------------------------------------------------------- fingerprints

@@ -254,8 +254,12 @@ def main() -> None:
             rows[size] = measure_size(size, Path(folder), args.cold_numba, args.forced_up_to,
                                       args.encode_sample)
             rows[size]["measured_on"] = time.strftime("%Y-%m-%d")
-            print(json.dumps(rows[size]), flush=True)
             print(f"size {size}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            write_results(rows)  # after every size: a long run that is stopped keeps what it measured
+
+
+def write_results(rows: dict[int, dict]) -> None:
+    """Write every measured size, smallest first, with the growth table."""
     ordered = [rows[size] for size in sorted(rows)]
     machine = {"cpus": len(os.sched_getaffinity(0)), "python": sys.version.split()[0]}
     RESULTS.parent.mkdir(exist_ok=True)

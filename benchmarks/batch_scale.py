@@ -185,7 +185,8 @@ def posts_in(config: Path) -> int:
     return pq.ParquetFile(processed / "posts.parquet").metadata.num_rows
 
 
-def measure_size(n_posts: int, workdir: Path, cold_numba: bool, forced_up_to: int, sample: int) -> dict:
+def measure_size(n_posts: int, workdir: Path, cold_numba: bool, forced_up_to: int, references_up_to: int,
+                 sample: int) -> dict:
     """Every measurement for one study size."""
     root = workdir / f"study-{n_posts}"
     config = make_study(root, n_posts)
@@ -201,9 +202,10 @@ def measure_size(n_posts: int, workdir: Path, cold_numba: bool, forced_up_to: in
     record("warm", run_child(BATCH_CHILD, str(config), "resume"))
     if n_posts <= forced_up_to:
         record("warm_forced", run_child(BATCH_CHILD, str(config), "fresh"))
-    record("reference_encode", run_child(ENCODE_CHILD, str(config), str(sample)))
-    record("reference_bertopic", run_child(BERTOPIC_CHILD, str(config)))
-    row["targets"] = check_targets(row)
+    if n_posts <= references_up_to:
+        record("reference_encode", run_child(ENCODE_CHILD, str(config), str(sample)))
+        record("reference_bertopic", run_child(BERTOPIC_CHILD, str(config)))
+        row["targets"] = check_targets(row)
     shutil.rmtree(root, ignore_errors=True)
     return row
 
@@ -243,6 +245,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="where the studies go (default: a temporary folder)")
     parser.add_argument("--forced-up-to", type=int, default=50_000,
                         help="measure the forced rerun (every notebook again) up to this size")
+    parser.add_argument("--references-up-to", type=int, default=200_000,
+                        help="measure the two reference points up to this size")
     parser.add_argument("--encode-sample", type=int, default=20_000,
                         help="texts the raw-encode reference encodes (a seeded sample beyond this)")
     args = parser.parse_args()
@@ -252,7 +256,7 @@ def main() -> None:
         for size in args.sizes:
             started = time.perf_counter()
             rows[size] = measure_size(size, Path(folder), args.cold_numba, args.forced_up_to,
-                                      args.encode_sample)
+                                      args.references_up_to, args.encode_sample)
             rows[size]["measured_on"] = time.strftime("%Y-%m-%d")
             print(f"size {size}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
             write_results(rows)  # after every size: a long run that is stopped keeps what it measured

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from helpers.batch import CHAIN, run_batch, run_fingerprint
+from helpers.batch import CHAIN, BatchResult, run_batch, run_fingerprint
 from helpers.cli import main
 from helpers.config import load_config
 from tests.browser import check_page, find_or_install_chromium
@@ -127,6 +128,29 @@ def test_resume_skips_completed_work_and_reruns_the_failed(batch) -> None:
     result = run_batch(config.source, orgs=ORGS, workers=2, resume=True, progress=False, render=False)
     status = {run.org_id: run.status for run in result.runs}
     assert status == {"sma-uk": "skipped", "dravet-it": "skipped", FAILING_ORG: "failed"}
+
+
+def test_a_rerun_skips_what_is_up_to_date_unless_forced(batch, capsys, monkeypatch) -> None:
+    config, _ = batch
+    page = config.reports_path / "sma-uk" / "report.html"
+    rendered_at = page.stat().st_mtime_ns
+    exit_code = main(["batch", "--config", str(config.source), "--orgs", "sma-uk", "--workers", "1",
+                      "--no-progress"])
+    assert exit_code == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"^sma-uk\s+skipped", printed, re.MULTILINE)
+    assert re.search(r"^study\s+skipped", printed, re.MULTILINE)  # the comparison is up to date too
+    assert page.stat().st_mtime_ns == rendered_at  # an up-to-date page is kept, not rendered again
+
+    asked = {}
+
+    def record(*args, **kwargs) -> BatchResult:
+        asked.update(kwargs)
+        return BatchResult([])
+
+    monkeypatch.setattr("helpers.batch.run_batch", record)
+    main(["batch", "--config", str(config.source), "--force", "--no-progress"])
+    assert asked["resume"] is False
 
 
 def test_fingerprint_changes_with_inputs_and_parameters(batch, tmp_path: Path) -> None:

@@ -383,3 +383,14 @@ def test_replies_whose_parent_is_missing(truth: list[dict[str, str]]) -> None:
     platforms = {row["platform"] for row in orphans}
     assert orphans
     assert platforms & {"twitter", "mastodon", "reddit"}
+
+
+def test_handles_stay_unique_when_every_two_digit_suffix_of_a_name_is_taken() -> None:
+    import random
+
+    from helpers.demo_corpus.actors import ActorFactory
+
+    factory = ActorFactory(random.Random(1), ids=None)
+    handles = [factory._unique_handle("reddit", "maria_rossi", 20) for _ in range(300)]
+    assert len({handle.lower() for handle in handles}) == 300  # 97 random suffixes, then a counter
+    assert any(handle.endswith("100") for handle in handles)

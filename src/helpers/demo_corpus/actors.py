@@ -23,6 +23,9 @@ def _w(block: str) -> list[str]:
     return block.split()
 
 
+# Random two-digit suffixes tried for a taken handle before counting up (large corpora exhaust them).
+RANDOM_SUFFIX_TRIES = 500
+
 EN_FEMALE = _w("""Olivia Amelia Isla Ava Mia Ivy Lily Sophie Grace Freya Emily Ella Poppy Evie Charlotte
     Ruby Chloe Jessica Hannah Lucy Zara Niamh Megan Holly Rachel Sarah Laura Emma Kate Helen Joanne Claire
     Nicola Becky Gemma Aisha Priya Fatima Amara Siobhan Rhiannon Morag Kirsty Tegan Jade Leanne Maya Harper
@@ -170,11 +173,19 @@ class ActorFactory:
         return start + timedelta(seconds=int(self.rng.random() * span))
 
     def _unique_handle(self, platform: str, candidate: str, limit: int) -> str:
+        """``candidate``, else with a random two-digit suffix, else (large corpora) a counter."""
         base = candidate[:limit]
         handle = base
-        while (platform, handle.lower()) in self._handles:
+        for _ in range(RANDOM_SUFFIX_TRIES):
+            if (platform, handle.lower()) not in self._handles:
+                break
             suffix = str(self.rng.randrange(2, 99))
             handle = base[: limit - len(suffix)] + suffix
+        counter = 100
+        while (platform, handle.lower()) in self._handles:  # the two-digit suffixes of this name are taken
+            suffix = str(counter)
+            handle = base[: limit - len(suffix)] + suffix
+            counter += 1
         self._handles.add((platform, handle.lower()))
         return handle
 

@@ -255,9 +255,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
         for size in args.sizes:
             started = time.perf_counter()
-            rows[size] = measure_size(size, Path(folder), args.cold_numba, args.forced_up_to,
-                                      args.references_up_to, args.encode_sample)
-            rows[size]["measured_on"] = time.strftime("%Y-%m-%d")
+            measured = measure_size(size, Path(folder), args.cold_numba, args.forced_up_to,
+                                    args.references_up_to, args.encode_sample)
+            # What this run did not measure again (e.g. the references) is kept from an earlier run.
+            rows[size] = {**rows.get(size, {}), **measured, "measured_on": time.strftime("%Y-%m-%d")}
+            if "reference_encode" in rows[size]:
+                rows[size]["targets"] = check_targets(rows[size])
             print(f"size {size}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
             write_results(rows)  # after every size: a long run that is stopped keeps what it measured
 

@@ -29,7 +29,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -151,36 +151,35 @@ STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
 ]
 
 
-def prepare_study(config: StudyConfig, *, isolated: bool = True) -> list[Phase]:
-    """Run the study-wide steps once, before any organisation's notebooks; returns their timings.
-
-    With ``isolated`` (the default) each step runs in a fresh process of its
-    own: the memory one step needs (the embedding model, UMAP's neighbour
-    graph) is given back before the next, so the batch's peak memory is that of
-    its largest step, not their sum, and the process that then waits for the
-    notebooks stays small.  The steps save everything they compute, so
-    nothing is lost between processes.
-    """
+def prepare_study(config: StudyConfig) -> list[Phase]:
+    """Run the study-wide steps once, before any organisation's notebooks; returns their timings."""
     phases: list[Phase] = []
     for name, step in STUDY_STEPS:
         with _timed(name, phases):
-            if isolated:
-                _run_isolated(step, config)
-            else:
-                step(config)
+            step(config)
+    release_study_memory()
     return phases
 
 
-def _run_isolated(step: Callable[[StudyConfig], None], config: StudyConfig) -> None:
-    """Run one study step in a fresh process (logging as here); its errors are raised here."""
-    level = logging.getLogger().getEffectiveLevel()
-    with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
-                             initargs=(level,)) as pool:
-        pool.submit(step, config).result()
+def release_study_memory() -> None:
+    """Let go of the embedding model, the classifier and cached tables before the notebooks run.
 
+    The notebooks run in other processes; this one only waits for them, so
+    what the study steps loaded would only add to the batch's peak memory.
+    """
+    import ctypes
+    import gc
 
-def _child_logging(level: int) -> None:
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    from helpers.classify.study import forget_trained_classifiers
+    from helpers.embeddings import unload_models
+    from helpers.schema import clear_read_cache
+
+    unload_models()
+    forget_trained_classifiers()
+    clear_read_cache()
+    gc.collect()
+    with suppress(OSError, AttributeError):  # return freed heap pages to the system (glibc only)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # --------------------------------------------------------------------------- fingerprints

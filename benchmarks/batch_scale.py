@@ -90,19 +90,12 @@ print(json.dumps({"seconds": round(ended - started, 2), "peak_rss_mib": peak(sta
 
 ENCODE_CHILD = """
 import json, random, resource, sys, time
-import numpy as np
 from helpers.config import load_config
-from helpers.embeddings import resolve_model_path, study_encoder
-from helpers.schema import read_table, table_path
-from helpers.classify.study import texts_to_embed
-from helpers.topics import params_from_config, topic_documents
+from helpers.embeddings import resolve_model_path, study_encoder, study_texts
 
 config = load_config(sys.argv[1])
 sample_size = int(sys.argv[2])
-posts = read_table("posts", table_path(config.processed_path, "posts"))
-texts = set(texts_to_embed(config, posts))
-texts.update(topic_documents(posts, params_from_config(config).min_words)["doc"])
-texts = sorted(texts)
+texts = study_texts(config)  # exactly what the batch's embed step encodes
 sample = texts if len(texts) <= sample_size else random.Random(0).sample(texts, sample_size)
 
 started = time.perf_counter()

@@ -597,14 +597,18 @@ def embed_study(config: StudyConfig, *, progress: bool = True, encoder: Encoder 
     int
         Number of distinct texts the study needs (cached or new).
     """
+    texts = study_texts(config, encoder=encoder)
+    study_encoder(config, progress=progress, encoder=encoder).encode(texts)
+    return len(texts)
+
+
+def study_texts(config: StudyConfig, *, encoder: Encoder | None = None) -> list[str]:
+    """The distinct embedding texts the classifier and the topic model of a study need, sorted."""
     from helpers.classify.study import texts_to_embed
     from helpers.schema import read_table, table_path
     from helpers.topics import params_from_config, topic_documents
 
     posts = read_table("posts", table_path(config.processed_path, "posts"))
-    cached = study_encoder(config, progress=progress, encoder=encoder)
     texts = set(texts_to_embed(config, posts, encoder=encoder))
     texts.update(topic_documents(posts, params_from_config(config).min_words)["doc"])
-    ordered = sorted(texts)
-    cached.encode(ordered)
-    return len(ordered)
+    return sorted(texts)

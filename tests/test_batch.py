@@ -14,6 +14,7 @@ import yaml
 from helpers.batch import CHAIN, BatchResult, run_batch, run_fingerprint
 from helpers.cli import main
 from helpers.config import load_config
+from helpers.privacy import SecretError
 from tests.browser import check_page, find_or_install_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,3 +226,14 @@ def test_an_erased_person_is_gone_from_the_next_report(batch) -> None:
     assert [run.status for run in result.runs] == ["ok"], "the erasure made the old report out of date"
     for html_page in [*(config.reports_path / "sma-uk").glob("*.html"), config.reports_path / "index.html"]:
         assert person["author_id"] not in html_page.read_text(), html_page.name
+
+
+def test_a_study_step_error_reaches_the_caller_from_its_process(tiny_demo: Path, tmp_path: Path) -> None:
+    config_path = _copy_study(tiny_demo, tmp_path)
+    secret = tmp_path / "secret" / "study.key"
+    secret.parent.mkdir()
+    secret.write_text("this is not a key\n")
+    secret.chmod(0o600)
+    with pytest.raises(SecretError, match="not a rarevoices key"):
+        run_batch(config_path, orgs=["sma-uk"], workers=1, progress=False, render=False)
+    assert not (tmp_path / "reports" / "sma-uk").exists(), "no notebook ran"

@@ -16,9 +16,12 @@ from helpers.config import StudyConfig, load_config
 from helpers.embeddings import CachedEncoder, Encoder, cache_root, embedding_text
 from helpers.topics import (
     OUTLIER,
+    GroupedUMAP,
     TopicParams,
     author_vocabulary,
+    enable_numba_cache,
     evaluate_topics,
+    exact_cosine_neighbours,
     example_posts,
     fit_topics,
     forget_topic_inputs,
@@ -168,6 +171,56 @@ def test_posts_are_grouped_by_language_with_the_organisation_as_fallback() -> No
     groups = language_groups(docs, {"it-org": "it", "en-org": "en"}, min_posts=50)
     assert list(groups[:60]) == ["it"] * 60
     assert list(groups[60:]) == ["en"] * 61
+
+
+def test_exact_neighbours_match_a_brute_force_search() -> None:
+    from sklearn.neighbors import NearestNeighbors
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(700, 16)).astype(np.float32)
+    vectors[5] = vectors[4]  # an identical post still has itself first
+    indices, distances = exact_cosine_neighbours(vectors, 10, block=128)
+    expected_d, expected_i = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute").fit(
+        vectors).kneighbors(vectors)
+    assert (indices[:, 0] == np.arange(700)).all()
+    assert distances[:, 0].max() == 0.0
+    rows = [i for i in range(700) if i not in (4, 5)]
+    same = np.where(indices == 5, 4, indices), np.where(expected_i == 5, 4, expected_i)  # 4, 5: one point
+    assert all(set(same[0][i]) == set(same[1][i]) for i in rows)
+    assert np.allclose(distances[rows], expected_d[rows], atol=1e-5)
+    assert (np.diff(distances, axis=1) >= -1e-6).all()  # nearest first
+    assert set(indices[4][:2]) == {4, 5} and indices[5][0] == 5
+
+
+def test_grouped_umap_finds_exact_neighbours_without_umaps_pairwise_loop(monkeypatch) -> None:
+    import umap.umap_
+
+    def no_pairwise(*args, **kwargs):
+        raise AssertionError("UMAP's per-pair distance loop was used")
+
+    monkeypatch.setattr(umap.umap_, "pairwise_distances", no_pairwise)
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 24))
+    vectors = (centres[np.repeat([0, 1, 2], 100)] + 0.05 * rng.normal(size=(300, 24))).astype(np.float32)
+    groups = np.array(["en"] * 200 + ["it"] * 100)
+    layout = GroupedUMAP(groups, seed=1, n_neighbors=10, n_components=2).fit_transform(vectors)
+    assert layout.shape == (300, 2) and np.isfinite(layout).all()
+    first, second = layout[:100].mean(axis=0), layout[100:200].mean(axis=0)
+    spread = layout[:100].std(axis=0).max()
+    assert np.linalg.norm(first - second) > 2 * spread  # the two clusters of "en" stay apart
+
+
+def test_the_numba_cache_leaves_out_functions_that_take_compiled_functions() -> None:
+    import pynndescent.pynndescent_ as nndescent
+    import umap.layouts
+    from numba.core.caching import NullCache
+
+    enable_numba_cache()
+    # Cached by us: a plain UMAP function.  Left alone: nn_descent takes the distance function,
+    # so numba could never find its cached code again and would add an entry on every run.
+    assert not isinstance(umap.layouts._nb_optimize_layout_euclidean_single_epoch._cache, NullCache)
+    assert isinstance(nndescent.nn_descent._cache, NullCache)
+    assert isinstance(nndescent.process_candidates._cache, NullCache)
 
 
 # --------------------------------------------------------------------------- the shared model

@@ -29,7 +29,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -151,35 +151,37 @@ STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
 ]
 
 
-def prepare_study(config: StudyConfig) -> list[Phase]:
-    """Run the study-wide steps once, before any organisation's notebooks; returns their timings."""
+def prepare_study(config: StudyConfig, *, isolated: bool = True) -> list[Phase]:
+    """Run the study-wide steps once, before any organisation's notebooks; returns their timings.
+
+    With ``isolated`` (the default) the steps run in one fresh process, which
+    ends when they are done.  The memory they need (the embedding model,
+    UMAP's neighbour graph, the tables they read) then goes back to the system
+    before the notebooks start: the batch's peak memory is that of the larger
+    of the two parts, not their sum, and the process that waits for the
+    notebooks stays small.  The steps save everything they compute, so nothing
+    is lost between the processes.  The steps run one after another in that
+    process, so the embedding model loaded by ``embed`` serves ``topics`` too.
+    """
+    if not isolated:
+        return run_study_steps(config)
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
+                             initargs=(level,)) as pool:
+        return pool.submit(run_study_steps, config).result()
+
+
+def run_study_steps(config: StudyConfig) -> list[Phase]:
+    """Run :data:`STUDY_STEPS` in order in this process; returns their timings."""
     phases: list[Phase] = []
     for name, step in STUDY_STEPS:
         with _timed(name, phases):
             step(config)
-    release_study_memory()
     return phases
 
 
-def release_study_memory() -> None:
-    """Let go of the embedding model, the classifier and cached tables before the notebooks run.
-
-    The notebooks run in other processes; this one only waits for them, so
-    what the study steps loaded would only add to the batch's peak memory.
-    """
-    import ctypes
-    import gc
-
-    from helpers.classify.study import forget_trained_classifiers
-    from helpers.embeddings import unload_models
-    from helpers.schema import clear_read_cache
-
-    unload_models()
-    forget_trained_classifiers()
-    clear_read_cache()
-    gc.collect()
-    with suppress(OSError, AttributeError):  # return freed heap pages to the system (glibc only)
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+def _child_logging(level: int) -> None:
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
 # --------------------------------------------------------------------------- fingerprints

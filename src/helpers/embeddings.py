@@ -163,11 +163,6 @@ def resolve_model_path(name: str) -> str:
     return str(path.resolve()) if path.exists() else name
 
 
-def unload_models() -> None:
-    """Drop the sentence-transformers models this process loaded (they are reloaded when needed)."""
-    _load_sentence_transformer.cache_clear()
-
-
 @lru_cache(maxsize=4)
 def _load_sentence_transformer(name_or_path: str, device: str | None) -> Any:
     from sentence_transformers import SentenceTransformer

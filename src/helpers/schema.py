@@ -188,11 +188,6 @@ _READ_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _READ_CACHE_SIZE = 6
 
 
-def clear_read_cache() -> None:
-    """Forget the tables :func:`read_table` keeps for this process."""
-    _READ_CACHE.clear()
-
-
 def read_table(name: str, path: Path) -> pd.DataFrame:
     """Read a canonical table written by :func:`write_table`, validating it again.
 

@@ -187,11 +187,6 @@ def post_languages(posts: pd.DataFrame, config: StudyConfig) -> pd.Series:
 _CLASSIFIERS: dict[tuple, KnowledgeClassifier] = {}
 
 
-def forget_trained_classifiers() -> None:
-    """Drop the classifiers trained in this process (they are trained again when needed)."""
-    _CLASSIFIERS.clear()
-
-
 def knowledge_classifier(config: StudyConfig, *, encoder=None, progress: bool = True) -> KnowledgeClassifier:
     """The study's trained knowledge-type classifier (trained once per process and settings).
 

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from helpers.batch import CHAIN, BatchResult, run_batch, run_fingerprint
+from helpers.batch import CHAIN, BatchResult, run_batch, run_fingerprint, run_org_chain
 from helpers.cli import main
 from helpers.config import load_config
 from helpers.privacy import SecretError
@@ -237,3 +237,28 @@ def test_a_study_step_error_reaches_the_caller_from_its_process(tiny_demo: Path,
     with pytest.raises(SecretError, match="not a rarevoices key"):
         run_batch(config_path, orgs=["sma-uk"], workers=1, progress=False, render=False)
     assert not (tmp_path / "reports" / "sma-uk").exists(), "no notebook ran"
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell("config_path = None\norg_id = None")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, *(nbformat.v4.new_code_cell(source) for source in sources)]
+    nbformat.write(notebook, path)
+
+
+def test_each_notebook_of_a_chain_starts_without_the_variables_of_the_one_before(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "import os\nshared = os.getpid()")
+    _notebook(notebooks / "b.ipynb", "import os\nassert org_id == 'sma-uk'\nprint(os.getpid())")
+    _notebook(notebooks / "c.ipynb", "print(shared)")  # defined only by a.ipynb
+    out = tmp_path / "out"
+    run = run_org_chain(str(tmp_path / "study.yml"), "sma-uk", str(notebooks), str(out),
+                        ("a.ipynb", "b.ipynb", "c.ipynb"), "fingerprint")
+    assert run.status == "failed" and run.failed_notebook == "c.ipynb"
+    assert "NameError" in run.error and "shared" in run.error
+    second = nbformat.read(out / "b.ipynb", as_version=4)
+    assert not any(o.output_type == "error" for c in second.cells for o in c.get("outputs", []))
+    assert json.loads((out / "run.json").read_text())["status"] == "failed"

@@ -2,13 +2,14 @@
 
 ``rarevoices batch`` (and ``make demo``) does, in order:
 
-1. **study preparation** in this process: ingestion and every study-wide
+1. **study preparation** in one fresh process: ingestion and every study-wide
    model (see :data:`STUDY_STEPS`), so that per-organisation notebooks only
    read results and never race to build them;
 2. **per organisation**, in worker processes (a local process pool, or a Dask
    cluster when a scheduler address is given): each notebook of
    :data:`CHAIN` executed by papermill with ``config_path`` and ``org_id``
-   injected into its ``parameters`` cell, saved with its outputs under
+   injected into its ``parameters`` cell, one after another in one kernel
+   whose variables are cleared before each (:class:`ChainKernel`), saved with its outputs under
    ``reports/<org>/``, with a log file per organisation.  A failing notebook
    is saved with the failing cell visible; the other organisations go on;
 3. the cross-organisation notebook, then the HTML reports and

@@ -228,11 +228,14 @@ def run_org_chain(
     out_dir: str,
     chain: tuple[str, ...],
     fingerprint: str,
+    render: bool = False,
 ) -> OrgRun:
     """Execute ``chain`` for one organisation with papermill (runs in a worker process).
 
     Parameters are plain strings so that the call pickles to any worker.
-    Never raises for a failing notebook: the outcome says what failed.
+    Never raises for a failing notebook: the outcome says what failed.  With
+    ``render`` the executed notebooks are rendered to HTML right away, in the
+    worker, instead of one after another once every organisation is done.
     """
     import papermill as pm
 
@@ -280,6 +283,10 @@ def run_org_chain(
         papermill_logger.removeHandler(handler)
         handler.close()
         (out / RUN_RECORD).write_text(json.dumps(asdict(run), indent=2))
+    if render:
+        from helpers.reports import render_run
+
+        render_run(run)
     return run
 
 
@@ -416,7 +423,7 @@ def run_batch(
         if resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint:
             runs.append(OrgRun(**{**asdict(earlier), "status": "skipped"}))
             continue
-        jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint))
+        jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint, render))
     with _timed("notebooks", phases):
         runs += _execute(jobs, workers, scheduler, progress)
     runs.sort(key=lambda run: org_ids.index(run.org_id))

@@ -704,8 +704,11 @@ class GroupedHDBSCAN:
             size, samples = self.sizes[group]
             if len(rows) <= size:
                 continue
+            # core_dist_n_jobs=1: above 16,384 points hdbscan would start joblib (loky) worker
+            # processes for a query of a second or two; they then idle for 300 s, and a process
+            # that ends after the fit (the batch's study step) waits for them.
             model = HDBSCAN(min_cluster_size=size, min_samples=samples, metric="euclidean",
-                            cluster_selection_method="eom").fit(X[rows])
+                            cluster_selection_method="eom", core_dist_n_jobs=1).fit(X[rows])
             found = model.labels_ >= 0
             labels[rows[found]] = model.labels_[found] + offset
             probabilities[rows] = model.probabilities_

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from helpers.batch import CHAIN, BatchResult, run_batch, run_fingerprint, run_org_chain
+from helpers.batch import CHAIN, BatchResult, chain_kernel, run_batch, run_fingerprint, run_org_chain
 from helpers.cli import main
 from helpers.config import load_config
 from helpers.privacy import SecretError
@@ -262,3 +265,38 @@ def test_each_notebook_of_a_chain_starts_without_the_variables_of_the_one_before
     second = nbformat.read(out / "b.ipynb", as_version=4)
     assert not any(o.output_type == "error" for c in second.cells for o in c.get("outputs", []))
     assert json.loads((out / "run.json").read_text())["status"] == "failed"
+
+
+def test_the_chain_kernel_listens_on_private_unix_sockets_not_tcp(tmp_path: Path) -> None:
+    assert os.name == "posix", "rarevoices runs its kernels on POSIX systems (Linux, macOS)"
+    with chain_kernel(str(tmp_path)) as kernel:
+        folder = Path(kernel.manager.ip).parent
+        assert kernel.manager.transport == "ipc"
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, "only this user can reach the sockets"
+        kernel.clear()  # the kernel answers, so it listens
+        assert any(path.is_socket() for path in folder.iterdir())
+    assert not folder.exists(), "the sockets are removed with the kernel"
+
+
+def test_chains_leave_no_kernel_connections_open_in_the_worker(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "x = 1")
+    _notebook(notebooks / "b.ipynb", "y = 2")
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def chain(number: int) -> None:
+        out = tmp_path / f"out{number}"
+        run = run_org_chain(str(tmp_path / "study.yml"), "sma-uk", str(notebooks), str(out),
+                            ("a.ipynb", "b.ipynb"), "fingerprint")
+        assert run.status == "ok", run.error
+
+    chain(0)  # the first chain may open what stays open for good (imports, logging)
+    gc.collect()
+    before = open_files()
+    for number in range(1, 4):
+        chain(number)
+    gc.collect()
+    assert open_files() - before < 10, "each chain's kernel clients were closed (a leak is ~40 per chain)"

@@ -26,6 +26,8 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +35,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
 from tqdm.auto import tqdm
 
 from helpers.config import StudyConfig, load_config
@@ -290,6 +295,31 @@ def run_org_chain(
     return run
 
 
+class _ChainKernelManager(AsyncKernelManager):
+    """A kernel manager that stops every client it handed out.
+
+    papermill opens a new client for every notebook and leaves it running when
+    the kernel is not its own; each would keep a zmq context, a heartbeat
+    thread and about 20 file descriptors for the life of the worker process.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.handed_out: list[AsyncKernelClient] = []
+
+    def client(self, **kwargs: Any) -> AsyncKernelClient:
+        """A client of this kernel, remembered so that :meth:`stop_clients` can stop it."""
+        client = super().client(**kwargs)
+        self.handed_out.append(client)
+        return client
+
+    def stop_clients(self) -> None:
+        """Stop every client's channels (their zmq contexts then close with them)."""
+        for client in self.handed_out:
+            client.stop_channels()
+        self.handed_out = []
+
+
 class ChainKernel:
     """One Jupyter kernel for an organisation's notebooks, its variables cleared before each.
 
@@ -298,13 +328,22 @@ class ChainKernel:
     Before each notebook every name the previous one defined is deleted
     (IPython's ``%reset -f``), so a notebook that uses a variable it did not
     define fails here as it would alone.  Imported modules stay loaded.
+
+    On POSIX systems the kernel talks to papermill through Unix sockets in a
+    private temporary folder instead of unencrypted TCP on localhost: the
+    notebooks' outputs hold health posts, and other users of a shared server
+    cannot reach such sockets.
     """
 
     def __init__(self, cwd: str) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-
         self.cwd = cwd
-        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        self._sockets: str | None = None
+        if os.name == "posix":
+            self._sockets = tempfile.mkdtemp(prefix="rarevoices-kernel-")  # mode 0700
+            self.manager = _ChainKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                               ip=os.path.join(self._sockets, "kernel"))
+        else:
+            self.manager = _ChainKernelManager(kernel_name=KERNEL_NAME)
 
     def start(self) -> None:
         """Start the kernel in ``cwd``."""
@@ -331,11 +370,16 @@ class ChainKernel:
             client.stop_channels()
 
     def shutdown(self) -> None:
-        """Stop the kernel."""
+        """Stop the kernel and remove its sockets."""
         from jupyter_core.utils import run_sync
 
-        if self.manager.has_kernel:
-            run_sync(self.manager.shutdown_kernel)(now=True)
+        try:
+            if self.manager.has_kernel:
+                run_sync(self.manager.shutdown_kernel)(now=True)
+        finally:
+            self.manager.stop_clients()
+            if self._sockets is not None:
+                shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 @contextmanager

@@ -300,3 +300,17 @@ def test_chains_leave_no_kernel_connections_open_in_the_worker(tmp_path: Path) -
         chain(number)
     gc.collect()
     assert open_files() - before < 10, "each chain's kernel clients were closed (a leak is ~40 per chain)"
+
+
+def test_a_changed_report_template_makes_every_run_out_of_date(batch, tmp_path: Path, monkeypatch) -> None:
+    import helpers.batch
+
+    config, _ = batch
+    notebooks = config.project_root / "notebooks"
+    package = tmp_path / "helpers"
+    shutil.copytree(helpers.batch.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(helpers.batch, "PACKAGE_DIR", package)
+    before = run_fingerprint(config, notebooks, "sma-uk")
+    template = next((package / "resources" / "nbconvert").rglob("*.j2"))
+    template.write_text(template.read_text() + "\n{# changed #}\n")
+    assert run_fingerprint(config, notebooks, "sma-uk") != before

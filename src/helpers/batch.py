@@ -206,7 +206,7 @@ def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None
 
     The study config, the content hashes of the input files (from the
     ingestion manifest), the erasure register, the notebooks, the package's
-    code, and the org id.
+    code and resources (report templates, lexicon, stop words), and the org id.
     """
     digest = hashlib.sha256()
     digest.update(f"org={org_id}".encode())
@@ -220,6 +220,7 @@ def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None
         digest.update(register.read_bytes())
     _hash_files(notebooks_dir.glob("*.ipynb"), digest)
     _hash_files(PACKAGE_DIR.rglob("*.py"), digest)
+    _hash_files((path for path in (PACKAGE_DIR / "resources").rglob("*") if path.is_file()), digest)
     return digest.hexdigest()[:24]
 
 

@@ -625,18 +625,16 @@ class GroupedUMAP:
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
         """Reduce ``X`` group by group to ``n_components`` dimensions."""
-        from umap import UMAP
-
         out = np.zeros((len(X), self.n_components), dtype=np.float32)
         for group in sorted(set(self.groups.tolist())):
             rows = np.flatnonzero(self.groups == group)
             if len(rows) <= self.n_components + 1:
                 continue  # too few points for a layout; HDBSCAN leaves them as outliers
-            out[rows] = self._reduce(UMAP, X[rows])
+            out[rows] = self._reduce(X[rows])
         self.embedding_ = out
         return out
 
-    def _reduce(self, umap_class: type, vectors: np.ndarray) -> np.ndarray:
+    def _reduce(self, vectors: np.ndarray) -> np.ndarray:
         """One group's UMAP layout, from its exact neighbours up to :data:`EXACT_NEIGHBOURS_UP_TO` posts.
 
         UMAP itself finds the neighbours of fewer than 4,096 points by calling
@@ -647,15 +645,17 @@ class GroupedUMAP:
         faster (7.6 s for 31,000 posts on 2 cores); beyond the limit its
         quadratic cost would exceed pynndescent's.
         """
+        from umap import UMAP
+
         n_neighbors = max(2, min(self.n_neighbors, len(vectors) - 1))
         settings = {"n_neighbors": n_neighbors, "n_components": self.n_components, "min_dist": 0.0,
                     "metric": "cosine", "random_state": self.seed, "n_jobs": 1}
         if len(vectors) > EXACT_NEIGHBOURS_UP_TO:
-            return umap_class(**settings).fit_transform(vectors)
+            return UMAP(**settings).fit_transform(vectors)
         indices, distances = exact_cosine_neighbours(vectors, n_neighbors)
         with warnings.catch_warnings():  # no search index is kept: new posts are never projected
             warnings.filterwarnings("ignore", message=".*knn_search_index.*")
-            reducer = umap_class(precomputed_knn=(indices, distances), **settings)
+            reducer = UMAP(precomputed_knn=(indices, distances), **settings)
             return reducer.fit_transform(vectors)
 
     def fit(self, X: np.ndarray, y: Any = None) -> GroupedUMAP:
@@ -1063,7 +1063,7 @@ def topic_fingerprint(documents: pd.DataFrame, model_id: str, params: TopicParam
     words = hashlib.sha256("\n".join(stop_words(languages)).encode()).hexdigest()
     header = {"model_id": model_id, "params": _params_record(params, {}), "seed": seed,
               "languages": sorted(set(languages)), "stop_words": words, "versions": _versions(),
-              "rarevoices": __version__, "extra": extra or {}, "format": 1}
+              "rarevoices": __version__, "extra": extra or {}, "format": 2}  # 2: exact UMAP neighbours
     digest.update(json.dumps(header, sort_keys=True, default=str).encode())
     for column in ("post_id", "doc", "org_id", "author_id", "author_role", "lang"):
         digest.update(pd.util.hash_pandas_object(documents[column], index=False).to_numpy().tobytes())
@@ -1844,7 +1844,7 @@ def enable_numba_cache() -> int:
     UMAP compiles its numba functions in every new process (about 15-30 s);
     most are not marked ``cache=True``.  Enabling numba's on-disk cache for
     them (in ``NUMBA_CACHE_DIR`` when set, otherwise next to the package or in
-    the user's cache folder) makes later processes start in about a second.
+    the user's cache folder) lets later processes skip most of that compilation.
     Functions that take another compiled function as an argument (a distance,
     a kernel; see ``_FUNCTION_ARGUMENTS``) are left alone: numba cannot find
     their cached code in a new process, so it would only add an entry to the

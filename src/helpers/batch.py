@@ -159,20 +159,18 @@ STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
 ]
 
 
-def prepare_study(config: StudyConfig, *, isolated: bool = True) -> list[Phase]:
+def prepare_study(config: StudyConfig) -> list[Phase]:
     """Run the study-wide steps once, before any organisation's notebooks; returns their timings.
 
-    With ``isolated`` (the default) the steps run in one fresh process, which
-    ends when they are done.  The memory they need (the embedding model,
-    UMAP's neighbour graph, the tables they read) then goes back to the system
-    before the notebooks start: the batch's peak memory is that of the larger
-    of the two parts, not their sum, and the process that waits for the
-    notebooks stays small.  The steps save everything they compute, so nothing
-    is lost between the processes.  The steps run one after another in that
-    process, so the embedding model loaded by ``embed`` serves ``topics`` too.
+    The steps run in one fresh process, which ends when they are done.  The
+    memory they need (the embedding model, UMAP's neighbour graph, the tables
+    they read) then goes back to the system before the notebooks start: the
+    batch's peak memory is that of the larger of the two parts, not their sum,
+    and the process that waits for the notebooks stays small.  The steps save
+    everything they compute, so nothing is lost between the processes.  They
+    run one after another in that process, so the embedding model loaded by
+    ``embed`` serves ``topics`` too.
     """
-    if not isolated:
-        return run_study_steps(config)
     level = logging.getLogger().getEffectiveLevel()
     with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
                              initargs=(level,)) as pool:

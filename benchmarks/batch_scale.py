@@ -201,7 +201,6 @@ def measure_size(n_posts: int, workdir: Path, cold_numba: bool, forced_up_to: in
     if n_posts <= references_up_to:
         record("reference_encode", run_child(ENCODE_CHILD, str(config), str(sample)))
         record("reference_bertopic", run_child(BERTOPIC_CHILD, str(config)))
-        row["targets"] = check_targets(row)
     shutil.rmtree(root, ignore_errors=True)
     return row
 

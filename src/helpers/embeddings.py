@@ -117,7 +117,7 @@ class SentenceTransformerEncoder(Encoder):
     """
 
     def __init__(
-        self, name: str = DEFAULT_MODEL, *, batch_size: int = 64, device: str | None = None,
+        self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, device: str | None = None,
         path: str | None = None,
     ) -> None:
         self.name = name
@@ -472,7 +472,7 @@ def study_encoder(
     local = config.resolve(Path(name)) if name not in _DEFAULT_ALIASES else None
     model = encoder or SentenceTransformerEncoder(
         name,
-        batch_size=int(getattr(analysis, "embedding_batch_size", 64)),
+        batch_size=int(analysis.embedding_batch_size),
         device=getattr(analysis, "embedding_device", None),
         path=str(local) if local is not None and local.exists() else None,
     )

@@ -115,6 +115,15 @@ def test_index_links_every_report_and_key_figures(batch) -> None:
     assert "SMA Together UK" in index and "posts" in index
 
 
+def test_workers_save_the_key_figures_of_healthy_organisations(batch) -> None:
+    config, _ = batch
+    for org_id in ("sma-uk", "dravet-it"):
+        saved = json.loads((config.reports_path / org_id / "key_figures.json").read_text())
+        assert saved["fingerprint"] == _record(config, org_id)["fingerprint"]
+        assert saved["figures"]["posts"] in (config.reports_path / "index.html").read_text()
+    assert not (config.reports_path / FAILING_ORG / "key_figures.json").exists()
+
+
 def test_no_planted_personal_data_in_any_html(batch) -> None:
     config, _ = batch
     from helpers.truth import truth_dir

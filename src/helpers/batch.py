@@ -12,7 +12,9 @@
    whose variables are cleared before each (:class:`ChainKernel`), saved with its outputs under
    ``reports/<org>/``, with a log file per organisation.  A failing notebook
    is saved with the failing cell visible; the other organisations go on;
-3. the cross-organisation notebook, then the HTML reports and
+3. the cross-organisation notebook, in the same workers (it reads only the
+   study-wide results of step 1);
+4. the HTML reports (rendered by the workers as each chain ends) and
    ``reports/index.html`` (:mod:`helpers.reports`).
 
 ``--resume`` re-runs only organisations that failed or are out of date: a
@@ -288,10 +290,25 @@ def run_org_chain(
         handler.close()
         (out / RUN_RECORD).write_text(json.dumps(asdict(run), indent=2))
     if render:
-        from helpers.reports import render_run
-
-        render_run(run)
+        _finish_reports(config_path, run, org_id)
     return run
+
+
+def _finish_reports(config_path: str, run: OrgRun, org_id: str | None) -> None:
+    """Render a run's HTML pages and, for a healthy organisation, save its key figures for the index.
+
+    Runs in the worker as the chain ends.  A failure here is logged and left
+    to the final rendering step, which redoes whatever is missing.
+    """
+    from helpers.reports import render_run, save_key_figures
+
+    try:
+        config = load_config(config_path)
+        render_run(run, config.name)
+        if org_id is not None and run.status == "ok":
+            save_key_figures(config, run)
+    except Exception:
+        logger.exception("Could not finish the reports of %s in the worker; the final step will", run.org_id)
 
 
 class _ChainKernelManager(AsyncKernelManager):
@@ -467,22 +484,23 @@ def run_batch(
             runs.append(OrgRun(**{**asdict(earlier), "status": "skipped"}))
             continue
         jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint, render))
-    with _timed("notebooks", phases):
-        runs += _execute(jobs, workers, scheduler, progress)
-    runs.sort(key=lambda run: org_ids.index(run.org_id))
 
-    compare = None
+    compare, compare_job = None, None
     if (notebooks / COMPARE).exists() and COMPARE not in chain:
-        with _timed("compare", phases):
-            out_dir = reports / "compare"
-            fingerprint = run_fingerprint(config, notebooks, None)
-            earlier = previous_run(out_dir)
-            up_to_date = resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint
-            if up_to_date and not jobs:
-                compare = OrgRun(**{**asdict(earlier), "status": "skipped"})
-            else:
-                compare = run_org_chain(str(config.source), None, str(notebooks), str(out_dir), (COMPARE,),
-                                        fingerprint)
+        out_dir = reports / "compare"
+        fingerprint = run_fingerprint(config, notebooks, None)
+        earlier = previous_run(out_dir)
+        up_to_date = resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint
+        if up_to_date and not jobs:
+            compare = OrgRun(**{**asdict(earlier), "status": "skipped"})
+        else:  # reads only study-wide results, so it runs beside the organisations' chains
+            compare_job = (str(config.source), None, str(notebooks), str(out_dir), (COMPARE,), fingerprint,
+                           render)
+    with _timed("notebooks", phases):
+        done = _execute(jobs + ([compare_job] if compare_job else []), workers, scheduler, progress)
+    if compare_job:
+        compare = done.pop()
+    runs = sorted(runs + done, key=lambda run: org_ids.index(run.org_id))
     result = BatchResult(runs, compare=compare, phases=phases)
     if render:
         from helpers.reports import render_batch
@@ -499,32 +517,33 @@ def default_notebooks_dir(config: StudyConfig) -> Path:
 
 
 def _execute(jobs: list[tuple], workers: int, scheduler: str | None, progress: bool) -> list[OrgRun]:
-    """Run the jobs on a Dask cluster, a process pool, or (one worker) in this process."""
+    """Run the jobs on a Dask cluster, a process pool, or (one worker) in this process.
+
+    Returns the runs in the order of ``jobs``; jobs are started in that order.
+    """
     if not jobs:
         return []
-    bar = tqdm(total=len(jobs), desc="organisations", unit="org", disable=not progress)
-    runs: list[OrgRun] = []
+    bar = tqdm(total=len(jobs), desc="notebook chains", unit="chain", disable=not progress)
     try:
         if scheduler:
             from distributed import Client
             from distributed import as_completed as dask_completed
 
             with Client(scheduler) as client:
-                futures = [client.submit(run_org_chain, *job, pure=False, key=f"org-{job[1]}")
+                futures = [client.submit(run_org_chain, *job, pure=False, key=f"org-{job[1] or 'compare'}")
                            for job in jobs]
                 for future in dask_completed(futures):
-                    runs.append(_collect(future.result(), bar))
-        elif workers <= 1:
-            for job in jobs:
-                runs.append(_collect(run_org_chain(*job), bar))
-        else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_spawn()) as pool:
-                pending: list[Future] = [pool.submit(run_org_chain, *job) for job in jobs]
-                for future in as_completed(pending):
-                    runs.append(_collect(future.result(), bar))
+                    _collect(future.result(), bar)
+                return [future.result() for future in futures]
+        if workers <= 1:
+            return [_collect(run_org_chain(*job), bar) for job in jobs]
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_spawn()) as pool:
+            pending: list[Future] = [pool.submit(run_org_chain, *job) for job in jobs]
+            for future in as_completed(pending):
+                _collect(future.result(), bar)
+            return [future.result() for future in pending]
     finally:
         bar.close()
-    return runs
 
 
 def _collect(run: OrgRun, bar: tqdm) -> OrgRun:

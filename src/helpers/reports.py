@@ -77,12 +77,16 @@ def render_notebook(
     return html_path
 
 
-def render_run(run: OrgRun) -> dict[str, Path]:
+def render_run(run: OrgRun, study_name: str | None = None) -> dict[str, Path]:
     """Render every notebook a run executed (also a failed one, showing the failing cell).
 
     A page newer than its notebook is up to date and kept (a resumed batch
-    re-renders only what it re-ran).
+    re-renders only what it re-ran).  The organisation report and the
+    cross-organisation comparison also get a reviewer page without code;
+    ``study_name`` titles the comparison's (default: the run's id).
     """
+    from helpers.batch import COMPARE
+
     rendered: dict[str, Path] = {}
     for notebook in map(Path, run.notebooks):
         if not notebook.exists():
@@ -96,24 +100,41 @@ def render_run(run: OrgRun) -> dict[str, Path]:
                                                    title=title)
             rendered["full"] = render_notebook(notebook, notebook.parent / FULL_HTML, with_code=True,
                                                title=f"{title} with code")
+        if notebook.name == COMPARE:
+            rendered["reviewer"] = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False,
+                                                   title=f"{study_name or run.org_id}: comparison")
     return rendered
 
 
 KEY_FIGURES = "key_figures.json"
 
 
-def _key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
-    """An organisation's key figures for the index; those of a skipped (up-to-date) run are reused."""
+def save_key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
+    """Compute an organisation's key figures for the index and save them beside its reports.
+
+    The batch's workers call this as each organisation's chain ends, so the
+    index only collects them.
+    """
     from helpers.summaries import org_key_figures
 
+    figures = org_key_figures(config, run.org_id)
     saved = config.reports_path / run.org_id / KEY_FIGURES
-    if run.status == "skipped" and saved.exists():
+    saved.write_text(json.dumps({"fingerprint": run.fingerprint, "figures": figures}, indent=2))
+    return figures
+
+
+def _key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
+    """An organisation's key figures for the index: the saved ones when they are of the same fingerprint.
+
+    The fingerprint covers everything the figures are computed from (inputs,
+    settings, code), so saved figures of the same fingerprint are current.
+    """
+    saved = config.reports_path / run.org_id / KEY_FIGURES
+    if saved.exists():
         record = json.loads(saved.read_text())
         if record.get("fingerprint") == run.fingerprint:
             return record["figures"]
-    figures = org_key_figures(config, run.org_id)
-    saved.write_text(json.dumps({"fingerprint": run.fingerprint, "figures": figures}, indent=2))
-    return figures
+    return save_key_figures(config, run)
 
 
 @dataclass
@@ -140,13 +161,8 @@ def render_batch(config: StudyConfig, result: BatchResult) -> Path:
         rows.append(IndexRow(run.org_id, org.name, run.status, run.error, links, figures))
     compare_links = {}
     if result.compare is not None:
-        for name, path in render_run(result.compare).items():
+        for name, path in render_run(result.compare, config.name).items():
             compare_links[name] = str(path.relative_to(reports))
-        for notebook in map(Path, result.compare.notebooks):
-            if notebook.exists():
-                page = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False,
-                                       title=f"{config.name}: comparison")
-                compare_links["reviewer"] = str(page.relative_to(reports))
     index = reports / "index.html"
     tmp = index.with_suffix(".tmp")
     tmp.write_text(index_html(config, rows, result.compare, compare_links), encoding="utf-8")

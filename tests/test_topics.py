@@ -210,6 +210,30 @@ def test_grouped_umap_finds_exact_neighbours_without_umaps_pairwise_loop(monkeyp
     assert np.linalg.norm(first - second) > 2 * spread  # the two clusters of "en" stay apart
 
 
+def test_grouped_umap_starts_large_groups_from_pca_not_the_spectral_embedding(monkeypatch) -> None:
+    import umap.umap_
+
+    import helpers.topics
+
+    spectral_sizes = []
+    spectral = umap.umap_.spectral_layout
+
+    def counted(data, graph, *args, **kwargs):
+        spectral_sizes.append(graph.shape[0])
+        return spectral(data, graph, *args, **kwargs)
+
+    monkeypatch.setattr(umap.umap_, "spectral_layout", counted)
+    monkeypatch.setattr(helpers.topics, "EXACT_NEIGHBOURS_UP_TO", 150)
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 24))
+    vectors = (centres[np.repeat([0, 1, 2], 100)] + 0.05 * rng.normal(size=(300, 24))).astype(np.float32)
+    groups = np.array(["en"] * 200 + ["it"] * 100)
+    layout = GroupedUMAP(groups, seed=1, n_neighbors=10, n_components=2).fit_transform(vectors)
+    assert spectral_sizes == [100], "only the group under the limit starts from the spectral embedding"
+    first, second = layout[:100].mean(axis=0), layout[100:200].mean(axis=0)
+    assert np.linalg.norm(first - second) > 2 * layout[:100].std(axis=0).max()
+
+
 def test_the_numba_cache_leaves_out_functions_that_take_compiled_functions() -> None:
     import pynndescent.pynndescent_ as nndescent
     import umap.layouts

@@ -20,7 +20,7 @@ project, then measures, each in a fresh process:
    batch's cache: the same model on the same texts).  Its total, that fit plus
    step 4's encode time, is what a researcher would otherwise run.
 
-Per stage (ingest, embed, classify, topics, networks, notebooks, compare,
+Per stage (ingest, embed, classify, topics, networks, notebooks (with the comparison),
 render) it records wall time and peak memory: the resident set size of the
 batch process and all its children (papermill workers and kernels), sampled
 every 0.2 s.  Results: ``benchmarks/results/batch_scale.json``, with each target

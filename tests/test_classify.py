@@ -51,6 +51,7 @@ from helpers.classify import (
     train_knowledge_classifier,
     validation_sample,
 )
+from helpers.classify import knowledge as knowledge_module
 from helpers.classify.knowledge import compile_entries, embedding_weights, narrative_person
 from helpers.classify.modes import thread_rule
 from helpers.config import load_config
@@ -519,6 +520,27 @@ def test_italian_posts_need_no_embedding_with_an_english_only_model(classifier) 
     texts = ["Mio figlio ha 4 anni e oggi ha camminato da solo."]
     zeros = np.zeros((1, classifier.dimension))
     assert classifier.predict(texts, ["it"], zeros).loc[0, "knowledge_type"] == "mediated_experiential"
+
+
+def test_embeddings_are_scored_in_chunks_with_the_same_result(classifier, monkeypatch) -> None:
+    # Large studies score their embeddings a chunk at a time (bounded memory); the chunk size
+    # must not change any score, also when the rows that need an embedding are interleaved.
+    texts = [
+        "Our daughter was diagnosed last year and the new diet is helping her a lot",
+        "Mio figlio ha 4 anni e oggi ha camminato da solo.",
+        "The trial results were published in the journal this week",
+        "",
+        "Sign our petition to fund newborn screening",
+        "Thanks everyone for coming to the family day!",
+        "Heute war ein guter Tag.",
+    ]
+    langs = ["en", "it", "en", "en", "en", "en", "de"]
+    vectors = HashingEncoder().encode(texts)
+    whole = classifier.predict(texts, langs, vectors)
+    monkeypatch.setattr(knowledge_module, "PREDICT_CHUNK", 2)
+    chunked = classifier.predict(texts, langs, vectors)
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=False, rtol=1e-12, atol=1e-12)
+    assert (whole["knowledge_method"] == "combined").sum() > knowledge_module.PREDICT_CHUNK
 
 
 def test_classifier_training_is_deterministic_and_reports_cross_validation(classifier) -> None:

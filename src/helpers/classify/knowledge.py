@@ -79,6 +79,9 @@ DEFAULT_EMBEDDING_WEIGHT = 0.5
 LEXICON_C = 1.0
 EMBEDDING_C = 16.0
 CV_FOLDS = 5
+# Posts whose embeddings are scored at a time: bounds the float64 copies the
+# embedding model needs (8,192 x 384 x 8 bytes = 24 MiB) at any study size.
+PREDICT_CHUNK = 8192
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HASHTAG_OR_MENTION = re.compile(r"(?<![\w&#@])[#@][\w.@-]+")
@@ -427,9 +430,12 @@ class KnowledgeClassifier:
         w = np.where(has_lexicon, w, 1.0)
         p_emb = np.zeros_like(p_lex)
         used = w > 0
-        if used.any():
-            vectors = _normalise(np.asarray(embeddings, dtype=float)[used])
-            p_emb[used] = self._ordered(self.embedding_model, vectors)
+        embeddings = np.asarray(embeddings)
+        rows = np.flatnonzero(used)
+        for start in range(0, len(rows), PREDICT_CHUNK):
+            chunk = rows[start:start + PREDICT_CHUNK]
+            vectors = _normalise(np.asarray(embeddings[chunk], dtype=float))
+            p_emb[chunk] = self._ordered(self.embedding_model, vectors)
         probs = w[:, None] * p_emb + (1 - w[:, None]) * p_lex
         method = np.select(
             [has_lexicon & embedded, has_lexicon, embedded],

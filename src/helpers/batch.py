@@ -3,7 +3,7 @@
 ``rarevoices batch`` (and ``make demo``) does, in order:
 
 1. **study preparation** in one fresh process: ingestion and every study-wide
-   model (see :data:`STUDY_STEPS`), so that per-organisation notebooks only
+   model (see :func:`run_study_steps`), so that per-organisation notebooks only
    read results and never race to build them;
 2. **per organisation**, in worker processes (a local process pool, or a Dask
    cluster when a scheduler address is given): each notebook of
@@ -76,12 +76,15 @@ class Phase:
     """One timed part of a batch run (a study step, the notebooks, the rendering).
 
     ``started`` and ``ended`` are wall-clock times (``time.time()``), so that a
-    benchmark can match them with memory samples taken beside the run.
+    benchmark can match them with memory samples taken beside the run;
+    ``process`` is the id of the process that ran it (phases of different
+    processes can overlap).
     """
 
     name: str
     started: float
     ended: float
+    process: int = field(default_factory=os.getpid)
 
     @property
     def seconds(self) -> float:
@@ -159,6 +162,7 @@ STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
     ("topics", _topics),
     ("networks", _networks),
 ]
+"""Every study step, in an order that respects what each needs (see :func:`run_study_steps`)."""
 
 
 def prepare_study(config: StudyConfig) -> list[Phase]:
@@ -169,9 +173,8 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
     they read) then goes back to the system before the notebooks start: the
     batch's peak memory is that of the larger of the two parts, not their sum,
     and the process that waits for the notebooks stays small.  The steps save
-    everything they compute, so nothing is lost between the processes.  They
-    run one after another in that process, so the embedding model loaded by
-    ``embed`` serves ``topics`` too.
+    everything they compute, so nothing is lost between the processes.  The
+    embedding model loaded by ``embed`` serves ``topics`` too.
     """
     level = logging.getLogger().getEffectiveLevel()
     with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
@@ -180,12 +183,34 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
 
 
 def run_study_steps(config: StudyConfig) -> list[Phase]:
-    """Run :data:`STUDY_STEPS` in order in this process; returns their timings."""
-    phases: list[Phase] = []
-    for name, step in STUDY_STEPS:
-        with _timed(name, phases):
-            step(config)
+    """Run the study steps in this process, classification beside the topic model; returns their timings.
+
+    ``ingest`` and ``embed`` run first, one after the other.  Then
+    ``classify`` runs in a second process while this one fits the topic model:
+    each needs only the ingested tables and the cached embeddings, and the
+    topic model keeps a single core busy for most of its time (a seeded UMAP
+    is single-threaded), so a second core would otherwise sit idle.
+    ``networks`` comes last because it reads the topics.  A step that fails
+    stops the preparation; when ``topics`` fails, ``classify`` is still
+    waited for, so that no process is left writing the study's tables.
+    """
+    phases = [run_step("ingest", config), run_step("embed", config)]
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
+                             initargs=(level,)) as side:
+        classified = side.submit(run_step, "classify", config)
+        topics = run_step("topics", config)  # on failure, leaving the pool waits for classify
+        phases += [classified.result(), topics]
+    phases.append(run_step("networks", config))
     return phases
+
+
+def run_step(name: str, config: StudyConfig) -> Phase:
+    """Run one of :data:`STUDY_STEPS` by name in this process; returns its timing."""
+    phases: list[Phase] = []
+    with _timed(name, phases):
+        dict(STUDY_STEPS)[name](config)
+    return phases[0]
 
 
 def _child_logging(level: int) -> None:

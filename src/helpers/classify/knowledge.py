@@ -392,6 +392,7 @@ class KnowledgeClassifier:
         langs: Sequence[str | None],
         embeddings: np.ndarray,
         urls: Sequence[Sequence[str]] | None = None,
+        signals: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """Scores, label, method and signals of each text.
 
@@ -403,6 +404,9 @@ class KnowledgeClassifier:
             One embedding per text, from the model the classifier was trained
             with; only the rows of :meth:`needs_embedding` are read (the
             others may be zeros).
+        signals : DataFrame, optional
+            ``text_signals(texts, langs, urls, self.lexicon)``, when the caller
+            has counted them already (counted here otherwise).
 
         Returns
         -------
@@ -421,7 +425,10 @@ class KnowledgeClassifier:
         language without lexicon; scores are unreliable) or ``empty`` (no
         text: ``other``).
         """
-        signals = text_signals(texts, langs, urls, self.lexicon)
+        if signals is None:
+            signals = text_signals(texts, langs, urls, self.lexicon)
+        elif len(signals) != len(texts):
+            raise ValueError(f"{len(signals)} rows of signals for {len(texts)} texts")
         p_lex = self._ordered(self.lexicon_model, lexicon_features(signals))
         langs_arr = np.array([lang or "" for lang in langs], dtype=object)
         has_lexicon = np.isin(langs_arr, list(self.lexicon.languages))

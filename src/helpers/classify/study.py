@@ -44,6 +44,7 @@ from helpers.classify.knowledge import (
     load_lexicon,
     load_seed,
     seed_digest,
+    text_signals,
     train_knowledge_classifier,
 )
 from helpers.classify.modes import EDGE_COUNTS, MODE_RULES, MODES, PAGE_PLATFORMS, classify_modes
@@ -291,13 +292,17 @@ def classify_study(
         langs = post_languages(posts, config)
         logger.info("Knowledge types of %d posts", len(posts))
         texts = posts["text"].tolist()
+        urls = posts["urls"].tolist()
+        # The signals first: counting them is most of the step, and the vectors (the step's
+        # largest data) are loaded only once it is done.
+        signals = text_signals(texts, langs.tolist(), urls, classifier.lexicon)
         need = classifier.needs_embedding(langs.tolist())
         vectors = np.zeros((len(texts), classifier.dimension), dtype=np.float32)
         if need.any():
             vectors[need] = study_encoder(config, progress=progress, encoder=encoder).encode(
                 [embedding_text(text) for text, used in zip(texts, need, strict=True) if used]
             )
-        knowledge = classifier.predict(texts, langs.tolist(), vectors, posts["urls"].tolist())
+        knowledge = classifier.predict(texts, langs.tolist(), vectors, urls, signals=signals)
         logger.info("Communication modes of %d posts", len(posts))
         story_calls = knowledge["sig_story_call"] > 0 if "sig_story_call" in knowledge else None
         post_modes, threads = classify_modes(

@@ -190,17 +190,23 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
     each needs only the ingested tables and the cached embeddings, and the
     topic model keeps a single core busy for most of its time (a seeded UMAP
     is single-threaded), so a second core would otherwise sit idle.
-    ``networks`` comes last because it reads the topics.  A step that fails
+    ``networks`` comes last because it reads the topics.  When the saved
+    classification is up to date, ``classify`` only checks that, here.  A step that fails
     stops the preparation; when ``topics`` fails, ``classify`` is still
     waited for, so that no process is left writing the study's tables.
     """
+    from helpers.classify import is_classified
+
     phases = [run_step("ingest", config), run_step("embed", config)]
-    level = logging.getLogger().getEffectiveLevel()
-    with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
-                             initargs=(level,)) as side:
-        classified = side.submit(run_step, "classify", config)
-        topics = run_step("topics", config)  # on failure, leaving the pool waits for classify
-        phases += [classified.result(), topics]
+    if is_classified(config):  # nothing to compute: not worth a process
+        phases += [run_step("classify", config), run_step("topics", config)]
+    else:
+        level = logging.getLogger().getEffectiveLevel()
+        with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
+                                 initargs=(level,)) as side:
+            classified = side.submit(run_step, "classify", config)
+            topics = run_step("topics", config)  # on failure, leaving the pool waits for classify
+            phases += [classified.result(), topics]
     phases.append(run_step("networks", config))
     return phases
 

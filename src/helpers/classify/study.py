@@ -265,11 +265,11 @@ def classify_study(
     """
     started = time.perf_counter()
     out_dir = config.processed_path
-    inputs = {name: table_path(out_dir, name) for name in ("posts", "interactions", "accounts")}
+    inputs = _input_paths(config)
     for name, path in inputs.items():
         if not path.exists():
             raise FileNotFoundError(f"{path}: no {name} table; run `rarevoices ingest` first")
-    paths = {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
+    paths = _output_paths(config)
     with exclusive_lock(out_dir / LOCK, "the classification"):
         model_id = study_encoder(config, progress=False, encoder=encoder).model_id
         run_key = _run_key(config, inputs, model_id)
@@ -380,6 +380,36 @@ def read_manifest(config: StudyConfig) -> dict:
 
 
 # --------------------------------------------------------------------------- bookkeeping
+
+
+def is_classified(config: StudyConfig, *, encoder=None) -> bool:
+    """Whether the saved classification is up to date, so that :func:`classify_study` has nothing to do.
+
+    Parameters
+    ----------
+    config : StudyConfig
+    encoder : helpers.embeddings.Encoder, optional
+        As for :func:`classify_study`.
+
+    Returns
+    -------
+    bool
+        False also when the study has not been ingested or classified yet.
+    """
+    inputs, outputs = _input_paths(config), _output_paths(config)
+    if not all(path.exists() for path in [*inputs.values(), *outputs.values()]):
+        return False
+    model_id = study_encoder(config, progress=False, encoder=encoder).model_id
+    return _read_manifest(config.processed_path).get("run_key") == _run_key(config, inputs, model_id)
+
+
+def _input_paths(config: StudyConfig) -> dict[str, Path]:
+    return {name: table_path(config.processed_path, name) for name in ("posts", "interactions", "accounts")}
+
+
+def _output_paths(config: StudyConfig) -> dict[str, Path]:
+    out_dir = config.processed_path
+    return {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
 
 
 def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str:

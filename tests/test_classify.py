@@ -53,6 +53,7 @@ from helpers.classify import (
     validation_sample,
 )
 from helpers.classify import knowledge as knowledge_module
+from helpers.classify import study as study_module
 from helpers.classify.knowledge import compile_entries, embedding_weights, narrative_person
 from helpers.classify.modes import thread_rule
 from helpers.config import load_config
@@ -705,6 +706,16 @@ def test_a_second_run_uses_the_cache_and_force_recomputes(study) -> None:
     forced = classify_study(config, progress=False, encoder=HashingEncoder(), force=True)
     assert not forced.from_cache
     pd.testing.assert_frame_equal(load_post_classes(config), before)  # deterministic
+
+
+def test_classifying_in_chunks_gives_the_same_classes(study, monkeypatch) -> None:
+    # classify_study reads the embeddings a chunk of posts at a time (bounded memory).
+    config, _ = study
+    before = load_post_classes(config)
+    monkeypatch.setattr(study_module, "KNOWLEDGE_CHUNK", 7)
+    assert len(before) > 3 * study_module.KNOWLEDGE_CHUNK
+    classify_study(config, progress=False, encoder=HashingEncoder(), force=True)
+    pd.testing.assert_frame_equal(load_post_classes(config), before)
 
 
 def test_is_classified_says_whether_classify_study_would_reuse_its_results(study, tmp_path: Path) -> None:

@@ -92,6 +92,22 @@ def test_only_texts_not_yet_cached_reach_the_model(tmp_path: Path) -> None:
     np.testing.assert_array_equal(out[10], fake_vector("a new post"))
 
 
+def test_fill_encodes_only_what_is_missing_in_one_stream(tmp_path: Path) -> None:
+    CachedEncoder(CountingEncoder(), tmp_path, progress=False).encode(texts(10))
+    model = CountingEncoder()
+    encoder = CachedEncoder(model, tmp_path, chunk_size=100, progress=False)
+    corpus = [*texts(10), "a new post", "another new one", "a new post"]
+    assert encoder.fill(corpus) == 2
+    assert model.calls == [["a new post", "another new one"]]  # one call, each new text once
+    assert encoder.fill(corpus) == 0 and len(model.calls) == 1
+    # Read back in parts afterwards, every part comes from the cache.
+    parts = [encoder.encode(corpus[:6]), encoder.encode(corpus[6:])]
+    assert len(model.calls) == 1
+    np.testing.assert_array_equal(np.vstack(parts)[10], fake_vector("a new post"))
+    found, vectors = encoder.cache.lookup(text_keys(model.model_id, corpus), with_vectors=False)
+    assert found.all() and vectors is None
+
+
 def test_an_interrupted_run_keeps_every_finished_chunk(tmp_path: Path) -> None:
     corpus = texts(20)
     crashing = CachedEncoder(CountingEncoder(fail_after_calls=3), tmp_path, chunk_size=4, progress=False)

@@ -264,8 +264,15 @@ class EmbeddingCache:
                     continue
         return sorted(self._shards.items())
 
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def lookup(self, keys: np.ndarray, *, with_vectors: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Find vectors by key.
+
+        Parameters
+        ----------
+        keys : ndarray
+            From :func:`text_keys`.
+        with_vectors : bool
+            False: only say which keys are cached (no vectors are read).
 
         Returns
         -------
@@ -273,7 +280,7 @@ class EmbeddingCache:
             Whether each key is in the cache.
         vectors : ndarray or None
             ``(len(keys), dim)`` float32, rows of missing keys are zero; None
-            when the cache is empty.
+            when the cache is empty or ``with_vectors`` is False.
         """
         found = np.zeros(len(keys), dtype=bool)
         vectors: np.ndarray | None = None
@@ -289,11 +296,13 @@ class EmbeddingCache:
             hit = shard_keys[position] == keys[todo]
             if not hit.any():
                 continue
+            rows = todo[hit]
+            found[rows] = True
+            if not with_vectors:
+                continue
             if vectors is None:
                 vectors = np.zeros((len(keys), shard["vector"].shape[1]), dtype=np.float32)
-            rows = todo[hit]
             vectors[rows] = shard["vector"][position[hit]]
-            found[rows] = True
         return found, vectors
 
     def __len__(self) -> int:
@@ -419,6 +428,26 @@ class CachedEncoder(Encoder):
         if vectors is None:  # no texts at all
             return self.encoder.encode([])
         return vectors
+
+    def fill(self, texts: Sequence[str]) -> int:
+        """Encode and cache the texts the cache lacks, without returning vectors; returns how many.
+
+        For callers that then read the vectors a part at a time with
+        :meth:`encode` (every part a cache hit), so that all of them are never
+        in memory at once, while the model still sees every new text in one
+        stream (one progress bar, batches of similar length).
+        """
+        texts = list(texts)
+        keys = text_keys(self.model_id, texts)
+        found, _ = self.cache.lookup(keys, with_vectors=False)
+        missing = np.flatnonzero(~found)
+        if not len(missing):
+            return 0
+        unique_keys, first = np.unique(keys[missing], return_index=True)
+        self._encode_missing([texts[missing[i]] for i in first], unique_keys)
+        if len(self.cache._shard_paths()) > COMPACT_AFTER_SHARDS:
+            self.cache.compact()
+        return len(unique_keys)
 
     def _encode_missing(self, texts: list[str], keys: np.ndarray) -> np.ndarray:
         """Encode distinct texts chunk by chunk, writing a shard after each chunk."""

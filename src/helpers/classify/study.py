@@ -49,7 +49,7 @@ from helpers.classify.knowledge import (
 )
 from helpers.classify.modes import EDGE_COUNTS, MODE_RULES, MODES, PAGE_PLATFORMS, classify_modes
 from helpers.config import StudyConfig
-from helpers.embeddings import embedding_text, study_encoder
+from helpers.embeddings import CachedEncoder, embedding_text, study_encoder
 from helpers.locks import exclusive_lock
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
 
@@ -63,6 +63,7 @@ MANIFEST = "classify_manifest.json"
 LOCK = ".classify.lock"
 KNOWLEDGE_METHODS = ("combined", "lexicon", "embedding", "unsupported", "empty")
 PERSONS = ("first", "third", "none")
+KNOWLEDGE_CHUNK = 20_000  # posts whose embeddings are in memory at once (about 29 MiB at 384 dimensions)
 
 
 def _score(name: str) -> pa.Column:
@@ -291,18 +292,13 @@ def classify_study(
         classifier = knowledge_classifier(config, encoder=encoder, progress=progress)
         langs = post_languages(posts, config)
         logger.info("Knowledge types of %d posts", len(posts))
-        texts = posts["text"].tolist()
-        urls = posts["urls"].tolist()
-        # The signals first: counting them is most of the step, and the vectors (the step's
-        # largest data) are loaded only once it is done.
-        signals = text_signals(texts, langs.tolist(), urls, classifier.lexicon)
-        need = classifier.needs_embedding(langs.tolist())
-        vectors = np.zeros((len(texts), classifier.dimension), dtype=np.float32)
-        if need.any():
-            vectors[need] = study_encoder(config, progress=progress, encoder=encoder).encode(
-                [embedding_text(text) for text, used in zip(texts, need, strict=True) if used]
-            )
-        knowledge = classifier.predict(texts, langs.tolist(), vectors, urls, signals=signals)
+        knowledge = _predict_knowledge(
+            classifier,
+            posts["text"].tolist(),
+            langs.tolist(),
+            posts["urls"].tolist(),
+            study_encoder(config, progress=progress, encoder=encoder),
+        )
         logger.info("Communication modes of %d posts", len(posts))
         story_calls = knowledge["sig_story_call"] > 0 if "sig_story_call" in knowledge else None
         post_modes, threads = classify_modes(
@@ -338,6 +334,40 @@ def classify_study(
     seconds = time.perf_counter() - started
     logger.info("Classified %d posts in %d threads in %.1f s", counts["posts"], counts["threads"], seconds)
     return ClassifyResult(paths["post_classes"], paths["thread_modes"], counts, False, seconds, manifest)
+
+
+def _predict_knowledge(
+    classifier: KnowledgeClassifier,
+    texts: list[str],
+    langs: list[str | None],
+    urls: list,
+    encoder: CachedEncoder,
+) -> pd.DataFrame:
+    """The knowledge classifier's output for every post, :data:`KNOWLEDGE_CHUNK` posts at a time.
+
+    The signals are counted first, for all posts: that is most of the work, and
+    the embeddings, the largest data of the step, are not in memory meanwhile.
+    Texts the embedding cache lacks are then encoded in one pass, and the
+    vectors are read back a chunk at a time, so that the step's memory does not
+    grow with the study.  Every score depends on its own post only, so the
+    chunks give the same result as one pass.
+    """
+    signals = text_signals(texts, langs, urls, classifier.lexicon)
+    need = classifier.needs_embedding(langs)
+    to_embed = [embedding_text(text) if used else "" for text, used in zip(texts, need, strict=True)]
+    encoder.fill([text for text, used in zip(to_embed, need, strict=True) if used])
+    parts = []
+    for start in range(0, max(len(texts), 1), KNOWLEDGE_CHUNK):
+        rows = slice(start, start + KNOWLEDGE_CHUNK)
+        chunk_need = need[rows]
+        vectors = np.zeros((len(chunk_need), classifier.dimension), dtype=np.float32)
+        if chunk_need.any():
+            vectors[chunk_need] = encoder.encode(
+                [text for text, used in zip(to_embed[rows], chunk_need, strict=True) if used]
+            )
+        parts.append(classifier.predict(texts[rows], langs[rows], vectors, urls[rows],
+                                        signals=signals.iloc[rows].reset_index(drop=True)))
+    return pd.concat(parts, ignore_index=True)
 
 
 def ensure_classified(config: StudyConfig, *, progress: bool = True) -> ClassifyResult:

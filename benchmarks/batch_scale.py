@@ -85,12 +85,7 @@ def peak(start, end):
 stages = {p.name: {"seconds": round(p.seconds, 2), "peak_rss_mib": peak(p.started, p.ended)}
           for p in result.phases}
 # Time in no stage (starting and ending the study process, papermill's pool): shows a slow exit.
-# Stages can overlap (classification runs beside the topic model), so their union is taken.
-covered, reached = 0.0, started
-for phase in sorted(result.phases, key=lambda p: p.started):
-    covered += max(0.0, phase.ended - max(phase.started, reached))
-    reached = max(reached, phase.ended)
-outside = (ended - started) - covered
+outside = (ended - started) - sum(p.seconds for p in result.phases)
 print(json.dumps({"seconds": round(ended - started, 2), "peak_rss_mib": peak(started, ended),
                   "failed": [run.org_id for run in result.failed], "stages": stages,
                   "outside_stages_seconds": round(outside, 2)}))

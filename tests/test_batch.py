@@ -23,7 +23,6 @@ from helpers.batch import (
     run_batch,
     run_fingerprint,
     run_org_chain,
-    run_study_steps,
 )
 from helpers.cli import main
 from helpers.config import load_config
@@ -259,29 +258,6 @@ def test_a_study_step_error_reaches_the_caller_from_its_process(tiny_demo: Path,
     with pytest.raises(SecretError, match="not a rarevoices key"):
         run_batch(config_path, orgs=["sma-uk"], workers=1, progress=False, render=False)
     assert not (tmp_path / "reports" / "sma-uk").exists(), "no notebook ran"
-
-
-def test_classification_runs_in_its_own_process_beside_the_topic_model(batch, tmp_path: Path) -> None:
-    # A copy of the batch's study, with the embeddings kept (no encoding) and the classification
-    # and the topic model removed, so that both must be computed again.
-    config, _ = batch
-    root = tmp_path / "study"
-    shutil.copytree(config.project_root, root, ignore=shutil.ignore_patterns("reports"))
-    copy = load_config(root / "config" / "study.yml")
-    assert copy.processed_path.is_relative_to(root)
-    (copy.processed_path / "classify_manifest.json").unlink()
-    (copy.processed_path / "post_classes.parquet").unlink()
-    shutil.rmtree(copy.processed_path / "topics")
-
-    phases = {phase.name: phase for phase in run_study_steps(copy)}
-
-    assert list(phases) == ["ingest", "embed", "classify", "topics", "networks"]
-    classify, topics = phases["classify"], phases["topics"]
-    assert classify.process != topics.process == os.getpid()
-    assert classify.started < topics.ended and topics.started < classify.ended, "they did not overlap"
-    assert phases["networks"].started >= max(classify.ended, topics.ended)
-    assert (copy.processed_path / "post_classes.parquet").exists()
-    assert any((copy.processed_path / "topics").rglob("documents.parquet"))
 
 
 def test_release_free_heap_gives_freed_memory_back_to_the_system() -> None:

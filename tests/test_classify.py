@@ -36,7 +36,6 @@ from helpers.classify import (
     evaluate,
     evaluate_classifiers,
     format_evaluation,
-    is_classified,
     knowledge_classifier,
     load_classified_posts,
     load_post_classes,
@@ -716,18 +715,6 @@ def test_classifying_in_chunks_gives_the_same_classes(study, monkeypatch) -> Non
     assert len(before) > 3 * study_module.KNOWLEDGE_CHUNK
     classify_study(config, progress=False, encoder=HashingEncoder(), force=True)
     pd.testing.assert_frame_equal(load_post_classes(config), before)
-
-
-def test_is_classified_says_whether_classify_study_would_reuse_its_results(study, tmp_path: Path) -> None:
-    config, _ = study
-    assert is_classified(config, encoder=HashingEncoder())
-
-    class OtherModel(HashingEncoder):
-        model_id = "test/another-model"
-
-    assert not is_classified(config, encoder=OtherModel()), "another model gives other embeddings"
-    empty = config.model_copy(update={"processed_dir": tmp_path / "processed"})
-    assert not is_classified(empty, encoder=HashingEncoder()), "nothing ingested or classified"
 
 
 def test_demo_ground_truth_is_recovered(study) -> None:

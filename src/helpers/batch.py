@@ -78,15 +78,12 @@ class Phase:
     """One timed part of a batch run (a study step, the notebooks, the rendering).
 
     ``started`` and ``ended`` are wall-clock times (``time.time()``), so that a
-    benchmark can match them with memory samples taken beside the run;
-    ``process`` is the id of the process that ran it (phases of different
-    processes can overlap).
+    benchmark can match them with memory samples taken beside the run.
     """
 
     name: str
     started: float
     ended: float
-    process: int = field(default_factory=os.getpid)
 
     @property
     def seconds(self) -> float:
@@ -164,7 +161,7 @@ STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
     ("topics", _topics),
     ("networks", _networks),
 ]
-"""Every study step, in an order that respects what each needs (see :func:`run_study_steps`)."""
+"""Every study step, in the order it runs: each needs only what the ones before it saved."""
 
 
 def prepare_study(config: StudyConfig) -> list[Phase]:
@@ -175,8 +172,9 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
     they read) then goes back to the system before the notebooks start: the
     batch's peak memory is that of the larger of the two parts, not their sum,
     and the process that waits for the notebooks stays small.  The steps save
-    everything they compute, so nothing is lost between the processes.  The
-    embedding model loaded by ``embed`` serves ``topics`` too.
+    everything they compute, so nothing is lost between the processes.  They
+    run one after another in that process, so the embedding model loaded by
+    ``embed`` serves ``topics`` too.
     """
     level = logging.getLogger().getEffectiveLevel()
     with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
@@ -185,40 +183,21 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
 
 
 def run_study_steps(config: StudyConfig) -> list[Phase]:
-    """Run the study steps in this process, classification beside the topic model; returns their timings.
+    """Run :data:`STUDY_STEPS` in order in this process; returns their timings.
 
-    ``ingest`` and ``embed`` run first, one after the other.  Then
-    ``classify`` runs in a second process while this one fits the topic model:
-    each needs only the ingested tables and the cached embeddings, and the
-    topic model keeps a single core busy for most of its time (a seeded UMAP
-    is single-threaded), so a second core would otherwise sit idle.
-    ``networks`` comes last because it reads the topics.  When the saved
-    classification is up to date, ``classify`` only checks that, here.  A step that fails
-    stops the preparation; when ``topics`` fails, ``classify`` is still
-    waited for, so that no process is left writing the study's tables.
+    Classification does not need the topic model and could run beside it in a
+    second process, but at 200k posts the two together used more than 4 GiB
+    (docs/performance.md, fourth round), so they run one after the other.
     """
-    from helpers.classify import is_classified
-
-    phases = [run_step("ingest", config), run_step("embed", config)]
-    if is_classified(config):  # nothing to compute: not worth a process
-        phases += [run_step("classify", config), run_step("topics", config)]
-    else:
-        level = logging.getLogger().getEffectiveLevel()
-        with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
-                                 initargs=(level,)) as side:
-            classified = side.submit(run_step, "classify", config)
-            topics = run_step("topics", config)  # on failure, leaving the pool waits for classify
-            phases += [classified.result(), topics]
-    phases.append(run_step("networks", config))
-    return phases
+    return [run_step(name, config) for name, _ in STUDY_STEPS]
 
 
 def run_step(name: str, config: StudyConfig) -> Phase:
     """Run one of :data:`STUDY_STEPS` by name in this process; returns its timing.
 
     The memory the step freed is given back to the system afterwards
-    (:func:`release_free_heap`), so that the next step, or the one running
-    beside it, does not add to what this one left behind.
+    (:func:`release_free_heap`), so that the next step does not start on top of
+    what this one left behind.
     """
     phases: list[Phase] = []
     with _timed(name, phases):

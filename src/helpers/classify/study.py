@@ -412,27 +412,6 @@ def read_manifest(config: StudyConfig) -> dict:
 # --------------------------------------------------------------------------- bookkeeping
 
 
-def is_classified(config: StudyConfig, *, encoder=None) -> bool:
-    """Whether the saved classification is up to date, so that :func:`classify_study` has nothing to do.
-
-    Parameters
-    ----------
-    config : StudyConfig
-    encoder : helpers.embeddings.Encoder, optional
-        As for :func:`classify_study`.
-
-    Returns
-    -------
-    bool
-        False also when the study has not been ingested or classified yet.
-    """
-    inputs, outputs = _input_paths(config), _output_paths(config)
-    if not all(path.exists() for path in [*inputs.values(), *outputs.values()]):
-        return False
-    model_id = study_encoder(config, progress=False, encoder=encoder).model_id
-    return _read_manifest(config.processed_path).get("run_key") == _run_key(config, inputs, model_id)
-
-
 def _input_paths(config: StudyConfig) -> dict[str, Path]:
     return {name: table_path(config.processed_path, name) for name in ("posts", "interactions", "accounts")}
 

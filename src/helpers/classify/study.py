@@ -266,11 +266,11 @@ def classify_study(
     """
     started = time.perf_counter()
     out_dir = config.processed_path
-    inputs = _input_paths(config)
+    inputs = {name: table_path(out_dir, name) for name in ("posts", "interactions", "accounts")}
     for name, path in inputs.items():
         if not path.exists():
             raise FileNotFoundError(f"{path}: no {name} table; run `rarevoices ingest` first")
-    paths = _output_paths(config)
+    paths = {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
     with exclusive_lock(out_dir / LOCK, "the classification"):
         model_id = study_encoder(config, progress=False, encoder=encoder).model_id
         run_key = _run_key(config, inputs, model_id)
@@ -410,15 +410,6 @@ def read_manifest(config: StudyConfig) -> dict:
 
 
 # --------------------------------------------------------------------------- bookkeeping
-
-
-def _input_paths(config: StudyConfig) -> dict[str, Path]:
-    return {name: table_path(config.processed_path, name) for name in ("posts", "interactions", "accounts")}
-
-
-def _output_paths(config: StudyConfig) -> dict[str, Path]:
-    out_dir = config.processed_path
-    return {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
 
 
 def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str:

@@ -189,21 +189,12 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
     second process, but at 200k posts the two together used more than 4 GiB
     (docs/performance.md, fourth round), so they run one after the other.
     """
-    return [run_step(name, config) for name, _ in STUDY_STEPS]
-
-
-def run_step(name: str, config: StudyConfig) -> Phase:
-    """Run one of :data:`STUDY_STEPS` by name in this process; returns its timing.
-
-    The memory the step freed is given back to the system afterwards
-    (:func:`release_free_heap`), so that the next step does not start on top of
-    what this one left behind.
-    """
     phases: list[Phase] = []
-    with _timed(name, phases):
-        dict(STUDY_STEPS)[name](config)
-    release_free_heap()
-    return phases[0]
+    for name, step in STUDY_STEPS:
+        with _timed(name, phases):
+            step(config)
+        release_free_heap()  # so that the next step does not start on top of this one's leftovers
+    return phases
 
 
 def release_free_heap() -> None:

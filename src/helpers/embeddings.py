@@ -418,13 +418,10 @@ class CachedEncoder(Encoder):
         self.hits += int(found.sum())
         missing = np.flatnonzero(~found)
         if len(missing):
-            unique_keys, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
-            new = self._encode_missing([texts[missing[i]] for i in first], unique_keys)
+            new, inverse = self._add_missing(texts, keys, missing)
             if vectors is None:
                 vectors = np.zeros((len(texts), new.shape[1]), dtype=np.float32)
-            vectors[missing] = new[inverse.ravel()]
-            if len(self.cache._shard_paths()) > COMPACT_AFTER_SHARDS:
-                self.cache.compact()
+            vectors[missing] = new[inverse]
         if vectors is None:  # no texts at all
             return self.encoder.encode([])
         return vectors
@@ -443,11 +440,22 @@ class CachedEncoder(Encoder):
         missing = np.flatnonzero(~found)
         if not len(missing):
             return 0
-        unique_keys, first = np.unique(keys[missing], return_index=True)
-        self._encode_missing([texts[missing[i]] for i in first], unique_keys)
+        new, _ = self._add_missing(texts, keys, missing)
+        return len(new)
+
+    def _add_missing(
+        self, texts: list[str], keys: np.ndarray, missing: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Encode and cache the distinct texts at positions ``missing``.
+
+        Returns their vectors, one per distinct text, and for each position in
+        ``missing`` the row of its vector.
+        """
+        unique_keys, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
+        new = self._encode_missing([texts[missing[i]] for i in first], unique_keys)
         if len(self.cache._shard_paths()) > COMPACT_AFTER_SHARDS:
             self.cache.compact()
-        return len(unique_keys)
+        return new, inverse.ravel()
 
     def _encode_missing(self, texts: list[str], keys: np.ndarray) -> np.ndarray:
         """Encode distinct texts chunk by chunk, writing a shard after each chunk."""

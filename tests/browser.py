@@ -6,8 +6,11 @@ dependency of Jupyter), so the test needs no Selenium or Playwright.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -67,11 +70,14 @@ class PageCheck:
 
 def check_page(chromium: str, path: Path, timeout: float = 60.0) -> PageCheck:
     """Load ``path`` and collect console errors, exceptions, broken images and network requests."""
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes (renderer, crashpad) can still write into the profile for a
+    # moment after the browser process has ended; a late file must not fail the check.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so that the helpers end with it
         )
         try:
             socket = _connect(Path(profile), timeout)
@@ -80,8 +86,14 @@ def check_page(chromium: str, path: Path, timeout: float = 60.0) -> PageCheck:
             finally:
                 socket.close()
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            _stop_process_group(process)
+
+
+def _stop_process_group(process: subprocess.Popen) -> None:
+    """Terminate a process started with ``start_new_session`` and every process of its group."""
+    with contextlib.suppress(ProcessLookupError):  # the whole group has already ended
+        os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
 
 
 def _connect(profile: Path, timeout: float) -> websocket.WebSocket:

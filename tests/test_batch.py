@@ -303,6 +303,25 @@ def test_each_notebook_of_a_chain_starts_without_the_variables_of_the_one_before
     assert json.loads((out / "run.json").read_text())["status"] == "failed"
 
 
+def test_a_figure_in_a_chain_is_drawn_only_to_show_it(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb",
+              "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\n"
+              "draws = []\nfig.canvas.mpl_connect('draw_event', draws.append)",
+              "from IPython.core.pylabtools import print_figure\nshown = len(draws)\n"
+              "print_figure(fig, 'png', bbox_inches='tight')\nprint(shown, len(draws) - shown)")
+    out = tmp_path / "out"
+    run = run_org_chain(str(tmp_path / "study.yml"), "sma-uk", str(notebooks), str(out), ("a.ipynb",),
+                        "fingerprint")
+    assert run.status == "ok", run.error
+    executed = nbformat.read(out / "a.ipynb", as_version=4)
+    figure_cell, count_cell = executed.cells[-2:]
+    assert any("image/png" in o.get("data", {}) for o in figure_cell.outputs), "the figure is still shown"
+    shown, one_display = map(int, count_cell.outputs[0]["text"].split())
+    assert shown == one_display, "drawn as often as showing it once takes, not once more after the cell"
+
+
 def test_the_chain_kernel_listens_on_private_unix_sockets_not_tcp(tmp_path: Path) -> None:
     assert os.name == "posix", "rarevoices runs its kernels on POSIX systems (Linux, macOS)"
     with chain_kernel(str(tmp_path)) as kernel:

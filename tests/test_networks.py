@@ -655,3 +655,28 @@ def test_a_study_without_interactions_still_gets_its_tables(demo_config, tmp_pat
     assert net.graph.number_of_nodes() == 0 and net.nodes.empty and net.growth.empty
     assert net.summary.loc["all", "interactions"] == 0 and net.brokers.empty and net.ego.empty
     assert net.exports["gexf"].exists() and nx.read_gexf(net.exports["gexf"]).number_of_nodes() == 0
+
+
+LAYOUT_IN_A_FRESH_PROCESS = """
+import json, networkx as nx
+from helpers.networks import network_layout
+G = nx.Graph()
+G.add_edges_from((f"acct-{i}", f"acct-{(i * 7 + 3) % 40}") for i in range(40))  # a large component
+G.add_edges_from([("pt-a", "pt-b"), ("pt-b", "pt-c"), ("pt-c", "pt-a"), ("pt-c", "pt-d")])  # a small one
+print(json.dumps({str(node): [round(float(v), 9) for v in xy] for node, xy in network_layout(G).items()}))
+"""
+
+
+def test_a_network_is_laid_out_the_same_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    layouts = []
+    for hash_seed in ("1", "2", "3"):  # string hashing, and so the order of sets, differs per process
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        out = subprocess.run([sys.executable, "-c", LAYOUT_IN_A_FRESH_PROCESS], env=env, check=True,
+                             capture_output=True, text=True).stdout
+        layouts.append(json.loads(out))
+    assert len(layouts[0]) == 44
+    assert layouts[0] == layouts[1] == layouts[2]

@@ -1580,10 +1580,24 @@ def network_layout(H: nx.Graph, seed: int = 0, weight: str | None = "weight") ->
     for part, side in zip(parts, sides, strict=True):
         if x > 0 and x + side > row_width:
             x, y, row_height = 0.0, y - row_height * 1.15, 0.0
-        positions.update(_component_layout(U.subgraph(part), seed, (x, y), side))
+        positions.update(_component_layout(_in_stable_order(U.subgraph(part)), seed, (x, y), side))
         x += side * 1.15
         row_height = max(row_height, side)
     return positions
+
+
+def _in_stable_order(G: nx.Graph) -> nx.Graph:
+    """An undirected copy of ``G`` with its nodes and edges in sorted order.
+
+    Layouts start from random positions drawn in node order.  A subgraph
+    view of a few nodes iterates them in the order of a set, which differs
+    between Python processes (string hashing is randomised), so without
+    this every batch run drew the same network differently.
+    """
+    S = nx.Graph()
+    S.add_nodes_from(sorted(G.nodes(data=True), key=lambda item: str(item[0])))
+    S.add_edges_from(sorted(G.edges(data=True), key=lambda edge: sorted((str(edge[0]), str(edge[1])))))
+    return S
 
 
 def _component_layout(C: nx.Graph, seed: int, corner: tuple[float, float],

@@ -13,6 +13,8 @@ import hashlib
 import itertools
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -794,3 +796,11 @@ def test_the_real_embedding_model_classifies_the_demo(study, tmp_path: Path) -> 
     by_lang = tables["knowledge_by_language"].set_index(["lang", "class"])
     assert by_lang.loc[("en", "macro avg"), "f1"] > 0.7
     assert by_lang.loc[("it", "macro avg"), "f1"] > 0.6
+
+
+def test_reading_classification_results_does_not_import_scikit_learn() -> None:
+    """A batch worker reads the results for an index's key figures; training code stays unloaded (2 s)."""
+    code = ("import sys, helpers.classify, helpers.classify.report, helpers.summaries; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'statsmodels')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -55,15 +55,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import yaml
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
+
+if TYPE_CHECKING:  # scikit-learn is imported where a model is trained (2 s that reading results need not pay)
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -550,6 +551,8 @@ def _train(
     x_lex = lexicon_features(text_signals(seed["text"].tolist(), langs.tolist(), None, lexicon))
     x_emb = _normalise(np.asarray(seed_embeddings, dtype=float))
     strata = np.char.add(langs.astype(str), labels.astype(str))
+    from sklearn.model_selection import StratifiedKFold
+
     folds = list(StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state).split(x_lex, strata))
 
     weights = embedding_weights(langs.tolist(), model_id, embedding_weight)
@@ -573,10 +576,16 @@ def _train(
 
 
 def _lexicon_model() -> Pipeline:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(StandardScaler(), LogisticRegression(C=LEXICON_C, max_iter=2000))
 
 
 def _embedding_model() -> LogisticRegression:
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression(C=EMBEDDING_C, max_iter=2000)
 
 

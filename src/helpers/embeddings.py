@@ -588,6 +588,13 @@ def write_text_atomic(path: Path, text: str) -> None:
 # --------------------------------------------------------------------------- the study's texts
 
 
+EMBEDDING_TEXT_MEMO = 2**18
+"""Embedding texts a process remembers (by post text): the study process prepares every post
+in the ``embed``, ``classify`` and ``topics`` steps, four passes of six patterns (about 8 s each
+at 200,000 posts); 2**18 texts take about 130 MiB."""
+
+
+@lru_cache(maxsize=EMBEDDING_TEXT_MEMO)
 def embedding_text(text: str) -> str:
     """What an embedding (and a topic) sees of a post: its words, without people or links.
 

@@ -322,6 +322,29 @@ def test_a_figure_in_a_chain_is_drawn_only_to_show_it(tmp_path: Path) -> None:
     assert shown == one_display, "drawn as often as showing it once takes, not once more after the cell"
 
 
+def test_a_chain_kernel_freezes_only_its_imports_out_of_garbage_collection(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    report = ("import gc, sys\nprint(gc.get_freeze_count(), 'pandas' in sys.modules, "
+              "sorted(n for n in globals() if 'rarevoices' in n or n == 'importlib'))")
+    cycles = "cycles = [[] for _ in range(1000)]\nfor c in cycles: c.append(c)"
+    _notebook(notebooks / "a.ipynb", report, cycles)
+    _notebook(notebooks / "b.ipynb", report)
+    out = tmp_path / "out"
+    run = run_org_chain(str(tmp_path / "study.yml"), "sma-uk", str(notebooks), str(out),
+                        ("a.ipynb", "b.ipynb"), "fingerprint")
+    assert run.status == "ok", run.error
+    printed = []
+    for name in ("a.ipynb", "b.ipynb"):
+        cell = next(cell for cell in nbformat.read(out / name, as_version=4).cells if cell.source == report)
+        printed.append(cell.outputs[0]["text"].split(" ", 2))
+    first, second = printed
+    assert int(first[0]) > 10_000, "the libraries' objects are frozen at the kernel's start"
+    assert first[1] == "True", "the libraries are imported before the first notebook"
+    assert first[2].strip() == "[]", "the setup leaves no names in the notebooks' namespace"
+    assert second[0] == first[0], "what a notebook makes is never frozen"
+
+
 def test_the_chain_kernel_listens_on_private_unix_sockets_not_tcp(tmp_path: Path) -> None:
     assert os.name == "posix", "rarevoices runs its kernels on POSIX systems (Linux, macOS)"
     with chain_kernel(str(tmp_path)) as kernel:

@@ -72,6 +72,32 @@ of notebooks.  The hook is installed when the backend is loaded, so the
 backend is loaded first and the hook removed; figures are still shown (and
 closed) after each cell by the inline backend's own hook.
 """
+KERNEL_MODULES = (
+    "pandas", "matplotlib.pyplot", "networkx", "helpers.config", "helpers.plots", "helpers.ingest.report",
+    "helpers.classify.report", "helpers.topics", "helpers.networks", "helpers.summaries",
+)
+"""What the notebooks import; the kernel imports them at start (see :data:`IMPORTS_SETUP`)."""
+IMPORTS_SETUP = f"""
+def _rarevoices_imports():
+    import gc
+    import importlib
+    for name in {KERNEL_MODULES!r}:
+        importlib.import_module(name)
+    gc.freeze()
+_rarevoices_imports()
+del _rarevoices_imports
+"""
+"""Run once in each notebook kernel after :data:`FIGURES_SETUP`: import the libraries, then
+exclude what importing made from the garbage collector's passes.
+
+The imported modules' objects (about 160,000) live as long as the kernel,
+yet every full garbage collection (``%reset`` between notebooks runs one, and
+pandas' allocations trigger more) walked through all of them again.
+``gc.freeze()`` sets them aside; they are still freed by reference counting.
+Only what exists at the kernel's start is frozen (no notebook's data), so no
+data can outlive its notebook.  About 0.7 s of each chain's 17 s of kernel CPU at 10k posts.
+The names are not left in the notebooks' namespace.
+"""
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -404,11 +430,12 @@ class ChainKernel:
             self.manager = _ChainKernelManager(kernel_name=KERNEL_NAME)
 
     def start(self) -> None:
-        """Start the kernel in ``cwd`` and set its figures up to be drawn once (see :data:`FIGURES_SETUP`)."""
+        """Start the kernel in ``cwd`` and set it up (:data:`FIGURES_SETUP`, :data:`IMPORTS_SETUP`)."""
         from jupyter_core.utils import run_sync
 
         run_sync(self.manager.start_kernel)(cwd=self.cwd)
         self.run_silently(FIGURES_SETUP)
+        self.run_silently(IMPORTS_SETUP)
 
     def clear(self) -> None:
         """Delete every variable of the kernel's namespace (the kernel keeps running)."""

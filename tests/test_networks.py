@@ -657,6 +657,36 @@ def test_a_study_without_interactions_still_gets_its_tables(demo_config, tmp_pat
     assert net.exports["gexf"].exists() and nx.read_gexf(net.exports["gexf"]).number_of_nodes() == 0
 
 
+def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
+    demo_config, tmp_path: Path, monkeypatch
+) -> None:
+    from helpers import batch
+
+    config = demo_config.model_copy(update={"processed_dir": tmp_path / "processed"})
+    config.source = demo_config.source
+    config.processed_path.mkdir(parents=True)
+    for name in ("posts", "accounts", "interactions"):
+        shutil.copy(demo_config.processed_path / f"{name}.parquet", config.processed_path / f"{name}.parquet")
+    here = []
+    analyse = nw.analyse_network
+
+    def analysed_here(config, org_id, **kwargs):
+        here.append(org_id)
+        return analyse(config, org_id, **kwargs)
+
+    monkeypatch.setattr(nw, "analyse_network", analysed_here)
+    monkeypatch.setattr(batch, "cpu_workers", lambda: 2)
+    batch._networks(config)
+    orgs = [org.id for org in config.organisations]
+    assert here == orgs[::2], "this process takes every second organisation, a helper process the others"
+    for org_id in orgs:
+        assert nw.has_saved_analysis(config, org_id)
+        saved = analyse(config, org_id, progress=False)
+        fresh = analyse(config, org_id, progress=False, reuse=False)
+        for table in ("summary", "nodes", "communities", "brokers", "growth"):
+            pd.testing.assert_frame_equal(getattr(saved, table), getattr(fresh, table))
+
+
 LAYOUT_IN_A_FRESH_PROCESS = """
 import json, networkx as nx
 from helpers.networks import network_layout

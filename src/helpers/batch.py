@@ -189,11 +189,37 @@ def _topics(config: StudyConfig) -> None:
 
 
 def _networks(config: StudyConfig) -> None:
-    from helpers.networks import analyse_network, has_saved_analysis
+    """Analyse (and save, for the notebooks and reports) each organisation's network.
 
-    for org in config.organisations:  # saved: the notebooks and reports reuse them
-        if not has_saved_analysis(config, org.id):
-            analyse_network(config, org.id, progress=False)
+    The analyses are single-threaded and independent, so with more than one
+    CPU they are shared between this process and helper processes: this one
+    takes every ``n``-th organisation (its tables are already read), the
+    helpers the others.  At 10,000 posts on two CPUs the step took 11 s one
+    organisation after another.
+    """
+    from helpers.networks import has_saved_analysis
+
+    todo = [org.id for org in config.organisations if not has_saved_analysis(config, org.id)]
+    shares = min(cpu_workers(), len(todo))
+    if shares <= 1:
+        for org_id in todo:
+            _analyse_network(config, org_id)
+        return
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(max_workers=shares - 1, mp_context=_spawn(), initializer=_child_logging,
+                             initargs=(level,)) as pool:
+        theirs = [pool.submit(_analyse_network, config, org_id)
+                  for index, org_id in enumerate(todo) if index % shares]
+        for org_id in todo[::shares]:
+            _analyse_network(config, org_id)
+        for future in theirs:
+            future.result()
+
+
+def _analyse_network(config: StudyConfig, org_id: str) -> None:
+    from helpers.networks import analyse_network
+
+    analyse_network(config, org_id, progress=False)
 
 
 STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [

@@ -461,6 +461,25 @@ def test_a_language_without_lexicon_gets_no_lexicon_signals() -> None:
     assert signals.loc[0, "exclamation"] == 1 and signals.loc[0, "words"] == 6
 
 
+def test_signals_counted_in_parts_on_several_cpus_equal_one_pass(monkeypatch) -> None:
+    from helpers import processes
+
+    texts = [
+        "My son had his first seizure when he was 2.", "I was diagnosed at 40 and I still feel exhausted.",
+        "New results, see ncbi.nlm.nih.gov", "Donate here!",
+        "Nostra figlia ha avuto la diagnosi a cinque mesi.",
+        "Ich habe heute meine Infusion bekommen!", "", "Trial results? #phase2 @P-1a2b",
+    ] * 5
+    langs = ["en", "en", "en", "en", "it", "de", None, "en"] * 5
+    urls = [[], [], [], ["www.justgiving.com"], [], [], [], ["example.org"]] * 5
+    lexicon = knowledge_module.load_lexicon()
+    monkeypatch.setattr(processes, "usable_cpus", lambda: 3)
+    assert processes.parallel_parts(len(texts), 10) == 3
+    in_parts = study_module.count_signals(texts, langs, urls, lexicon, smallest_part=10)
+    pd.testing.assert_frame_equal(in_parts, text_signals(texts, langs, urls, lexicon))
+    assert processes.parallel_parts(len(texts), 100) == 1, "too few posts to be worth a process"
+
+
 def test_narrative_person_only_for_stories() -> None:
     signals = text_signals(
         ["I was told I would never walk", "My son loves his school", "Trial results"], ["en", "en", "en"]

@@ -660,7 +660,7 @@ def test_a_study_without_interactions_still_gets_its_tables(demo_config, tmp_pat
 def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
     demo_config, tmp_path: Path, monkeypatch
 ) -> None:
-    from helpers import batch
+    from helpers import batch, processes
 
     config = demo_config.model_copy(update={"processed_dir": tmp_path / "processed"})
     config.source = demo_config.source
@@ -675,7 +675,7 @@ def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
         return analyse(config, org_id, **kwargs)
 
     monkeypatch.setattr(nw, "analyse_network", analysed_here)
-    monkeypatch.setattr(batch, "cpu_workers", lambda: 2)
+    monkeypatch.setattr(processes, "usable_cpus", lambda: 2)
     batch._networks(config)
     orgs = [org.id for org in config.organisations]
     assert here == orgs[::2], "this process takes every second organisation, a helper process the others"

@@ -198,9 +198,10 @@ def _networks(config: StudyConfig) -> None:
     organisation after another.
     """
     from helpers.networks import has_saved_analysis
+    from helpers.processes import parallel_parts
 
     todo = [org.id for org in config.organisations if not has_saved_analysis(config, org.id)]
-    shares = min(cpu_workers(), len(todo))
+    shares = parallel_parts(len(todo))
     if shares <= 1:
         for org_id in todo:
             _analyse_network(config, org_id)
@@ -668,4 +669,6 @@ def _spawn():  # multiprocessing's context type is private
 
 def cpu_workers() -> int:
     """A sensible default number of workers: the CPUs this process may use, at most 4."""
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+    from helpers.processes import usable_cpus
+
+    return max(1, min(4, usable_cpus()))

@@ -57,6 +57,7 @@ from helpers.privacy import (
     org_account_index,
     url_domain,
 )
+from helpers.processes import usable_cpus
 from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
 from helpers.text import clean_text, detect_languages, extract_hashtags, normalise_hashtags, normalise_lang
 
@@ -406,8 +407,7 @@ class _ChunkWriter:
 
 def _may_fork_worker() -> bool:
     """Whether a language worker may be forked: more than one CPU, fork available, not daemonic."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return (cpus > 1 and "fork" in get_all_start_methods()
+    return (usable_cpus() > 1 and "fork" in get_all_start_methods()
             and not current_process().daemon)
 
 

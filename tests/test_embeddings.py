@@ -14,11 +14,13 @@ import pytest
 
 from helpers.embeddings import (
     DEFAULT_MODEL_ID,
+    PACKAGED_SHARDS,
     CachedEncoder,
     EmbeddingCache,
     EmbeddingModelError,
     Encoder,
     SentenceTransformerEncoder,
+    embedding_text,
     forget_texts,
     is_multilingual,
     model_folder_name,
@@ -225,6 +227,49 @@ def test_default_model_comes_from_the_installed_package() -> None:
     assert resolve_model_path("sentence-transformers/all-MiniLM-L6-v2") == str(path)
     assert SentenceTransformerEncoder().model_id == DEFAULT_MODEL_ID
     assert resolve_model_path("some-org/some-model") == "some-org/some-model"
+
+
+class NoModel(Encoder):
+    """The default model's id, but never a model: any encoding fails the test."""
+
+    model_id = DEFAULT_MODEL_ID
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise AssertionError(f"{len(texts)} texts reached the model")
+
+
+def _seed_texts() -> list[str]:
+    from helpers.classify.knowledge import load_seed
+
+    return sorted({embedding_text(text) for text in load_seed()["text"]})
+
+
+def test_a_new_cache_of_the_default_model_already_holds_every_packaged_seed_post(tmp_path: Path) -> None:
+    seeds = _seed_texts()
+    vectors = CachedEncoder(NoModel(), tmp_path, progress=False).encode(seeds)
+    assert vectors.shape == (len(seeds), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    counting = CachedEncoder(CountingEncoder(), tmp_path, progress=False)
+    counting.encode(seeds[:3])
+    assert counting.encoder.encoded == seeds[:3], "another model's cache starts empty"
+
+
+def test_a_cache_that_exists_gets_no_packaged_shards_again(tmp_path: Path) -> None:
+    cache = EmbeddingCache.for_model(tmp_path, DEFAULT_MODEL_ID)
+    assert len(cache) >= 360
+    cache.remove(text_keys(DEFAULT_MODEL_ID, _seed_texts()))  # e.g. emptied by hand
+    assert len(EmbeddingCache.for_model(tmp_path, DEFAULT_MODEL_ID)) == 0
+
+
+def test_the_packaged_seed_vectors_are_the_default_models_own() -> None:
+    seeds = _seed_texts()[::9]
+    shard = np.load(next((PACKAGED_SHARDS / model_folder_name(DEFAULT_MODEL_ID)).glob("*.npy")))
+    rows = np.searchsorted(shard["key"], text_keys(DEFAULT_MODEL_ID, seeds))
+    packaged = shard["vector"][rows]
+    computed = SentenceTransformerEncoder().encode(seeds)
+    computed /= np.linalg.norm(computed, axis=1, keepdims=True)
+    packaged = packaged / np.linalg.norm(packaged, axis=1, keepdims=True)
+    assert np.min(np.sum(packaged * computed, axis=1)) > 0.9999
 
 
 def test_a_model_that_is_not_available_offline_gives_a_clear_error(tmp_path: Path) -> None:

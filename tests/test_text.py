@@ -31,6 +31,7 @@ from helpers.text import (
     clean_text,
     detect_languages,
     detection_text,
+    html_to_text,
     is_plain_ascii,
     language_model_path,
     normalise_whitespace,
@@ -50,8 +51,6 @@ def slow_whitespace(text: str) -> str:
 
 def slow_clean(text: str, is_html: bool = False) -> str:
     """clean_text as it was before its ASCII fast path."""
-    from helpers.text import html_to_text
-
     if is_html:
         text = html_to_text(text)
     text = ftfy.fix_text(text, unescape_html=not is_html)
@@ -190,3 +189,17 @@ def test_detection_ignores_mentions_pseudonyms_and_line_breaks() -> None:
     assert detection_text("@P-3f9a1c0b2d @bob Thanks!\nSee [email]") == "Thanks! See"
     text = "@P-2b48e10d50 " * 5 + "Grazie mille a tutti voi per il sostegno"
     assert detect_languages([text]) == ["it"]
+
+
+def test_html_to_text_keeps_the_text_around_what_libxml2_cannot_take() -> None:
+    # A lone surrogate would end libxml2's reading of the fragment; control characters are refused.
+    assert html_to_text("<p>a \ud83d b\x00c\x0cd</p><p>e</p>") == "a \ufffd bc d\n\ne"
+    assert html_to_text("<p>pair \ud83d\ude00 kept</p>") == "pair \U0001f600 kept"
+
+
+def test_html_to_text_reads_paragraphs_as_an_html_parser_does() -> None:
+    # An unclosed <p> ends where the next paragraph or block starts.
+    assert html_to_text("<p>one<p>two<div>three</div>") == "one\n\ntwo\n\nthree"
+    assert html_to_text("<p>a<!-- c --><script>x</script><style>p{}</style>b &amp; &foo;</p>") == "ab & &foo;"
+    assert html_to_text("") == ""
+    assert html_to_text("plain, no tags<br>next") == "plain, no tags\nnext"

@@ -44,7 +44,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +63,7 @@ from helpers.ingest.records import (
     require_str,
     sniff_json,
 )
+from helpers.text import parse_html_fragment
 
 FORMAT = "mastodon"
 PLATFORM = "mastodon"
@@ -297,45 +297,13 @@ def _shares(status: dict[str, Any]) -> int | None:
     return reblogs + (quotes or 0)
 
 
-_VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "source"})
-
-
-class _LinkParser(HTMLParser):
-    """Collects hrefs of ``<a>`` elements that are not mention, hashtag or quote links.
-
-    A quote post's content ends with a fallback ``RE: <link>`` inside an
-    element of class ``quote-inline``; that link is the quoted post, not a
-    shared URL, and is skipped.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self._open: list[tuple[str, bool]] = []  # (tag, is a quote-inline element)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        classes = values.get("class", "").split()
-        if tag not in _VOID_TAGS:
-            self._open.append((tag, "quote-inline" in classes))
-        if tag != "a" or any(is_quote for _, is_quote in self._open):
-            return
-        rels = values.get("rel", "").split()
-        if "mention" in classes or "hashtag" in classes or "tag" in rels:
-            return
-        href = values.get("href", "").strip()
-        if href.startswith(("http://", "https://")):
-            self.links.append(href)
-
-    def handle_endtag(self, tag: str) -> None:
-        for position in range(len(self._open) - 1, -1, -1):
-            if self._open[position][0] == tag:
-                del self._open[position:]
-                return
-
-
 def content_links(content: str) -> list[str]:
     """Return the link targets of Mastodon status HTML, leaving out mentions and hashtags.
+
+    The ``href`` of every ``<a>`` except mention and hashtag links (class
+    ``mention`` or ``hashtag``, or ``rel="tag"``) and the fallback ``RE:
+    <link>`` of a quote post (inside an element of class ``quote-inline``),
+    which is the quoted post, not a shared URL.
 
     Examples
     --------
@@ -343,7 +311,21 @@ def content_links(content: str) -> list[str]:
     ...               'href="https://m.social/tags/fop" class="mention hashtag" rel="tag">#fop</a></p>')
     ['https://a.org/x']
     """
-    parser = _LinkParser()
-    parser.feed(content)
-    parser.close()
-    return list(dict.fromkeys(parser.links))
+    if "<a" not in content and "<A" not in content:
+        return []
+    links = []
+    for anchor in parse_html_fragment(content).iter("a"):
+        classes = _words(anchor, "class")
+        if "mention" in classes or "hashtag" in classes or "tag" in _words(anchor, "rel"):
+            continue
+        if any("quote-inline" in _words(outer, "class") for outer in anchor.iterancestors()):
+            continue
+        href = (anchor.get("href") or "").strip()
+        if href.startswith(("http://", "https://")):
+            links.append(href)
+    return list(dict.fromkeys(links))
+
+
+def _words(element: Any, attribute: str) -> list[str]:
+    """The space-separated words of an element's attribute (its classes, its rel values)."""
+    return (element.get(attribute) or "").split()

@@ -612,12 +612,28 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _holds_bad_encoding(value: Any) -> bool:
+    """True when a string anywhere in a parsed JSON value (key or value) holds bytes that are not UTF-8.
+
+    Such bytes are surrogates here (the file is decoded with
+    ``surrogateescape``), and orjson refuses to serialise any surrogate: a
+    value it serialises holds none.  That takes a few microseconds in C; only
+    the values it refuses (any surrogate, or an integer beyond 64 bits) are
+    walked in Python.
+    """
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return _walk_for_bad_encoding(value)
+    return False
+
+
+def _walk_for_bad_encoding(value: Any) -> bool:
     if isinstance(value, str):
         return has_bad_encoding(value)
     if isinstance(value, dict):
-        return any(_holds_bad_encoding(k) or _holds_bad_encoding(v) for k, v in value.items())
+        return any(_walk_for_bad_encoding(k) or _walk_for_bad_encoding(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_holds_bad_encoding(item) for item in value)
+        return any(_walk_for_bad_encoding(item) for item in value)
     return False
 
 

@@ -719,8 +719,9 @@ def resolve_threads(posts: pd.DataFrame) -> pd.DataFrame:
     Mastodon) get their threads from the reply chains.  A chain stops at a
     parent that is not in the corpus (deleted or not collected).
     """
-    parent = dict(zip(posts["post_id"], _values(posts["parent_id"]), strict=True))
-    thread = dict(zip(posts["post_id"], posts["thread_id"], strict=True))
+    post_ids = posts["post_id"].tolist()
+    parent = dict(zip(post_ids, _values(posts["parent_id"]), strict=True))
+    thread = dict(zip(post_ids, _values(posts["thread_id"]), strict=True))
     roots: dict[str, str] = {}
 
     def root_of(post_id: str) -> str:
@@ -738,7 +739,7 @@ def resolve_threads(posts: pd.DataFrame) -> pd.DataFrame:
             roots[item] = found
         return found
 
-    posts["thread_id"] = [thread[root_of(post_id)] for post_id in posts["post_id"]]
+    posts["thread_id"] = [thread[root_of(post_id)] for post_id in post_ids]
     return posts
 
 
@@ -753,7 +754,7 @@ def derive_interactions(posts: pd.DataFrame) -> pd.DataFrame:
     Targets come from the corpus where the referenced post is in it, else
     from the export's own reference.  Interactions with oneself are dropped.
     """
-    author_of = dict(zip(posts["post_id"], posts["author_id"], strict=True))
+    author_of = dict(zip(posts["post_id"].tolist(), posts["author_id"].tolist(), strict=True))
     rows = []
     names = ["post_id", "author_id", "created_at", "org_id", "platform", "parent_id", "parent_author",
              "shared_id", "shared_author", "quoted_id", "quoted_author", "mentions"]
@@ -798,7 +799,8 @@ def derive_accounts(posts: pd.DataFrame, interactions: pd.DataFrame, config: Stu
     names = {org.id: org.name for org in config.organisations}
     org_index = org_account_index(config.organisations)
     org_ids, labels = [], []
-    for author_id, platform in zip(accounts["author_id"], accounts["platform"], strict=True):
+    pairs = zip(accounts["author_id"].tolist(), accounts["platform"].tolist(), strict=True)
+    for author_id, platform in pairs:
         org_id = None
         if author_id.startswith(f"{platform}:"):
             handle = author_id.split(":", 1)[1]

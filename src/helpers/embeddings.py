@@ -447,6 +447,7 @@ class CachedEncoder(Encoder):
         missing = np.flatnonzero(~found)
         if len(missing):
             new, inverse = self._add_missing(texts, keys, missing)
+            assert new is not None
             if vectors is None:
                 vectors = np.zeros((len(texts), new.shape[1]), dtype=np.float32)
             vectors[missing] = new[inverse]
@@ -468,25 +469,30 @@ class CachedEncoder(Encoder):
         missing = np.flatnonzero(~found)
         if not len(missing):
             return 0
-        new, _ = self._add_missing(texts, keys, missing)
-        return len(new)
+        before = self.misses
+        self._add_missing(texts, keys, missing, keep=False)
+        return self.misses - before
 
     def _add_missing(
-        self, texts: list[str], keys: np.ndarray, missing: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, texts: list[str], keys: np.ndarray, missing: np.ndarray, *, keep: bool = True
+    ) -> tuple[np.ndarray | None, np.ndarray]:
         """Encode and cache the distinct texts at positions ``missing``.
 
-        Returns their vectors, one per distinct text, and for each position in
-        ``missing`` the row of its vector.
+        Returns their vectors, one per distinct text (None unless ``keep``),
+        and for each position in ``missing`` the row of its vector.
         """
         unique_keys, first, inverse = np.unique(keys[missing], return_index=True, return_inverse=True)
-        new = self._encode_missing([texts[missing[i]] for i in first], unique_keys)
+        new = self._encode_missing([texts[missing[i]] for i in first], unique_keys, keep=keep)
         if len(self.cache._shard_paths()) > COMPACT_AFTER_SHARDS:
             self.cache.compact()
         return new, inverse.ravel()
 
-    def _encode_missing(self, texts: list[str], keys: np.ndarray) -> np.ndarray:
-        """Encode distinct texts chunk by chunk, writing a shard after each chunk."""
+    def _encode_missing(self, texts: list[str], keys: np.ndarray, *, keep: bool = True) -> np.ndarray | None:
+        """Encode distinct texts chunk by chunk, writing a shard after each chunk.
+
+        Returns their vectors; without ``keep`` they are only written (all of
+        them would take 245 MB at 160,000 texts) and None is returned.
+        """
         self.misses += len(texts)
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths batch faster
         out: np.ndarray | None = None
@@ -498,12 +504,12 @@ class CachedEncoder(Encoder):
             for start in chunks:
                 rows = order[start:start + self.chunk_size]
                 vectors = np.asarray(self.encoder.encode([texts[i] for i in rows]), dtype=np.float32)
-                if out is None:
+                if keep and out is None:
                     out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-                out[rows] = vectors
+                if out is not None:
+                    out[rows] = vectors
                 self.cache.add(keys[rows], vectors)
                 bar.update(len(rows))
-        assert out is not None
         return out
 
 
@@ -665,7 +671,7 @@ def embed_study(config: StudyConfig, *, progress: bool = True, encoder: Encoder 
         Number of distinct texts the study needs (cached or new).
     """
     texts = study_texts(config, encoder=encoder)
-    study_encoder(config, progress=progress, encoder=encoder).encode(texts)
+    study_encoder(config, progress=progress, encoder=encoder).fill(texts)  # no vectors kept in memory
     return len(texts)
 
 

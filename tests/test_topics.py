@@ -298,6 +298,38 @@ def test_a_rerun_loads_the_saved_model_instead_of_refitting(hashed: tuple) -> No
     assert load_topics(config).fingerprint == first.fingerprint
 
 
+def test_an_unchanged_posts_table_finds_the_saved_model_without_preparing_the_posts(
+    hashed: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import helpers.topics
+
+    config, first = hashed
+
+    def not_needed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the posts were prepared again")
+
+    monkeypatch.setattr(helpers.topics, "topic_documents", not_needed)
+    again = study_topics(config, encoder=HashingEncoder(), progress=False)
+    assert again.folder == first.folder and again.model is None
+
+
+def test_a_rewritten_posts_table_with_the_same_documents_keeps_the_saved_model(
+    hashed: tuple, tiny_demo: Path, tmp_path: Path
+) -> None:
+    from helpers.schema import read_table, table_path, write_table
+
+    config, first = hashed
+    copy = study_copy(tiny_demo, tmp_path)
+    shutil.copytree(config.processed_path / "topics", copy.processed_path / "topics")
+    posts_path = table_path(copy.processed_path, "posts")
+    posts = read_table("posts", posts_path)
+    write_table(posts.assign(likes=posts["likes"].fillna(0) + 1), "posts", posts_path)  # not in the model
+    model = HashingEncoder()
+    again = study_topics(copy, encoder=model, progress=False)
+    assert again.model is None and model.texts_encoded == 0  # the fingerprint still matched: no refit
+    assert again.fingerprint == first.fingerprint
+
+
 def test_the_fingerprint_changes_with_posts_parameters_and_seed(hashed: tuple) -> None:
     _, result = hashed
     docs = result.documents

@@ -70,18 +70,17 @@ def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
     folder = truth_dir(config)
     truth = pd.read_csv(folder / "posts.csv", dtype=str, keep_default_na=False)
     p = _pseudonymiser(config, folder)
-    truth["post_id"] = [
-        p.post_id(pl, nid) for pl, nid in zip(truth["platform"], truth["native_id"], strict=True)
-    ]
+    platform, native_id = truth["platform"].tolist(), truth["native_id"].tolist()
+    truth["post_id"] = [p.post_id(pl, nid) for pl, nid in zip(platform, native_id, strict=True)]
     truth["author_id"] = [
         p.author_id(pl, aid or None, handle or None)
         for pl, aid, handle in zip(
-            truth["platform"], truth["author_native_id"], truth["author_handle"], strict=True
+            platform, truth["author_native_id"].tolist(), truth["author_handle"].tolist(), strict=True
         )
     ]
     truth["thread_id"] = [
         p.post_id(pl, tid or nid)
-        for pl, tid, nid in zip(truth["platform"], truth["thread_native_id"], truth["native_id"], strict=True)
+        for pl, tid, nid in zip(platform, truth["thread_native_id"].tolist(), native_id, strict=True)
     ]
     return truth
 
@@ -91,15 +90,9 @@ def load_truth_interactions(config: StudyConfig) -> pd.DataFrame:
     folder = truth_dir(config)
     truth = pd.read_csv(folder / "interactions.csv", dtype=str, keep_default_na=False)
     p = _pseudonymiser(config, folder)
-    rows = zip(
-        truth["platform"],
-        truth["source_author_native_id"],
-        truth["source_author_handle"],
-        truth["target_author_native_id"],
-        truth["target_author_handle"],
-        truth["native_id"],
-        strict=True,
-    )
+    columns = ["platform", "source_author_native_id", "source_author_handle", "target_author_native_id",
+               "target_author_handle", "native_id"]
+    rows = zip(*(truth[column].tolist() for column in columns), strict=True)
     canonical = [
         (
             p.author_id(pl, sid or None, sh or None),

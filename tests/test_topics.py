@@ -468,6 +468,19 @@ def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple,
     assert again["barchart"].to_json() == first["barchart"].to_json()
 
 
+def test_figures_saved_by_an_earlier_run_are_not_prepared_again(hashed: tuple, monkeypatch) -> None:
+    import helpers.topics as topics
+
+    _, result = hashed
+    save_interactive_figures(result, [None, "sma-uk"])
+
+    def no_view(*args, **kwargs):
+        raise AssertionError("a view was prepared for figures that are saved")
+
+    monkeypatch.setattr(topics, "topic_view", no_view)
+    assert save_interactive_figures(result, [None, "sma-uk"]) == 0
+
+
 def test_the_study_is_embedded_once_for_classification_and_topics(tiny_demo: Path, tmp_path: Path) -> None:
     from helpers.classify import classify_study
     from helpers.classify.study import texts_to_embed

@@ -254,8 +254,10 @@ class EmbeddingCache:
 
     def add_packaged_shards(self) -> int:
         """Copy the package's shards of this model into a cache without a folder yet; returns how many."""
+        if self.folder.exists():
+            return 0
         packaged = sorted((PACKAGED_SHARDS / self.folder.name).glob(f"*{SHARD_SUFFIX}"))
-        if self.folder.exists() or not packaged:
+        if not packaged:
             return 0
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

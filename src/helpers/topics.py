@@ -1788,7 +1788,7 @@ def interactive_figures(view: TopicView, top_n: int = 10) -> dict[str, go.Figure
     """
     if not view.has_topics:
         return {}
-    saved = _figures_path(view, top_n)
+    saved = _figures_file(view.result, view.scope, top_n)
     if saved is not None and saved.exists():
         import plotly.io as pio
 
@@ -1805,17 +1805,13 @@ def save_interactive_figures(result: TopicResult, org_ids: Sequence[str | None],
     saved = 0
     for org_id in org_ids:
         path = _figures_file(result, org_id or "study", top_n)
-        if path is not None and path.exists():
-            continue  # saved by an earlier run: no need to prepare the view (5 s at 200,000 posts)
+        if path is None or path.exists():
+            continue  # nowhere to save, or saved by an earlier run: no view to prepare (5 s at 200k)
         view = topic_view(result, org_id)
-        if view.has_topics and path is not None:
+        if view.has_topics:
             interactive_figures(view, top_n)
             saved += 1
     return saved
-
-
-def _figures_path(view: TopicView, top_n: int) -> Path | None:
-    return _figures_file(view.result, view.scope, top_n)
 
 
 def _figures_file(result: TopicResult, scope: str, top_n: int) -> Path | None:

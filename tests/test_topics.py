@@ -36,6 +36,7 @@ from helpers.topics import (
     plot_topics_over_time,
     plot_topics_per_class,
     rare_disease_day,
+    release_gil_in_umap_layout,
     save_interactive_figures,
     stop_words,
     study_topics,
@@ -236,15 +237,74 @@ def test_grouped_umap_starts_large_groups_from_pca_not_the_spectral_embedding(mo
 
 def test_the_numba_cache_leaves_out_functions_that_take_compiled_functions() -> None:
     import pynndescent.pynndescent_ as nndescent
-    import umap.layouts
+    import umap.umap_
     from numba.core.caching import NullCache
 
     enable_numba_cache()
     # Cached by us: a plain UMAP function.  Left alone: nn_descent takes the distance function,
     # so numba could never find its cached code again and would add an entry on every run.
-    assert not isinstance(umap.layouts._nb_optimize_layout_euclidean_single_epoch._cache, NullCache)
+    assert not isinstance(umap.umap_.smooth_knn_dist._cache, NullCache)
     assert isinstance(nndescent.nn_descent._cache, NullCache)
     assert isinstance(nndescent.process_candidates._cache, NullCache)
+
+
+def _two_groups(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(4, 24))
+    vectors = (centres[np.repeat([0, 1, 2, 3], [90, 90, 60, 60])] + 0.05 * rng.normal(size=(300, 24)))
+    return vectors.astype(np.float32), np.array(["en"] * 180 + ["it"] * 120)
+
+
+def test_grouped_umap_lays_out_groups_side_by_side_exactly_as_one_after_another(monkeypatch) -> None:
+    import threading
+    import warnings
+
+    import helpers.processes
+
+    vectors, groups = _two_groups()
+    reduce = GroupedUMAP._reduce
+    threads: list[int] = []
+
+    def recorded(self, rows):
+        threads.append(threading.get_ident())
+        return reduce(self, rows)
+
+    monkeypatch.setattr(GroupedUMAP, "_reduce", recorded)
+    filters = list(warnings.filters)
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 1)
+    alone = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+    assert len(set(threads)) == 1
+    threads.clear()
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
+    side_by_side = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+    assert len(set(threads)) == 2, "each group in a thread of its own"
+    assert np.array_equal(alone, side_by_side)
+    assert warnings.filters == filters, "no thread's warning filter is left behind"
+
+
+def test_umaps_layout_without_the_gil_gives_the_same_layout(monkeypatch) -> None:
+    import numba
+    import umap.layouts
+    from umap import UMAP
+
+    vectors, _ = _two_groups(1)
+    original = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    monkeypatch.setattr(umap.layouts, "_nb_optimize_layout_euclidean_single_epoch",
+                        numba.njit(original.py_func, fastmath=True, parallel=False))
+    with_lock = UMAP(n_neighbors=10, n_components=2, random_state=5).fit_transform(vectors)
+    assert release_gil_in_umap_layout()
+    layout = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    assert layout.targetoptions["nogil"] and layout.targetoptions["fastmath"]
+    assert release_gil_in_umap_layout() and umap.layouts._nb_optimize_layout_euclidean_single_epoch is layout
+    without_lock = UMAP(n_neighbors=10, n_components=2, random_state=5).fit_transform(vectors)
+    assert np.array_equal(with_lock, without_lock)
+    from numba.core.caching import NullCache
+
+    import helpers.topics
+
+    monkeypatch.setattr(helpers.topics, "_NUMBA_CACHE_ENABLED", False)
+    enable_numba_cache()
+    assert isinstance(layout._cache, NullCache), "not cached: it would share UMAP's own cache entry"
 
 
 # --------------------------------------------------------------------------- the shared model

@@ -61,6 +61,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -561,7 +562,7 @@ def _group_sizes(groups: np.ndarray, params: TopicParams) -> dict[str, tuple[int
     return sizes
 
 
-def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Every point's ``k`` nearest neighbours by cosine distance, the point itself first.
 
     Parameters
@@ -571,7 +572,9 @@ def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 1024) -> t
     k : int
         Neighbours per point, itself included (UMAP's ``n_neighbors``).
     block : int
-        Rows compared with all others at once (memory: ``block * n`` floats).
+        Rows compared with all others at once (memory: about ``12 * block * n``
+        bytes for the similarities and their order).  256 took 11.6 s and
+        150 MB for 42,000 posts on 2 CPUs, 1024 12.6 s and 770 MB.
 
     Returns
     -------
@@ -625,13 +628,33 @@ class GroupedUMAP:
         self.embedding_: np.ndarray | None = None
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
-        """Reduce ``X`` group by group to ``n_components`` dimensions."""
+        """Reduce ``X`` group by group to ``n_components`` dimensions.
+
+        With more than one group and more than one usable CPU, the groups are
+        reduced side by side in threads, the largest first: each group's UMAP
+        is seeded and single-threaded, and its layout, most of its time, then
+        runs without Python's global interpreter lock (see
+        :func:`release_gil_in_umap_layout`).  Each group's result is the same
+        as when the groups are reduced one after another.
+        """
+        from helpers.processes import usable_cpus
+
         out = np.zeros((len(X), self.n_components), dtype=np.float32)
+        parts = []
         for group in sorted(set(self.groups.tolist())):
             rows = np.flatnonzero(self.groups == group)
-            if len(rows) <= self.n_components + 1:
-                continue  # too few points for a layout; HDBSCAN leaves them as outliers
-            out[rows] = self._reduce(X[rows])
+            if len(rows) > self.n_components + 1:  # fewer have no layout; HDBSCAN leaves them outliers
+                parts.append(rows)
+        parts.sort(key=len, reverse=True)
+        threads = min(len(parts), usable_cpus())
+        if threads > 1:
+            release_gil_in_umap_layout()
+        # One filter for every thread: catch_warnings() inside the threads would restore each
+        # other's filters in the wrong order.
+        with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # new posts are never projected
+            for rows, layout in zip(parts, pool.map(lambda rows: self._reduce(X[rows]), parts), strict=True):
+                out[rows] = layout
         self.embedding_ = out
         return out
 
@@ -661,10 +684,7 @@ class GroupedUMAP:
         if len(vectors) > EXACT_NEIGHBOURS_UP_TO:
             return UMAP(init="pca", **settings).fit_transform(vectors)
         indices, distances = exact_cosine_neighbours(vectors, n_neighbors)
-        with warnings.catch_warnings():  # no search index is kept: new posts are never projected
-            warnings.filterwarnings("ignore", message=".*knn_search_index.*")
-            reducer = UMAP(precomputed_knn=(indices, distances), **settings)
-            return reducer.fit_transform(vectors)
+        return UMAP(precomputed_knn=(indices, distances), **settings).fit_transform(vectors)
 
     def fit(self, X: np.ndarray, y: Any = None) -> GroupedUMAP:
         """Same as :meth:`fit_transform`."""
@@ -1879,6 +1899,7 @@ def show_offline(figures: dict[str, go.Figure] | Sequence[go.Figure]) -> None:
 
 
 _NUMBA_CACHE_ENABLED = False
+_NOGIL_LAYOUTS: list[Any] = []  # the layout functions compiled by release_gil_in_umap_layout
 
 
 def enable_numba_cache() -> int:
@@ -1914,6 +1935,8 @@ def enable_numba_cache() -> int:
                 continue
             if _FUNCTION_ARGUMENTS & set(inspect.signature(value.py_func).parameters):
                 continue
+            if any(value is ours for ours in _NOGIL_LAYOUTS):  # see release_gil_in_umap_layout
+                continue
             try:
                 value.enable_caching()
                 enabled += 1
@@ -1921,6 +1944,44 @@ def enable_numba_cache() -> int:
                 continue
     logger.debug("numba on-disk cache enabled for %d functions", enabled)
     return enabled
+
+
+def release_gil_in_umap_layout() -> bool:
+    """Let UMAP's seeded layout run without Python's global interpreter lock, so threads overlap it.
+
+    A seeded UMAP improves its layout one epoch at a time with a numba
+    function compiled without ``nogil``: the lock is held for the whole
+    epoch, and two UMAPs in two threads would take turns instead of using two
+    CPUs.  This puts the same Python function, compiled with the same options
+    plus ``nogil=True``, where UMAP looks it up.  The computation is unchanged
+    (same code, same random states, one thread per layout), so a layout is the
+    same to the bit.  The new function is not cached on disk: it would share
+    its cache entry with UMAP's own compilation, which holds the lock
+    (compiling it takes about half a second).
+
+    Returns
+    -------
+    bool
+        True when the layout runs without the lock (now or already), False when
+        this version of UMAP has no such function (nothing is changed then).
+    """
+    import numba
+    from numba.core.dispatcher import Dispatcher
+
+    try:
+        from umap import layouts
+    except ImportError:  # pragma: no cover - umap is a dependency
+        return False
+    epoch = getattr(layouts, "_nb_optimize_layout_euclidean_single_epoch", None)
+    if not isinstance(epoch, Dispatcher):
+        return False
+    if epoch.targetoptions.get("nogil"):
+        return True
+    options = {key: value for key, value in epoch.targetoptions.items() if key != "nopython"}
+    without_lock = numba.njit(epoch.py_func, **options, nogil=True)
+    _NOGIL_LAYOUTS.append(without_lock)
+    layouts._nb_optimize_layout_euclidean_single_epoch = without_lock
+    return True
 
 
 class _BelowError(logging.Filter):

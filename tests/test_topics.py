@@ -28,6 +28,7 @@ from helpers.topics import (
     interactive_figures,
     language_groups,
     load_topics,
+    make_vectorizer,
     npmi_coherence,
     offline_html,
     plot_top_terms,
@@ -46,6 +47,7 @@ from helpers.topics import (
     topic_view,
     topics_over_time,
     topics_per_class,
+    vocabulary_presence,
 )
 
 ITALIAN_STOP_WORDS = set(stop_words(["it"])) - set(stop_words(["en"]))
@@ -164,6 +166,31 @@ def test_npmi_coherence_and_topic_diversity() -> None:
     assert scores[1] == pytest.approx(-1.0)  # never together
     assert scores[2] == pytest.approx(1.0)
     assert topic_diversity({0: ["a", "b", "c"], 1: ["c", "d", "e"]}, k=3) == pytest.approx(5 / 6)
+
+
+def test_npmi_from_the_counted_vocabulary_equals_tokenising_the_texts_again(monkeypatch) -> None:
+    rng = np.random.default_rng(4)
+    words = ["fatigue", "seizures", "diet", "ketogenic", "physio", "wheelchair", "ramp", "trial", "drug",
+             "night", "school", "sleep", "the", "and"]
+    texts = [" ".join(rng.choice(words, size=rng.integers(2, 9))) for _ in range(400)]
+    authors = [f"P-{i % 37}" for i in range(400)]
+    params = TopicParams(min_term_authors=3, ngram_range=(1, 2))
+    presence, terms = vocabulary_presence(texts, authors, ["en"], params)
+    assert terms == author_vocabulary(texts, authors, ["en"], params) and presence.shape == (400, len(terms))
+    vectorizer = make_vectorizer(["en"], params.ngram_range)
+    topics = {t: list(rng.choice(terms, size=6, replace=False)) for t in range(12)}
+    expected = npmi_coherence(topics, texts, vectorizer)
+
+    def no_tokenising(*args, **kwargs):
+        raise AssertionError("the texts were tokenised again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("sklearn.base.clone", no_tokenising)
+        counted = npmi_coherence(topics, texts, vectorizer, presence=(presence, terms))
+    pd.testing.assert_series_equal(counted, expected)
+    outside = {**topics, 99: ["fatigue", "a-word-nobody-wrote"]}  # not in the matrix: tokenised again
+    pd.testing.assert_series_equal(npmi_coherence(outside, texts, vectorizer, presence=(presence, terms)),
+                                   npmi_coherence(outside, texts, vectorizer))
 
 
 def test_posts_are_grouped_by_language_with_the_organisation_as_fallback() -> None:
@@ -435,6 +462,21 @@ def test_a_small_organisation_gets_counts_and_terms_instead_of_topics(hashed: tu
 
 
 # --------------------------------------------------------------------------- views and figures
+
+
+def test_a_view_counts_its_frequent_terms_only_when_they_are_asked_for(hashed: tuple, monkeypatch) -> None:
+    import helpers.topics
+
+    _, result = hashed
+    real, calls = helpers.topics.frequent_terms, []
+    monkeypatch.setattr(helpers.topics, "frequent_terms", lambda *a, **k: calls.append(1) or real(*a, **k))
+    view = topic_view(result, "sma-uk")
+    assert view.has_topics and not calls
+    docs = result.documents[result.documents["org_id"] == "sma-uk"]
+    expected = real(docs["doc"].tolist(), result.params["languages"], authors=docs["author_id"].tolist(),
+                    min_authors=int(result.params["min_term_authors"]))
+    pd.testing.assert_frame_equal(view.terms, expected)
+    assert view.terms is view.terms and calls == [1]
 
 
 def test_an_organisation_view_is_cut_from_the_shared_model(hashed: tuple) -> None:

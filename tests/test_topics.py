@@ -309,6 +309,30 @@ def test_grouped_umap_lays_out_groups_side_by_side_exactly_as_one_after_another(
     assert warnings.filters == filters, "no thread's warning filter is left behind"
 
 
+def test_groups_side_by_side_are_the_same_where_the_layout_keeps_the_gil(monkeypatch) -> None:
+    import numba
+    import umap.layouts
+
+    import helpers.processes
+    import helpers.topics
+
+    monkeypatch.delattr(umap.layouts, "_nb_optimize_layout_euclidean_single_epoch")
+    assert release_gil_in_umap_layout() is False  # a umap without the function: nothing is replaced
+    assert not hasattr(umap.layouts, "_nb_optimize_layout_euclidean_single_epoch")
+    monkeypatch.undo()
+    original = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    monkeypatch.setattr(umap.layouts, "_nb_optimize_layout_euclidean_single_epoch",
+                        numba.njit(original.py_func, fastmath=True, parallel=False))
+    monkeypatch.setattr(helpers.topics, "release_gil_in_umap_layout", lambda: False)
+    vectors, groups = _two_groups(2)
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
+    side_by_side = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+    assert not umap.layouts._nb_optimize_layout_euclidean_single_epoch.targetoptions.get("nogil")
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 1)
+    alone = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+    assert np.array_equal(alone, side_by_side)
+
+
 def test_umaps_layout_without_the_gil_gives_the_same_layout(monkeypatch) -> None:
     import numba
     import umap.layouts

@@ -1163,11 +1163,9 @@ def topic_inputs_key(posts_file: Path, model_id: str, params: TopicParams, seed:
     at 200,000 posts, in every notebook kernel that opens the topic model).  A
     key that does not match proves nothing: the fingerprint decides then.
     """
-    digest = hashlib.sha256(_fingerprint_header(model_id, params, seed, languages, extra))
+    header = _fingerprint_header(model_id, params, seed, languages, extra)
     with posts_file.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, lambda: hashlib.sha256(header)).hexdigest()
 
 
 def topics_folder(config: StudyConfig) -> Path:

@@ -460,11 +460,8 @@ def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _read_manifest(out_dir: Path) -> dict:

@@ -850,11 +850,8 @@ def _sha256(path: Path) -> str:
     stat = path.stat()
     memo_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if memo_key not in _HASH_CACHE:
-        digest = hashlib.sha256()
         with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        _HASH_CACHE[memo_key] = digest.hexdigest()
+            _HASH_CACHE[memo_key] = hashlib.file_digest(fh, "sha256").hexdigest()
     return _HASH_CACHE[memo_key]
 
 

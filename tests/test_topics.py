@@ -358,6 +358,82 @@ def test_umaps_layout_without_the_gil_gives_the_same_layout(monkeypatch) -> None
     assert isinstance(layout._cache, NullCache), "not cached: it would share UMAP's own cache entry"
 
 
+def test_neighbours_found_before_umap_give_the_layout_umap_finds_on_its_own(monkeypatch) -> None:
+    import pynndescent
+    import umap.umap_
+    from umap import UMAP
+
+    import helpers.topics
+
+    rng = np.random.default_rng(4)
+    centres = rng.normal(size=(12, 16))
+    vectors = (centres[rng.integers(0, 12, 4200)] + 0.3 * rng.normal(size=(4200, 16))).astype(np.float32)
+    settings = {"n_neighbors": 10, "n_components": 2, "min_dist": 0.0, "metric": "cosine", "n_jobs": 1}
+    own = UMAP(init="pca", random_state=7, **settings).fit_transform(vectors)  # 4,096+ points: pynndescent
+
+    indexes = []
+    original_init = pynndescent.NNDescent.__init__
+
+    def recorded(self, *args, **kwargs):
+        indexes.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(pynndescent.NNDescent, "__init__", recorded)
+    fits = []
+    original_fit = umap.umap_.UMAP.fit
+
+    def fit(self, X, *args, **kwargs):
+        fits.append(self)
+        return original_fit(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(umap.umap_.UMAP, "fit", fit)
+    monkeypatch.setattr(helpers.topics, "EXACT_NEIGHBOURS_UP_TO", 100)
+    grouped = GroupedUMAP(np.array(["en"] * 4200), seed=7, n_neighbors=10, n_components=2)
+    assert np.array_equal(grouped.fit_transform(vectors), own)
+    assert len(indexes) == 1 and len(fits) == 1
+    assert fits[0]._knn_search_index is None, "the search index is not kept through the layout"
+
+
+def test_grouped_umap_runs_the_work_beside_it_once_when_a_thread_is_free(monkeypatch) -> None:
+    import threading
+    import time
+
+    import helpers.processes
+
+    vectors, groups = _two_groups(5)
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 1)
+    alone = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+
+    events: list[tuple[str, int, float]] = []
+    reduce = GroupedUMAP._reduce
+
+    def recorded(self, rows):
+        layout = reduce(self, rows)
+        events.append((f"group of {len(rows)}", threading.get_ident(), time.perf_counter()))
+        return layout
+
+    def beside() -> None:
+        events.append(("beside", threading.get_ident(), time.perf_counter()))
+
+    monkeypatch.setattr(GroupedUMAP, "_reduce", recorded)
+    with_beside = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2, beside=beside)
+    not_called = with_beside.fit_transform(vectors)
+    assert [name for name, *_ in events] == ["group of 180", "group of 120"], "one CPU: left to the caller"
+    assert np.array_equal(not_called, alone)
+
+    events.clear()
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
+    layout = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2, beside=beside).fit_transform(vectors)
+    assert np.array_equal(layout, alone)
+    names = [name for name, *_ in events]
+    assert sorted(names) == ["beside", "group of 120", "group of 180"], "called once"
+    when = {name: (thread, at) for name, thread, at in events}
+    first_done = min(when["group of 120"][1], when["group of 180"][1])
+    assert when["beside"][1] >= first_done, "only once a group's thread is free"
+    assert when["beside"][0] in {when["group of 120"][0], when["group of 180"][0]}
+    assert when["beside"][0] != threading.get_ident(), "in a thread of the pool"
+
+
 # --------------------------------------------------------------------------- the shared model
 
 

@@ -60,7 +60,7 @@ import textwrap
 import time
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -459,6 +459,7 @@ def fit_topics(
     languages: Sequence[str] = ("en",),
     groups: Sequence[str] | None = None,
     messages: Sequence[str] = (),
+    beside: Callable[[], None] | None = None,
 ) -> TopicResult:
     """Fit a BERTopic model on prepared posts (no files are read or written).
 
@@ -479,6 +480,9 @@ def fit_topics(
         :func:`language_groups`); one group by default.
     messages : sequence of str
         Notes carried into the result.
+    beside : callable, optional
+        Work to run on the CPU the largest group's UMAP leaves free (see
+        :class:`GroupedUMAP`); not called when no UMAP runs.
 
     Returns
     -------
@@ -513,7 +517,7 @@ def fit_topics(
         return _result_without_model(STATUS_NO_TOPICS, [message, *messages], documents, params, info)
     embeddings = encoder.encode(texts)
     info["seconds_embedding"] = round(time.perf_counter() - started, 2)
-    model = _build_model(encoder, params, languages, seed, group_labels, sizes, vocabulary)
+    model = _build_model(encoder, params, languages, seed, group_labels, sizes, vocabulary, beside)
     enable_numba_cache()
     with _quiet_bertopic():
         raw_topics, _ = model.fit_transform(texts, embeddings)
@@ -619,6 +623,39 @@ def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 256) -> tu
     return indices, distances
 
 
+def approximate_cosine_neighbours(
+    vectors: np.ndarray, k: int, random_state: np.random.RandomState
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every point's ``k`` approximate nearest neighbours by cosine distance, as UMAP finds them.
+
+    The same call to pynndescent, with the same settings, that ``UMAP.fit``
+    makes for ``metric="cosine"`` (umap-learn 0.5), drawing from the same
+    ``random_state``; its search index is dropped, since new posts are never
+    projected.  Passing the result to UMAP as ``precomputed_knn``, with this
+    ``random_state`` (which the search has advanced) as its seed, gives the
+    layout UMAP gives on its own.
+
+    Parameters
+    ----------
+    vectors : ndarray
+        ``(n, dim)`` vectors.
+    k : int
+        Neighbours per point, itself included (UMAP's ``n_neighbors``).
+    random_state : numpy.random.RandomState
+        Drawn from by the search; hand the same object to UMAP afterwards.
+
+    Returns
+    -------
+    indices, distances : ndarray
+        ``(n, k)`` each, nearest first.
+    """
+    from umap.umap_ import nearest_neighbors
+
+    indices, distances, _index = nearest_neighbors(vectors, k, "cosine", {}, True, random_state,
+                                                   low_memory=True, use_pynndescent=True, n_jobs=1)
+    return indices, distances
+
+
 class GroupedUMAP:
     """UMAP (McInnes et al. 2018) fitted within each group of documents separately.
 
@@ -633,13 +670,23 @@ class GroupedUMAP:
     seed : int
         ``random_state`` of every UMAP (deterministic, single-threaded).
     n_neighbors, n_components : int
+    beside : callable, optional
+        Other work for the CPU that the largest group's UMAP leaves free: with
+        more than one usable CPU it is called once, in the first of the pool's
+        threads that is free once every group has started (with two CPUs and
+        two groups: when the smaller group is done), and ``fit_transform``
+        returns when it is done too.  It must not raise (the caller collects
+        its outcome); with one CPU it is not called, and the caller runs it
+        afterwards.
     """
 
-    def __init__(self, groups: np.ndarray, seed: int, n_neighbors: int = 15, n_components: int = 5) -> None:
+    def __init__(self, groups: np.ndarray, seed: int, n_neighbors: int = 15, n_components: int = 5,
+                 beside: Callable[[], None] | None = None) -> None:
         self.groups = np.asarray(groups, dtype=object)
         self.seed = seed
         self.n_neighbors = n_neighbors
         self.n_components = n_components
+        self.beside = beside
         self.embedding_: np.ndarray | None = None
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
@@ -661,14 +708,18 @@ class GroupedUMAP:
             if len(rows) > self.n_components + 1:  # fewer have no layout; HDBSCAN leaves them outliers
                 parts.append(rows)
         parts.sort(key=len, reverse=True)
-        threads = min(len(parts), usable_cpus())
+        cpus = usable_cpus()
+        threads = min(len(parts) + (self.beside is not None), cpus)
         if threads > 1:
             release_gil_in_umap_layout()
         # One filter for every thread: catch_warnings() inside the threads would restore each
         # other's filters in the wrong order.
         with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # new posts are never projected
-            for rows, layout in zip(parts, pool.map(lambda rows: self._reduce(X[rows]), parts), strict=True):
+            layouts = pool.map(lambda rows: self._reduce(X[rows]), parts)
+            if self.beside is not None and cpus > 1:
+                pool.submit(self.beside)  # queued behind the groups: starts when a smaller one is done
+            for rows, layout in zip(parts, layouts, strict=True):
                 out[rows] = layout
         self.embedding_ = out
         return out
@@ -684,6 +735,11 @@ class GroupedUMAP:
         faster (7.6 s for 31,000 posts on 2 cores); beyond the limit its
         quadratic cost would exceed pynndescent's.
 
+        Above the limit the neighbours are pynndescent's, found exactly as UMAP
+        finds them (:func:`approximate_cosine_neighbours`) but before UMAP starts,
+        so that its search index (about 0.6 GB at 130,000 posts) is freed before
+        the layout, the longest part, instead of after it.  The layout is the same.
+
         Above the limit the layout also starts from the posts' first principal
         components instead of UMAP's spectral embedding.  The neighbour graph of
         a large group has several connected components, and UMAP then computes
@@ -697,7 +753,10 @@ class GroupedUMAP:
         settings = {"n_neighbors": n_neighbors, "n_components": self.n_components, "min_dist": 0.0,
                     "metric": "cosine", "random_state": self.seed, "n_jobs": 1}
         if len(vectors) > EXACT_NEIGHBOURS_UP_TO:
-            return UMAP(init="pca", **settings).fit_transform(vectors)
+            random_state = np.random.RandomState(self.seed)
+            indices, distances = approximate_cosine_neighbours(vectors, n_neighbors, random_state)
+            settings["random_state"] = random_state  # drawn from after the search, as inside UMAP
+            return UMAP(init="pca", precomputed_knn=(indices, distances), **settings).fit_transform(vectors)
         indices, distances = exact_cosine_neighbours(vectors, n_neighbors)
         return UMAP(precomputed_knn=(indices, distances), **settings).fit_transform(vectors)
 
@@ -815,13 +874,14 @@ def _authors_per_term(matrix: Any, authors: Sequence[str]) -> np.ndarray:
 
 
 def _build_model(encoder: Encoder, params: TopicParams, languages: Sequence[str], seed: int,
-                 groups: np.ndarray, sizes: dict[str, tuple[int, int]], vocabulary: list[str]) -> Any:
+                 groups: np.ndarray, sizes: dict[str, tuple[int, int]], vocabulary: list[str],
+                 beside: Callable[[], None] | None = None) -> Any:
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
 
     return BERTopic(
         embedding_model=_bertopic_backend(encoder),
-        umap_model=GroupedUMAP(groups, seed, params.n_neighbors, params.n_components),
+        umap_model=GroupedUMAP(groups, seed, params.n_neighbors, params.n_components, beside),
         hdbscan_model=GroupedHDBSCAN(groups, sizes),
         vectorizer_model=make_vectorizer(languages, params.ngram_range, vocabulary=vocabulary),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
@@ -1180,6 +1240,7 @@ def study_topics(
     encoder: Encoder | None = None,
     params: TopicParams | None = None,
     progress: bool = True,
+    beside: Callable[[], None] | None = None,
 ) -> TopicResult:
     """The study's shared topic model: loaded when up to date, otherwise fitted and saved.
 
@@ -1195,6 +1256,10 @@ def study_topics(
         Default: :func:`params_from_config`.
     progress : bool
         Progress bars while embedding.
+    beside : callable, optional
+        Other work to run on the CPU the topic model's largest UMAP leaves free
+        (see :class:`GroupedUMAP`).  Called at most once, and not at all when
+        the saved model is up to date or no UMAP runs: the caller then runs it.
 
     Returns
     -------
@@ -1244,7 +1309,7 @@ def study_topics(
                 "on the same topics. Configure a multilingual model in analysis.embedding_model for "
                 "cross-language topics."))
         result = fit_topics(documents, cached, seed=config.seed, params=params, languages=languages,
-                            groups=groups, messages=notes)
+                            groups=groups, messages=notes, beside=beside)
         result.fingerprint = fingerprint
         result.params["org_languages"] = org_languages
         result.params["grouped_by_language"] = groups is not None and len(set(groups.tolist())) > 1

@@ -84,8 +84,20 @@ def peak(start, end):
 
 stages = {p.name: {"seconds": round(p.seconds, 2), "peak_rss_mib": peak(p.started, p.ended)}
           for p in result.phases}
+for p in result.phases:  # a stage run beside another (classification inside the topic step)
+    around = [q.name for q in result.phases if q is not p and q.started <= p.started and p.ended <= q.ended]
+    if around:
+        stages[p.name]["inside"] = around[0]
+
+def covered(phases):
+    total, reach = 0.0, float("-inf")
+    for p in sorted(phases, key=lambda p: p.started):
+        total += max(0.0, p.ended - max(p.started, reach))
+        reach = max(reach, p.ended)
+    return total
+
 # Time in no stage (starting and ending the study process, papermill's pool): shows a slow exit.
-outside = (ended - started) - sum(p.seconds for p in result.phases)
+outside = (ended - started) - covered(result.phases)
 print(json.dumps({"seconds": round(ended - started, 2), "peak_rss_mib": peak(started, ended),
                   "failed": [run.org_id for run in result.failed], "stages": stages,
                   "outside_stages_seconds": round(outside, 2)}))

@@ -18,11 +18,13 @@ import yaml
 from helpers.batch import (
     CHAIN,
     BatchResult,
+    BesideJob,
     chain_kernel,
     release_free_heap,
     run_batch,
     run_fingerprint,
     run_org_chain,
+    run_study_steps,
 )
 from helpers.cli import main
 from helpers.config import load_config
@@ -258,6 +260,50 @@ def test_a_study_step_error_reaches_the_caller_from_its_process(tiny_demo: Path,
     with pytest.raises(SecretError, match="not a rarevoices key"):
         run_batch(config_path, orgs=["sma-uk"], workers=1, progress=False, render=False)
     assert not (tmp_path / "reports" / "sma-uk").exists(), "no notebook ran"
+
+
+def test_classification_runs_inside_the_topic_fit_on_the_cpu_it_leaves_free(
+    tiny_demo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import pandas as pd
+
+    import helpers.processes
+    from helpers.classify import classify_study
+
+    monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
+    config = load_config(_copy_study(tiny_demo, tmp_path))
+    phases = {phase.name: phase for phase in run_study_steps(config)}
+    assert set(phases) == {"ingest", "embed", "classify", "topics", "networks"}
+    classify, topics = phases["classify"], phases["topics"]
+    assert topics.started < classify.started and classify.ended < topics.ended, "inside the topic step"
+    assert phases["embed"].ended <= topics.started and topics.ended <= phases["networks"].started
+    beside = pd.read_parquet(config.processed_path / "post_classes.parquet")
+    classify_study(config, force=True, progress=False)  # alone, on every CPU
+    assert beside.equals(pd.read_parquet(config.processed_path / "post_classes.parquet"))
+
+
+def test_a_job_beside_a_step_runs_once_and_its_error_reaches_the_caller() -> None:
+    import threading
+
+    phases: list = []
+    runs: list[str] = []
+
+    def fails() -> None:
+        runs.append(threading.current_thread().name)
+        raise ValueError("classification failed")
+
+    job = BesideJob("classify", fails, phases)
+    worker = threading.Thread(target=job, name="beside")
+    worker.start()
+    worker.join()  # the error stays in the job, not in the thread that ran it
+    job()
+    with pytest.raises(ValueError, match="classification failed"):
+        job.finish()
+    assert runs == ["beside"] and [phase.name for phase in phases] == ["classify"]
+
+    later = BesideJob("classify", lambda: runs.append(threading.current_thread().name), phases)
+    later.finish()  # nothing called it: it runs now, in the caller's thread
+    assert runs[-1] == threading.current_thread().name
 
 
 def test_release_free_heap_gives_freed_memory_back_to_the_system() -> None:

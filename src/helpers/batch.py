@@ -32,6 +32,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -183,10 +184,10 @@ def _classify(config: StudyConfig) -> None:
     classify_study(config, progress=False)
 
 
-def _topics(config: StudyConfig) -> None:
+def _topics(config: StudyConfig, beside: Callable[[], None] | None = None) -> None:
     from helpers.topics import save_interactive_figures, study_topics
 
-    result = study_topics(config, progress=False)
+    result = study_topics(config, progress=False, beside=beside)
     # Saved once here, so that no notebook has to import BERTopic to show them.
     save_interactive_figures(result, [None, *(org.id for org in config.organisations)])
 
@@ -257,16 +258,93 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
 def run_study_steps(config: StudyConfig) -> list[Phase]:
     """Run :data:`STUDY_STEPS` in order in this process; returns their timings.
 
-    Classification does not need the topic model and could run beside it in a
-    second process, but at 200k posts the two together used more than 4 GiB
-    (docs/performance.md, fourth round), so they run one after the other.
+    With more than one usable CPU, classification (which does not need the
+    topic model) runs inside the topic step instead of before it: in a thread,
+    in this process alone, once the largest language group's UMAP is the only
+    work left in the topic fit, on the CPU that single-threaded layout leaves
+    free (see :class:`helpers.topics.GroupedUMAP`).  When the topic step fits
+    nothing (its model is up to date) classification runs after it.  Its
+    phase is timed on its own and overlaps the topic step's.  Run in a second
+    process instead, it took the batch above 4 GiB at 200,000 posts
+    (docs/performance.md, fourth round); in a thread it shares this process's
+    modules and the layout no longer needs the search index.
     """
+    from helpers.processes import usable_cpus
+
     phases: list[Phase] = []
+    classify_beside = None
+    if usable_cpus() > 1:
+        classify_beside = BesideJob("classify", lambda: classify_in_one_process(config), phases)
     for name, step in STUDY_STEPS:
+        if name == "classify" and classify_beside is not None:
+            continue
         with _timed(name, phases):
-            step(config)
+            if name == "topics" and classify_beside is not None:
+                _topics(config, beside=classify_beside)
+            else:
+                step(config)
+        if name == "topics" and classify_beside is not None:
+            classify_beside.finish()
         release_free_heap()  # so that the next step does not start on top of this one's leftovers
     return phases
+
+
+def classify_in_one_process(config: StudyConfig) -> None:
+    """Classify the study without helper processes (beside the topic step, which keeps a CPU busy)."""
+    from helpers.classify import classify_study
+
+    classify_study(config, progress=False, processes=1)
+
+
+class BesideJob:
+    """A study step run once, beside another step (in its thread) or after it.
+
+    Parameters
+    ----------
+    name : str
+        Name of its phase in ``phases``.
+    work : callable
+        The step.
+    phases : list of Phase
+        Where its timing is added when it ends.
+
+    Notes
+    -----
+    Calling the job runs the step the first time and does nothing afterwards;
+    what it raises is kept, not raised in the other step's thread.
+    :meth:`finish` runs the step if nothing has called it yet, waits for it,
+    and raises what it raised, in the caller's thread.
+    """
+
+    def __init__(self, name: str, work: Callable[[], None], phases: list[Phase]) -> None:
+        self.name = name
+        self.work = work
+        self.phases = phases
+        self.error: BaseException | None = None
+        self._started = False
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+
+    def __call__(self) -> None:
+        """Run the step, unless it has already run or is running."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        try:
+            with _timed(self.name, self.phases):
+                self.work()
+        except BaseException as exc:  # raised again by finish(), in the caller's thread
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def finish(self) -> None:
+        """Run the step if it has not run yet, wait until it has ended; raise what it raised."""
+        self()
+        self._done.wait()
+        if self.error is not None:
+            raise self.error
 
 
 def release_free_heap() -> None:

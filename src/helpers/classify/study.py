@@ -248,6 +248,7 @@ def classify_study(
     force: bool = False,
     progress: bool = True,
     encoder=None,
+    processes: int | None = None,
 ) -> ClassifyResult:
     """Classify every post and thread of the study and write the results.
 
@@ -260,6 +261,9 @@ def classify_study(
         Show progress bars (embedding).
     encoder : helpers.embeddings.Encoder, optional
         Instead of the configured embedding model.
+    processes : int, optional
+        At most this many processes count the lexicon's signals (default: one
+        per usable CPU; 1: this process alone, e.g. beside other work).
 
     Returns
     -------
@@ -304,6 +308,7 @@ def classify_study(
             langs.tolist(),
             posts["urls"].tolist(),
             study_encoder(config, progress=progress, encoder=encoder),
+            processes=processes,
         )
         logger.info("Communication modes of %d posts", len(posts))
         story_calls = knowledge["sig_story_call"] > 0 if "sig_story_call" in knowledge else None
@@ -348,6 +353,7 @@ def _predict_knowledge(
     langs: list[str | None],
     urls: list,
     encoder: CachedEncoder,
+    processes: int | None = None,
 ) -> pd.DataFrame:
     """The knowledge classifier's output for every post, :data:`KNOWLEDGE_CHUNK` posts at a time.
 
@@ -358,7 +364,7 @@ def _predict_knowledge(
     grow with the study.  Every score depends on its own post only, so the
     chunks give the same result as one pass.
     """
-    signals = count_signals(texts, langs, urls, classifier.lexicon)
+    signals = count_signals(texts, langs, urls, classifier.lexicon, processes=processes)
     need = classifier.needs_embedding(langs)
     to_embed = [embedding_text(text) if used else "" for text, used in zip(texts, need, strict=True)]
     encoder.fill([text for text, used in zip(to_embed, need, strict=True) if used])
@@ -378,7 +384,7 @@ def _predict_knowledge(
 
 def count_signals(
     texts: list[str], langs: list[str | None], urls: list, lexicon: Lexicon, *,
-    smallest_part: int = SIGNALS_PART,
+    smallest_part: int = SIGNALS_PART, processes: int | None = None,
 ) -> pd.DataFrame:
     """:func:`~helpers.classify.knowledge.text_signals` of every post, counted on every CPU.
 
@@ -387,9 +393,11 @@ def count_signals(
     depend on that post alone, so the posts are split into consecutive parts
     of at least ``smallest_part`` posts, one per CPU: this process counts the
     first, helper processes the others, and the parts are joined in order,
-    which gives the same table as one pass.
+    which gives the same table as one pass.  ``processes`` caps the parts.
     """
     parts = parallel_parts(len(texts), smallest_part)
+    if processes is not None:
+        parts = min(parts, max(1, processes))
     if parts <= 1:
         return text_signals(texts, langs, urls, lexicon)
     bounds = np.linspace(0, len(texts), parts + 1).astype(int)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers.embeddings import _embedding_text_slowly, embedding_text
 from helpers.ingest.records import _holds_bad_encoding, _walk_for_bad_encoding, loads_json
 from helpers.privacy import (
     _DATE_LIKE,
@@ -220,3 +221,17 @@ SURROGATE_JSON_VALUES = st.recursive(
 @given(SURROGATE_JSON_VALUES)
 def test_the_bad_encoding_check_of_json_records_equals_walking_every_string(value: object) -> None:
     assert _holds_bad_encoding(value) == _walk_for_bad_encoding(value)
+
+
+# Pieces for embedding_text: mentions, tracking queries, placeholders, links (with the characters
+# that IGNORECASE folds to ASCII letters), hashtags, untidy spaces.
+EMBEDDING_PIECES = [*"aZ9 .,!?:;@/=&#-_\n\t\u00a0\u2003\u017f\u212a", "[email]", "[ERASED]", "[name",
+                    "@P-3f9a1c0b2d", "@[erased]", "a.b@c.org", "nih.gov", "https://", "www.", ".co",
+                    "?utm_source=x", "  ", "#Rare", "é"]
+EMBEDDING_TRICKY = st.lists(st.sampled_from(EMBEDDING_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=400)
+@given(st.one_of(EMBEDDING_TRICKY, ASCII, st.text(max_size=60)))
+def test_embedding_text_shortcuts_give_what_every_substitution_gives(text: str) -> None:
+    assert embedding_text(text) == _embedding_text_slowly(text)

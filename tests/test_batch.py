@@ -267,6 +267,7 @@ def test_classification_runs_inside_the_topic_fit_on_the_cpu_it_leaves_free(
 ) -> None:
     import pandas as pd
 
+    import helpers.classify
     import helpers.processes
     from helpers.classify import classify_study
 
@@ -281,6 +282,19 @@ def test_classification_runs_inside_the_topic_fit_on_the_cpu_it_leaves_free(
     classify_study(config, force=True, progress=False)  # alone, on every CPU
     assert beside.equals(pd.read_parquet(config.processed_path / "post_classes.parquet"))
 
+    # The topic model is up to date, the classification is not: it runs after the topic step, on every CPU.
+    (config.processed_path / "post_classes.parquet").unlink()
+    calls = []
+
+    def recorded(*args, **kwargs):
+        calls.append(kwargs.get("processes"))
+        return classify_study(*args, **kwargs)
+
+    monkeypatch.setattr(helpers.classify, "classify_study", recorded)
+    phases = {phase.name: phase for phase in run_study_steps(config)}
+    assert calls == [None] and phases["topics"].ended <= phases["classify"].started
+    assert beside.equals(pd.read_parquet(config.processed_path / "post_classes.parquet"))
+
 
 def test_a_job_beside_a_step_runs_once_and_its_error_reaches_the_caller() -> None:
     import threading
@@ -292,7 +306,10 @@ def test_a_job_beside_a_step_runs_once_and_its_error_reaches_the_caller() -> Non
         runs.append(threading.current_thread().name)
         raise ValueError("classification failed")
 
-    job = BesideJob("classify", fails, phases)
+    def alone() -> None:
+        runs.append(f"alone in {threading.current_thread().name}")
+
+    job = BesideJob("classify", phases, beside=fails, alone=alone)
     worker = threading.Thread(target=job, name="beside")
     worker.start()
     worker.join()  # the error stays in the job, not in the thread that ran it
@@ -301,9 +318,11 @@ def test_a_job_beside_a_step_runs_once_and_its_error_reaches_the_caller() -> Non
         job.finish()
     assert runs == ["beside"] and [phase.name for phase in phases] == ["classify"]
 
-    later = BesideJob("classify", lambda: runs.append(threading.current_thread().name), phases)
-    later.finish()  # nothing called it: it runs now, in the caller's thread
-    assert runs[-1] == threading.current_thread().name
+    later = BesideJob("classify", phases, beside=fails, alone=alone)
+    later.finish()  # nothing called it: it runs alone now, in the caller's thread
+    assert runs[-1] == f"alone in {threading.current_thread().name}"
+    later()
+    assert len(runs) == 2 and len(phases) == 2, "run once"
 
 
 def test_release_free_heap_gives_freed_memory_back_to_the_system() -> None:

@@ -274,7 +274,8 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
     phases: list[Phase] = []
     classify_beside = None
     if usable_cpus() > 1:
-        classify_beside = BesideJob("classify", lambda: classify_in_one_process(config), phases)
+        classify_beside = BesideJob("classify", phases, beside=lambda: classify_in_one_process(config),
+                                    alone=lambda: _classify(config))
     for name, step in STUDY_STEPS:
         if name == "classify" and classify_beside is not None:
             continue
@@ -303,45 +304,52 @@ class BesideJob:
     ----------
     name : str
         Name of its phase in ``phases``.
-    work : callable
-        The step.
     phases : list of Phase
         Where its timing is added when it ends.
+    beside : callable
+        The step as it runs beside the other (e.g. on one CPU).
+    alone : callable
+        The step as it runs after the other, when nothing ran it beside (on every CPU).
 
     Notes
     -----
-    Calling the job runs the step the first time and does nothing afterwards;
+    Calling the job runs ``beside`` the first time and does nothing afterwards;
     what it raises is kept, not raised in the other step's thread.
-    :meth:`finish` runs the step if nothing has called it yet, waits for it,
-    and raises what it raised, in the caller's thread.
+    :meth:`finish` runs ``alone`` if nothing has called the job yet, waits for
+    the step to end, and raises what it raised, in the caller's thread.
     """
 
-    def __init__(self, name: str, work: Callable[[], None], phases: list[Phase]) -> None:
+    def __init__(self, name: str, phases: list[Phase], *, beside: Callable[[], None],
+                 alone: Callable[[], None]) -> None:
         self.name = name
-        self.work = work
         self.phases = phases
+        self.beside = beside
+        self.alone = alone
         self.error: BaseException | None = None
         self._started = False
         self._lock = threading.Lock()
         self._done = threading.Event()
 
     def __call__(self) -> None:
-        """Run the step, unless it has already run or is running."""
+        """Run the step beside the other, unless it has already run or is running."""
+        self._run(self.beside)
+
+    def _run(self, work: Callable[[], None]) -> None:
         with self._lock:
             if self._started:
                 return
             self._started = True
         try:
             with _timed(self.name, self.phases):
-                self.work()
+                work()
         except BaseException as exc:  # raised again by finish(), in the caller's thread
             self.error = exc
         finally:
             self._done.set()
 
     def finish(self) -> None:
-        """Run the step if it has not run yet, wait until it has ended; raise what it raised."""
-        self()
+        """Run the step alone if it has not run yet, wait until it has ended; raise what it raised."""
+        self._run(self.alone)
         self._done.wait()
         if self.error is not None:
             raise self.error

@@ -263,7 +263,8 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
     in this process alone, once the largest language group's UMAP is the only
     work left in the topic fit, on the CPU that single-threaded layout leaves
     free (see :class:`helpers.topics.GroupedUMAP`).  When the topic step fits
-    nothing (its model is up to date) classification runs after it.  Its
+    nothing (its model is up to date) classification runs after it, on every
+    CPU.  Its
     phase is timed on its own and overlaps the topic step's.  Run in a second
     process instead, it took the batch above 4 GiB at 200,000 posts
     (docs/performance.md, fourth round); in a thread it shares this process's

@@ -647,11 +647,11 @@ def embedding_text(text: str) -> str:
     Examples
     --------
     >>> embedding_text("Thanks @P-3f9a1c0b2d! See nih.gov #RareDiseaseDay [email]")
-    'Thanks ! See RareDiseaseDay'
+    'Thanks! See RareDiseaseDay'
 
     Each substitution is skipped when a cheap test shows that it cannot
-    match, which halves the time on typical posts (the result is the same:
-    ``tests/test_embeddings.py`` checks it against :func:`_embedding_text_slowly`).
+    match, which more than halves the time on typical posts (the result is the
+    same: ``tests/test_text.py`` checks it against :func:`_embedding_text_slowly`).
     """
     if "@" in text:
         text = _MENTION.sub(" ", text)

@@ -709,7 +709,8 @@ class GroupedUMAP:
                 parts.append(rows)
         parts.sort(key=len, reverse=True)
         cpus = usable_cpus()
-        threads = min(len(parts) + (self.beside is not None), cpus)
+        jobs = len(parts) + (1 if self.beside is not None else 0)
+        threads = min(jobs, cpus)
         if threads > 1:
             release_gil_in_umap_layout()
         # One filter for every thread: catch_warnings() inside the threads would restore each
@@ -718,7 +719,7 @@ class GroupedUMAP:
             warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # new posts are never projected
             layouts = pool.map(lambda rows: self._reduce(X[rows]), parts)
             if self.beside is not None and cpus > 1:
-                pool.submit(self.beside)  # queued behind the groups: starts when a smaller one is done
+                pool.submit(self.beside)  # queued behind the groups: starts when a thread is free
             for rows, layout in zip(parts, layouts, strict=True):
                 out[rows] = layout
         self.embedding_ = out
@@ -737,8 +738,9 @@ class GroupedUMAP:
 
         Above the limit the neighbours are pynndescent's, found exactly as UMAP
         finds them (:func:`approximate_cosine_neighbours`) but before UMAP starts,
-        so that its search index (about 0.6 GB at 130,000 posts) is freed before
-        the layout, the longest part, instead of after it.  The layout is the same.
+        so that its search index (random-projection trees: hundreds of MB at
+        130,000 posts) is freed before the layout, the longest part, instead of
+        after it.  The layout is the same.
 
         Above the limit the layout also starts from the posts' first principal
         components instead of UMAP's spectral embedding.  The neighbour graph of

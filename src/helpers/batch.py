@@ -234,7 +234,8 @@ STUDY_STEPS: list[tuple[str, Callable[[StudyConfig], None]]] = [
     ("topics", _topics),
     ("networks", _networks),
 ]
-"""Every study step, in the order it runs: each needs only what the ones before it saved."""
+"""Every study step, each needing only what the ones before it saved; they run in this order, but
+``classify`` runs inside ``topics`` or right after it (see :func:`run_study_steps`)."""
 
 
 def prepare_study(config: StudyConfig) -> list[Phase]:
@@ -258,35 +259,30 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
 def run_study_steps(config: StudyConfig) -> list[Phase]:
     """Run :data:`STUDY_STEPS` in order in this process; returns their timings.
 
-    With more than one usable CPU, classification (which does not need the
-    topic model) runs inside the topic step instead of before it: in a thread,
-    in this process alone, once the largest language group's UMAP is the only
-    work left in the topic fit, on the CPU that single-threaded layout leaves
-    free (see :class:`helpers.topics.GroupedUMAP`).  When the topic step fits
-    nothing (its model is up to date) classification runs after it, on every
-    CPU.  Its
-    phase is timed on its own and overlaps the topic step's.  Run in a second
+    Classification (which does not need the topic model) runs inside the topic
+    step instead of before it: in a thread, in this process alone, once the
+    largest language group's UMAP is the only work left in the topic fit, on
+    the CPU that single-threaded layout leaves free (see
+    :class:`helpers.topics.GroupedUMAP`, which decides whether a CPU is free).
+    When nothing ran it there (one CPU, or the topic model is up to date) it
+    runs after the topic step, on every CPU.  Its phase is timed on its own.  Run in a second
     process instead, it took the batch above 4 GiB at 200,000 posts
     (docs/performance.md, fourth round); in a thread it shares this process's
     modules and the layout no longer needs the search index.
     """
-    from helpers.processes import usable_cpus
-
     phases: list[Phase] = []
-    classify_beside = None
-    if usable_cpus() > 1:
-        classify_beside = BesideJob("classify", phases, beside=lambda: classify_in_one_process(config),
-                                    alone=lambda: _classify(config))
+    classify = BesideJob("classify", phases, beside=lambda: classify_in_one_process(config),
+                         alone=lambda: _classify(config))
     for name, step in STUDY_STEPS:
-        if name == "classify" and classify_beside is not None:
-            continue
+        if name == "classify":
+            continue  # run by the topic step, beside its largest UMAP, or right after it
         with _timed(name, phases):
-            if name == "topics" and classify_beside is not None:
-                _topics(config, beside=classify_beside)
+            if name == "topics":
+                _topics(config, beside=classify)
             else:
                 step(config)
-        if name == "topics" and classify_beside is not None:
-            classify_beside.finish()
+        if name == "topics":
+            classify.finish()
         release_free_heap()  # so that the next step does not start on top of this one's leftovers
     return phases
 

@@ -651,7 +651,7 @@ def embedding_text(text: str) -> str:
 
     Each substitution is skipped when a cheap test shows that it cannot
     match, which more than halves the time on typical posts (the result is the
-    same: ``tests/test_text.py`` checks it against :func:`_embedding_text_slowly`).
+    same: ``tests/test_text.py`` checks it against every substitution).
     """
     if "@" in text:
         text = _MENTION.sub(" ", text)
@@ -667,16 +667,6 @@ def embedding_text(text: str) -> str:
         text = _SPACES.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
 
-
-def _embedding_text_slowly(text: str) -> str:
-    """:func:`embedding_text` without its shortcuts: every substitution on every text (for tests)."""
-    text = _MENTION.sub(" ", text)
-    text = _QUERY.sub(" ", text)
-    text = _PLACEHOLDER.sub(" ", text)
-    text = _LINK.sub(" ", text)
-    text = _HASH.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
-    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
 
 
 def embed_study(config: StudyConfig, *, progress: bool = True, encoder: Encoder | None = None) -> int:

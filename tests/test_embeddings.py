@@ -295,3 +295,57 @@ def test_a_local_model_folder_is_found_from_the_project_root(tmp_path: Path) -> 
     encoder = study_encoder(load_config(path), progress=False)
     assert encoder.model_id == "models/multilingual-minilm"  # cache keys do not depend on the location
     assert encoder.encoder.path == str(tmp_path / "models" / "multilingual-minilm")
+
+
+def test_bfloat16_precision_gives_vectors_close_to_float32_under_their_own_model_id(tmp_path: Path) -> None:
+    texts = _seed_texts()[::12]
+    full = SentenceTransformerEncoder().encode(texts)
+    half = SentenceTransformerEncoder(precision="bfloat16")
+    reduced = half.encode(texts)
+    assert reduced.dtype == np.float32 and reduced.shape == full.shape
+    assert not np.array_equal(reduced, full), "the products did not run in bfloat16"
+    full /= np.linalg.norm(full, axis=1, keepdims=True)
+    reduced /= np.linalg.norm(reduced, axis=1, keepdims=True)
+    assert np.min(np.sum(full * reduced, axis=1)) > 0.999
+    assert half.model_id == f"{DEFAULT_MODEL_ID}@bfloat16"
+    packaged = EmbeddingCache.for_model(tmp_path, half.model_id)
+    assert len(packaged) == 0, "the packaged float32 vectors stay out"
+
+
+def test_an_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="precision"):
+        SentenceTransformerEncoder(precision="int8")
+
+
+def test_the_study_file_sets_the_precision(tmp_path: Path) -> None:
+    from helpers.config import ConfigError, load_config
+    from tests.conftest import organisation, write_study
+
+    path = write_study(tmp_path, [organisation("org-a", [])], analysis={"embedding_precision": "bfloat16"})
+    encoder = study_encoder(load_config(path), progress=False)
+    assert encoder.encoder.precision == "bfloat16"
+    assert encoder.model_id == f"{DEFAULT_MODEL_ID}@bfloat16"
+    default = write_study(tmp_path / "default", [organisation("org-a", [])])
+    assert study_encoder(load_config(default), progress=False).model_id == DEFAULT_MODEL_ID
+    wrong = write_study(tmp_path / "wrong", [organisation("org-a", [])],
+                        analysis={"embedding_precision": "fp8"})
+    with pytest.raises(ConfigError, match=r"embedding_precision: Input should be 'float32' or 'bfloat16'"):
+        load_config(wrong)
+
+
+def test_bfloat16_on_a_device_without_its_instructions_warns_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from helpers import embeddings
+
+    monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: False)
+    embeddings._warn_once_without_native_bfloat16.cache_clear()
+    try:
+        encoder = SentenceTransformerEncoder(precision="bfloat16")
+        with caplog.at_level("WARNING", logger="helpers.embeddings"):
+            encoder.encode(["a post about SMA"])
+            encoder.encode(["another post"])
+        warnings = [r for r in caplog.records if "bfloat16 instructions" in r.getMessage()]
+        assert len(warnings) == 1
+    finally:
+        embeddings._warn_once_without_native_bfloat16.cache_clear()

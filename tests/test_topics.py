@@ -36,6 +36,7 @@ from helpers.topics import (
     plot_topic_shares_by_org,
     plot_topics_over_time,
     plot_topics_per_class,
+    precision_note,
     rare_disease_day,
     release_gil_in_umap_layout,
     save_interactive_figures,
@@ -771,3 +772,37 @@ def test_an_italian_organisation_with_the_default_english_model(tiny_demo: Path,
     assert forget_topic_inputs(config, posts.loc[italian["post_id"].head(3), "text"].tolist()) == 3
     with pytest.raises(FileNotFoundError):
         load_topics(config)
+
+
+class _FitCalled(Exception):
+    """Raised instead of fitting: carries the notes the fit would have been given."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("fit_topics called")
+        self.messages = list(messages)
+
+
+class HalfPrecisionHashing(HashingEncoder):
+    """The hashing encoder, presenting itself as a bfloat16 model."""
+
+    model_id = "test/hashing-256@bfloat16"
+    precision = "bfloat16"
+
+
+def test_a_model_fitted_on_bfloat16_vectors_says_so(tiny_demo: Path, tmp_path: Path, monkeypatch) -> None:
+    from helpers import topics
+
+    def capture(*args: object, messages: Sequence[str] = (), **kwargs: object) -> None:
+        raise _FitCalled(messages)
+
+    monkeypatch.setattr(topics, "fit_topics", capture)
+    config = study_copy(tiny_demo, tmp_path / "study")
+    with pytest.raises(_FitCalled) as half:
+        study_topics(config, encoder=HalfPrecisionHashing(), progress=False)
+    with pytest.raises(_FitCalled) as full:
+        study_topics(config, encoder=HashingEncoder(), progress=False)
+    note = precision_note(HalfPrecisionHashing())
+    assert note is not None and "computed in bfloat16" in note
+    assert [m for m in half.value.messages if "embedding_precision" in m] == [note]
+    assert not [m for m in full.value.messages if "embedding_precision" in m]
+    assert len(half.value.messages) == len(full.value.messages) + 1

@@ -296,6 +296,22 @@ def language_notes(config: StudyConfig, model_name: str | None = None) -> dict[s
     return notes
 
 
+def precision_note(encoder: Encoder) -> str | None:
+    """A note for the reader when the embeddings were not computed in float32.
+
+    ``analysis.embedding_precision: bfloat16`` gives topics of the same
+    quality, but not the same post for post as float32 (docs/topics.md).
+    """
+    precision = getattr(encoder, "precision", "float32")
+    if precision == "float32":
+        return None
+    return (
+        f"The posts' embeddings were computed in {precision} (analysis.embedding_precision), which "
+        "is faster than float32. The topics are as good, but posts fall into other topics than in a "
+        "float32 run, as they do with another seed: compare organisations only within one precision."
+    )
+
+
 # --------------------------------------------------------------------------- result types
 
 
@@ -1300,6 +1316,8 @@ def study_topics(
         if not force and (saved := _load_current(folder, fingerprint)) is not None:
             return saved  # another worker fitted it while we waited
         notes = list(language_notes(config, model_name).values())
+        if (note := precision_note(cached.encoder)) is not None:
+            notes.append(note)
         groups = language_groups(documents, org_languages, params.min_posts) if grouped else None
         if groups is not None and len(set(groups.tolist())) > 1:
             counts = pd.Series(groups).value_counts().sort_index()

@@ -17,7 +17,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make lint   ruff + notebook output check"
 	@echo "make batch  run the notebooks per organisation and render reports/ (CONFIG=...)"
-	@echo "make bench  benchmarks: ingestion, the whole batch at 10k/50k/200k posts, networks (about 1.5 h)"
+	@echo "make bench  benchmarks: ingestion, the whole batch at 10k/50k/200k posts, networks, bfloat16 embeddings (about 2 h)"
 
 setup: $(STAMP)
 
@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_scale.py
 	$(BIN)/python benchmarks/batch_scale.py --sizes $(BENCH_SIZES)
 	$(BIN)/python benchmarks/networks_scale.py
+	$(BIN)/python benchmarks/precision.py
 	@echo "Results in benchmarks/results/; summary in docs/performance.md"
 
 lab: $(STAMP)

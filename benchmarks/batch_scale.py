@@ -24,7 +24,9 @@ Per stage (ingest, embed, classify, topics, networks, notebooks (with the compar
 render) it records wall time and peak memory: the resident set size of the
 batch process and all its children (papermill workers and kernels), sampled
 every 0.2 s.  Results: ``benchmarks/results/batch_scale.json``, with each target
-checked (``docs/performance.md`` explains them).
+checked (``docs/performance.md`` explains them).  ``--embedding-precision bfloat16``
+runs the batches with that setting (the raw-encode reference stays float32, the
+issue's limit) and writes ``batch_scale_bfloat16.json`` instead.
 
 numba's compiled-function cache (UMAP) is part of the installed environment,
 like bytecode: it is warm here unless ``--cold-numba`` is given, which points
@@ -169,9 +171,13 @@ def run_child(code: str, *args: str, env: dict[str, str] | None = None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def make_study(root: Path, n_posts: int) -> Path:
-    """A temporary project with the demo study config and ``n_posts`` generated demo posts."""
+def make_study(root: Path, n_posts: int, **analysis: object) -> Path:
+    """A temporary project with the demo study config and ``n_posts`` generated demo posts.
+
+    ``analysis`` overrides settings of the study file's ``analysis`` section.
+    """
     data = yaml.safe_load(DEMO_CONFIG.read_text())
+    data["analysis"].update(analysis)
     data["raw_dir"] = str(root / "data" / "raw")
     data["processed_dir"] = str(root / "data" / "processed")
     data["reports_dir"] = str(root / "reports")
@@ -194,10 +200,10 @@ def posts_in(config: Path) -> int:
 
 
 def measure_size(n_posts: int, workdir: Path, cold_numba: bool, forced_up_to: int, references_up_to: int,
-                 sample: int, bertopic_up_to: int) -> dict:
+                 sample: int, bertopic_up_to: int, precision: str = "float32") -> dict:
     """Every measurement for one study size."""
     root = workdir / f"study-{n_posts}"
-    config = make_study(root, n_posts)
+    config = make_study(root, n_posts, embedding_precision=precision)
     numba_cache = (root / "numba-cache") if cold_numba else None
     row: dict = {"requested_posts": n_posts}
 
@@ -261,29 +267,37 @@ def main() -> None:
                              "runs for more than 17 minutes on 2 CPUs)")
     parser.add_argument("--encode-sample", type=int, default=20_000,
                         help="texts the raw-encode reference encodes (a seeded sample beyond this)")
+    parser.add_argument("--embedding-precision", choices=["float32", "bfloat16"], default="float32",
+                        help="analysis.embedding_precision of the batch (the raw-encode reference stays "
+                             "float32); bfloat16 results go to batch_scale_bfloat16.json")
     args = parser.parse_args()
-    previous = json.loads(RESULTS.read_text()).get("rows", []) if RESULTS.exists() else []
+    results = RESULTS
+    if args.embedding_precision != "float32":
+        results = RESULTS.with_name(f"batch_scale_{args.embedding_precision}.json")
+    previous = json.loads(results.read_text()).get("rows", []) if results.exists() else []
     rows = {row["requested_posts"]: row for row in previous}
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
         for size in args.sizes:
             started = time.perf_counter()
             measured = measure_size(size, Path(folder), args.cold_numba, args.forced_up_to,
-                                    args.references_up_to, args.encode_sample, args.bertopic_up_to)
+                                    args.references_up_to, args.encode_sample, args.bertopic_up_to,
+                                    args.embedding_precision)
             # What this run did not measure again (e.g. the references) is kept from an earlier run.
             rows[size] = {**rows.get(size, {}), **measured, "measured_on": time.strftime("%Y-%m-%d")}
             if "reference_encode" in rows[size]:
                 rows[size]["targets"] = check_targets(rows[size])
             print(f"size {size}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
-            write_results(rows)  # after every size: a long run that is stopped keeps what it measured
+            # After every size: a long run that is stopped keeps what it measured.
+            write_results(rows, results)
 
 
-def write_results(rows: dict[int, dict]) -> None:
+def write_results(rows: dict[int, dict], results: Path = RESULTS) -> None:
     """Write every measured size, smallest first, with the growth table."""
     ordered = [rows[size] for size in sorted(rows)]
     machine = {"cpus": len(os.sched_getaffinity(0)), "python": sys.version.split()[0]}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": machine, "rows": ordered, "growth": growth(ordered)}, indent=2))
-    print(f"written {RESULTS}")
+    results.parent.mkdir(exist_ok=True)
+    results.write_text(json.dumps({"machine": machine, "rows": ordered, "growth": growth(ordered)}, indent=2))
+    print(f"written {results}")
 
 
 if __name__ == "__main__":

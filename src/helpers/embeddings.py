@@ -217,9 +217,9 @@ def _limit_onednn_primitive_cache(capacity: int = ONEDNN_PRIMITIVE_CACHE_CAPACIT
 
     Nearly every batch has another shape (texts x tokens), and oneDNN keeps up
     to 1,024 kernels by default: about 125 MiB more than float32 after 4,000
-    posts, none of it faster than with 16 (measured on 2 CPUs with AMX).  oneDNN
-    reads the variable when it first compiles a kernel, so this must run before
-    the first bfloat16 encode.
+    posts, and no faster than 16 (measured on 2 CPUs with AMX).  oneDNN reads
+    the variable when it first compiles a kernel, so this must run before the
+    first bfloat16 encode.
     """
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(capacity))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -297,7 +298,10 @@ def test_a_local_model_folder_is_found_from_the_project_root(tmp_path: Path) -> 
     assert encoder.encoder.path == str(tmp_path / "models" / "multilingual-minilm")
 
 
-def test_bfloat16_precision_gives_vectors_close_to_float32_under_their_own_model_id(tmp_path: Path) -> None:
+def test_bfloat16_precision_gives_vectors_close_to_float32_under_their_own_model_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")  # restored afterwards (encode sets it)
     texts = _seed_texts()[::12]
     full = SentenceTransformerEncoder().encode(texts)
     half = SentenceTransformerEncoder(precision="bfloat16")
@@ -338,6 +342,7 @@ def test_bfloat16_on_a_device_without_its_instructions_warns_once(
 ) -> None:
     from helpers import embeddings
 
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
     monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: False)
     embeddings._warn_once_without_native_bfloat16.cache_clear()
     try:
@@ -349,3 +354,17 @@ def test_bfloat16_on_a_device_without_its_instructions_warns_once(
         assert len(warnings) == 1
     finally:
         embeddings._warn_once_without_native_bfloat16.cache_clear()
+
+
+def test_bfloat16_limits_onednns_kernel_cache_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import embeddings
+
+    encoder = SentenceTransformerEncoder(precision="bfloat16")
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "64")
+    encoder.encode(["a post about SMA"])
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "64"
+    monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY")
+    SentenceTransformerEncoder().encode(["a post about SMA"])
+    assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in os.environ, "float32 leaves oneDNN alone"
+    encoder.encode(["a post about SMA"])
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(embeddings.ONEDNN_PRIMITIVE_CACHE_CAPACITY)

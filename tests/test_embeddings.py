@@ -368,3 +368,13 @@ def test_bfloat16_limits_onednns_kernel_cache_unless_set(monkeypatch: pytest.Mon
     assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in os.environ, "float32 leaves oneDNN alone"
     encoder.encode(["a post about SMA"])
     assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(embeddings.ONEDNN_PRIMITIVE_CACHE_CAPACITY)
+
+
+def test_only_float32_on_a_bfloat16_device_could_use_bfloat16(monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import embeddings
+
+    monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: device_type == "cpu")
+    assert SentenceTransformerEncoder(device="cpu").could_use_bfloat16()
+    assert not SentenceTransformerEncoder(device="cpu", precision="bfloat16").could_use_bfloat16()
+    monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: False)
+    assert not SentenceTransformerEncoder(device="cpu").could_use_bfloat16()

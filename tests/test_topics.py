@@ -806,3 +806,40 @@ def test_a_model_fitted_on_bfloat16_vectors_says_so(tiny_demo: Path, tmp_path: P
     assert [m for m in half.value.messages if "embedding_precision" in m] == [note]
     assert not [m for m in full.value.messages if "embedding_precision" in m]
     assert len(half.value.messages) == len(full.value.messages) + 1
+
+
+class HashingOnABfloat16Machine(HashingEncoder):
+    """The hashing encoder, as a float32 model on a device with (or without) bfloat16 instructions."""
+
+    model_id = "test/hashing-256-hint"
+
+    def __init__(self, has_bfloat16: bool) -> None:
+        super().__init__()
+        self.has_bfloat16 = has_bfloat16
+
+    def could_use_bfloat16(self) -> bool:
+        return self.has_bfloat16
+
+
+def test_a_large_float32_embedding_mentions_bfloat16_where_the_machine_has_it(
+    tiny_demo: Path, tmp_path: Path, monkeypatch, caplog
+) -> None:
+    from helpers import embeddings
+    from helpers.embeddings import embed_study
+
+    monkeypatch.setattr(embeddings, "BFLOAT16_HINT_FROM", 10)
+
+    def hints() -> int:
+        found = [r for r in caplog.records if "analysis.embedding_precision: bfloat16" in r.getMessage()]
+        caplog.clear()
+        return len(found)
+
+    config = study_copy(tiny_demo, tmp_path / "a")
+    with caplog.at_level("INFO", logger="helpers.embeddings"):
+        embed_study(config, encoder=HashingOnABfloat16Machine(True), progress=False)
+        assert hints() == 1
+        embed_study(config, encoder=HashingOnABfloat16Machine(True), progress=False)
+        assert hints() == 0, "nothing new was embedded"
+        other = study_copy(tiny_demo, tmp_path / "b")
+        embed_study(other, encoder=HashingOnABfloat16Machine(False), progress=False)
+        assert hints() == 0, "no bfloat16 instructions"

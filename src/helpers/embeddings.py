@@ -37,6 +37,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,14 +104,20 @@ class Encoder(ABC):
     """Turns texts into vectors.
 
     Subclasses set :attr:`model_id` (a stable name of the model: part of every
-    cache key) and implement :meth:`encode`.
+    cache key) and implement :meth:`encode`; :attr:`precision` is the number
+    format the model computes in (:data:`PRECISIONS`).
     """
 
     model_id: str
+    precision: str = "float32"
 
     @abstractmethod
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return a float32 array of shape ``(len(texts), dim)``, one row per text, in order."""
+
+    def could_use_bfloat16(self) -> bool:
+        """Whether this float32 model runs on a device with bfloat16 instructions (no by default)."""
+        return False
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -167,19 +174,20 @@ class SentenceTransformerEncoder(Encoder):
         if len(texts) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.model
-        if self.precision == "bfloat16":
-            import torch
-
-            device_type = model.device.type
-            _warn_once_without_native_bfloat16(device_type)
-            _limit_onednn_primitive_cache()
-            with torch.autocast(device_type=device_type, dtype=torch.bfloat16):
-                vectors = model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False,
-                                       convert_to_numpy=True)
-        else:
+        with self._number_format(model.device.type):
             vectors = model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False,
                                    convert_to_numpy=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _number_format(self, device_type: str) -> AbstractContextManager[Any]:
+        """Where the model computes in :attr:`precision`: autocast for bfloat16, nothing for float32."""
+        if self.precision == "float32":
+            return nullcontext()
+        import torch
+
+        _warn_once_without_native_bfloat16(device_type)
+        _limit_onednn_primitive_cache()
+        return torch.autocast(device_type=device_type, dtype=torch.bfloat16)
 
     def could_use_bfloat16(self) -> bool:
         """Whether this float32 model runs on a device with bfloat16 instructions (loads the model)."""
@@ -509,6 +517,7 @@ class CachedEncoder(Encoder):
     ) -> None:
         self.encoder = encoder
         self.model_id = encoder.model_id
+        self.precision = encoder.precision
         self.cache = EmbeddingCache.for_model(cache_root, encoder.model_id)
         self.chunk_size = chunk_size
         self.progress = progress
@@ -763,8 +772,7 @@ def embed_study(config: StudyConfig, *, progress: bool = True, encoder: Encoder 
     cached = study_encoder(config, progress=progress, encoder=encoder)
     started = time.perf_counter()
     encoded = cached.fill(texts)  # no vectors kept in memory
-    could_use_bfloat16 = getattr(cached.encoder, "could_use_bfloat16", None)
-    if encoded >= BFLOAT16_HINT_FROM and could_use_bfloat16 is not None and could_use_bfloat16():
+    if encoded >= BFLOAT16_HINT_FROM and cached.encoder.could_use_bfloat16():
         logger.info(
             "Embedded %d texts in %.0f s in float32. This machine has bfloat16 instructions: with "
             "analysis.embedding_precision: bfloat16 a first run embeds about twice as fast (topics as "

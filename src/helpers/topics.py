@@ -302,11 +302,10 @@ def precision_note(encoder: Encoder) -> str | None:
     ``analysis.embedding_precision: bfloat16`` gives topics of the same
     quality, but not the same post for post as float32 (docs/topics.md).
     """
-    precision = getattr(encoder, "precision", "float32")
-    if precision == "float32":
+    if encoder.precision == "float32":
         return None
     return (
-        f"The posts' embeddings were computed in {precision} (analysis.embedding_precision), which "
+        f"The posts' embeddings were computed in {encoder.precision} (analysis.embedding_precision), which "
         "is faster than float32. The topics are as good, but posts fall into other topics than in a "
         "float32 run, as they do with another seed: compare organisations only within one precision."
     )
@@ -1316,7 +1315,7 @@ def study_topics(
         if not force and (saved := _load_current(folder, fingerprint)) is not None:
             return saved  # another worker fitted it while we waited
         notes = list(language_notes(config, model_name).values())
-        if (note := precision_note(cached.encoder)) is not None:
+        if (note := precision_note(cached)) is not None:
             notes.append(note)
         groups = language_groups(documents, org_languages, params.min_posts) if grouped else None
         if groups is not None and len(set(groups.tolist())) > 1:

@@ -83,11 +83,10 @@ mode = sys.argv[2]
 start = time.perf_counter()
 if mode == "stage":
     plan = pipeline.plan_inputs(config)[0]
-    from helpers.privacy import Pseudonymiser, Scrubber, load_or_create_secret, org_account_index
+    from helpers.privacy import Scrubber, load_or_create_secret, org_account_index
     key = load_or_create_secret(config.secret_path)
-    staged = pipeline._stage_file(plan, "bench", config.processed_path / "_bench",
-                                  Pseudonymiser(key, org_account_index(config.organisations)), Scrubber(),
-                                  force=True, progress=False)
+    rules = pipeline.StagingRules(key, org_account_index(config.organisations), Scrubber())
+    staged = pipeline._stage_file(plan, "bench", config.processed_path / "_bench", rules, progress=False)
     records = staged.stats.read
 else:
     result = pipeline.ingest_study(config, force=True, progress=False)

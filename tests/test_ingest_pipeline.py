@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -176,3 +177,119 @@ def test_parallel_ingestions_of_one_study_do_not_collide(study: Path) -> None:
     posts = pd.read_parquet(study.parent.parent / "processed" / "posts.parquet")
     assert len(posts) == expected
     assert not list((study.parent.parent / "processed").rglob("*.tmp"))
+
+
+# ------------------------------------------------------------ organisation ids, files side by side
+
+ORG_ACCOUNT = {"id": "109312345678901234", "username": "fopfriends", "acct": "fopfriends",
+               "display_name": "FOP Friends Australia", "url": "https://health.community/@fopfriends"}
+PRIVATE_ACCOUNT = {"id": "109900000000000077", "username": "carer_jo", "acct": "carer_jo@mastodon.social",
+                   "display_name": "Jo", "url": "https://mastodon.social/@carer_jo"}
+
+
+def _status(status_id: str, account: dict, content: str, *, reply_to: tuple[str, str] | None = None) -> dict:
+    """A minimal Mastodon status; ``reply_to`` is (status id, account id), with no mention of the account."""
+    return {
+        "id": status_id, "created_at": f"2024-06-0{status_id[-1]}T09:00:00.000Z",
+        "in_reply_to_id": reply_to[0] if reply_to else None,
+        "in_reply_to_account_id": reply_to[1] if reply_to else None,
+        "visibility": "public", "language": "en", "spoiler_text": "",
+        "url": f"{account['url']}/{status_id}", "replies_count": 0, "reblogs_count": 0,
+        "favourites_count": 0, "content": f"<p>{content}</p>", "reblog": None, "account": account,
+        "mentions": [], "tags": [], "media_attachments": [], "card": None,
+    }
+
+
+def _org_id_study(root: Path, files: dict[str, list[dict]]) -> Path:
+    """One organisation (fopfriends on Mastodon) whose inputs are ``files`` (name -> statuses)."""
+    raw = root / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for name, statuses in files.items():
+        (raw / name).write_text(json.dumps(statuses))
+    return write_study(root, [organisation("fop-au", [{"path": name, "format": "mastodon"} for name in files],
+                                           {"mastodon": ["fopfriends@health.community"]})])
+
+
+ORG_POST = _status("112550000000000001", ORG_ACCOUNT, "Our new guide to living with FOP is out today.")
+REPLY_TO_ORG = _status("112550000000000002", PRIVATE_ACCOUNT, "Thank you, this guide helped us a lot.",
+                       reply_to=("112540000000000009", ORG_ACCOUNT["id"]))
+
+
+def _reply_target(result) -> str:
+    interactions = pd.read_parquet(result.tables["interactions"])
+    return interactions.loc[interactions["kind"] == "reply", "target_author"].item()
+
+
+def test_a_reply_to_an_organisation_by_id_names_it_even_before_its_own_post(tmp_path: Path) -> None:
+    """The organisation's id is learnt from its own post, which here comes after the reply."""
+    study = _org_id_study(tmp_path, {"statuses.json": [REPLY_TO_ORG, ORG_POST]})
+    result = ingest_study(load_config(study), progress=False)
+    assert _reply_target(result) == "mastodon:fopfriends@health.community"
+    accounts = pd.read_parquet(result.tables["accounts"])
+    assert accounts["author_id"].str.startswith("P-").sum() == 1, "only the private replier is a pseudonym"
+
+
+def test_an_organisation_id_learnt_in_one_file_names_it_in_another(tmp_path: Path) -> None:
+    study = _org_id_study(tmp_path, {"replies.json": [REPLY_TO_ORG], "own.json": [ORG_POST]})
+    result = ingest_study(load_config(study), progress=False)
+    assert _reply_target(result) == "mastodon:fopfriends@health.community"
+    aliases = pd.read_parquet(result.tables["posts"].parent / "aliases.parquet")
+    assert not aliases["author_id"].str.startswith("P-").all(), "the organisation's aliases name it"
+
+
+def test_a_files_cached_read_does_not_depend_on_the_other_files(tmp_path: Path) -> None:
+    """Without the file that taught the organisation's id, the reply's target is a pseudonym again."""
+    study = _org_id_study(tmp_path, {"own.json": [ORG_POST], "replies.json": [REPLY_TO_ORG]})
+    first = ingest_study(load_config(study), progress=False)
+    assert _reply_target(first) == "mastodon:fopfriends@health.community"
+    alone = load_config(_org_id_study(tmp_path, {"replies.json": [REPLY_TO_ORG]}))
+    cached = ingest_study(alone, progress=False)
+    assert cached.files[0].from_cache
+    assert _reply_target(cached).startswith("P-")
+    assert _reply_target(ingest_study(alone, progress=False, force=True)) == _reply_target(cached)
+
+
+def test_files_read_side_by_side_give_the_tables_of_one_after_the_other(
+    study: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers.ingest import pipeline
+
+    config = load_config(study)
+    calls = []
+    in_processes = pipeline._stage_in_processes
+    monkeypatch.setattr(pipeline, "_stage_in_processes", lambda *args: calls.append(1) or in_processes(*args))
+    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 2)  # also on a one-CPU machine
+    side_by_side = ingest_study(config, progress=False, force=True)
+    assert calls and not any(stats.from_cache for stats in side_by_side.files)
+    tables = {name: pd.read_parquet(path) for name, path in side_by_side.tables.items()}
+    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 1)
+    one_by_one = ingest_study(config, progress=False, force=True)
+    assert [s.source_file for s in one_by_one.files] == [s.source_file for s in side_by_side.files]
+    for name, path in one_by_one.tables.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(path), tables[name])
+
+
+def test_recognising_an_organisation_id_renames_every_reference_to_its_pseudonym() -> None:
+    from helpers.ingest.pipeline import recognise_org_ids, text_key
+    from helpers.privacy import OrgAccount, Pseudonymiser
+
+    p = Pseudonymiser(b"k" * 32)
+    org, person = p.pseudonym("twitter", "99"), p.pseudonym("twitter", "5")
+    posts = pd.DataFrame({
+        "author_id": [org, person], "author_role": ["public", "public"],
+        "text": [f"Thanks @{person}!", f"@{org} and @{org}0 said so"],
+        "parent_author": [None, org], "quoted_author": [person, None], "shared_author": [None, None],
+        "mentions": [[person, org], [org, person, org]],
+        "aliases": [[f"a={org}"], [f"b={person}", f"c={org}"]],
+        "text_key": ["x", "y"],
+    })
+    out = recognise_org_ids(posts, {("twitter", "99"): OrgAccount("sma-uk", "SMAUK")}, p)
+    assert out["author_id"].tolist() == ["twitter:SMAUK", person]
+    assert out["author_role"].tolist() == ["org", "public"]
+    assert out["text"].tolist() == [f"Thanks @{person}!", f"@SMAUK and @{org}0 said so"]
+    assert out["parent_author"].fillna("none").tolist() == ["none", "twitter:SMAUK"]
+    assert out["quoted_author"].fillna("none").tolist() == [person, "none"]
+    assert [list(m) for m in out["mentions"]] == [[person], ["twitter:SMAUK"]]  # never the author
+    assert [list(a) for a in out["aliases"]] == [["a=twitter:SMAUK"], [f"b={person}", "c=twitter:SMAUK"]]
+    assert out["text_key"].tolist() == [text_key("twitter:SMAUK", f"Thanks @{person}!"),
+                                        text_key(person, f"@SMAUK and @{org}0 said so")]

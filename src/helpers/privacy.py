@@ -229,6 +229,10 @@ class Pseudonymiser:
         """Learn an organisation's native id from a post it authored (see :meth:`org_account`)."""
         self.org_account(platform, native_id, handle, page_name)
 
+    def learnt_org_ids(self) -> dict[tuple[str, str], OrgAccount]:
+        """``(platform, native id) -> OrgAccount`` for each organisation id learnt so far."""
+        return dict(self._org_by_native_id)
+
     def org_of(self, platform: str, native_id: str | None, handle: str | None) -> str | None:
         """The org_id when this account is a configured organisation account."""
         account = self.org_account(platform, native_id, handle)

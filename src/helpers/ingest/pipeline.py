@@ -7,13 +7,16 @@ Two stages:
    duplicates of the same post within the file, detect the language of posts
    whose export gives none, and write a pseudonymised staging table plus the
    file's quarantine.  Nothing identifying is written,
-   not even to the cache.
-2. **Study-wide** (cheap, always recomputed when any input changed): drop
-   duplicates across files (same post id, or the same author repeating the
-   same text within ``duplicate_window_hours``), resolve threads through reply
-   chains, derive interactions and accounts, validate and write every table
-   atomically, then reconcile: for every file, read = accepted + quarantined +
-   duplicates.
+   not even to the cache.  A file's staged rows depend on that file alone, so
+   files that must be read again are read side by side, one helper process
+   per CPU.
+2. **Study-wide** (cheap, always recomputed when any input changed): name the
+   organisations wherever a post refers to them by an account id learnt in
+   any file, drop duplicates across files (same post id, or the same author
+   repeating the same text within ``duplicate_window_hours``), resolve threads
+   through reply chains, derive interactions and accounts, validate and write
+   every table atomically, then reconcile: for every file, read = accepted +
+   quarantined + duplicates.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -47,6 +50,8 @@ from helpers.ingest import READERS, detect_format, get_reader
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
 from helpers.locks import exclusive_lock
 from helpers.privacy import (
+    PSEUDONYM_PREFIX,
+    OrgAccount,
     Pseudonymiser,
     Scrubber,
     key_fingerprint,
@@ -57,14 +62,14 @@ from helpers.privacy import (
     org_account_index,
     url_domain,
 )
-from helpers.processes import usable_cpus
+from helpers.processes import parallel_parts, usable_cpus
 from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
 from helpers.text import clean_text, detect_languages, extract_hashtags, normalise_hashtags, normalise_lang
 
 logger = logging.getLogger(__name__)
 
 # Bump when the per-file stage changes its output, so caches are rebuilt.
-STAGE_VERSION = "3"  # 3: languages detected per file, with fastText
+STAGE_VERSION = "4"  # 4: each file staged on its own, with the organisation ids it taught
 CHUNK_ROWS = 5_000
 MANIFEST = "ingest_manifest.json"
 SUMMARY = "ingest_summary.csv"
@@ -84,8 +89,29 @@ class InputPlan:
     path: Path
     source_file: str
     format: str
-    reader: ModuleType
     context: ReadContext
+
+    @property
+    def reader(self) -> ModuleType:
+        """The reader module of :attr:`format` (looked up, so that a plan can go to a helper process)."""
+        return get_reader(self.format)
+
+
+@dataclass(frozen=True)
+class StagingRules:
+    """The study's privacy rules, as each file's staging needs them (sent to helper processes).
+
+    Each file gets a :class:`Pseudonymiser` of its own, so that its staged rows
+    do not depend on the files read before it.
+    """
+
+    key: bytes
+    org_accounts: dict[tuple[str, str], OrgAccount]
+    scrubber: Scrubber
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        """A new pseudonymiser with the study key that has learnt no organisation ids yet."""
+        return Pseudonymiser(self.key, self.org_accounts)
 
 
 @dataclass
@@ -152,7 +178,7 @@ def _plan_one(config: StudyConfig, org: Organisation, item: InputFile, raw_root:
         )
     try:
         format_name = item.format or detect_format(path)
-        reader = get_reader(format_name)
+        get_reader(format_name)
     except ValueError as exc:
         raise IngestError(f"{exc} (organisation {org.id!r})") from None
     try:
@@ -160,7 +186,7 @@ def _plan_one(config: StudyConfig, org: Organisation, item: InputFile, raw_root:
     except ValueError:
         source_file = path.name
     context = ReadContext(org_id=org.id, platform=item.platform, column_map=dict(item.columns))
-    return InputPlan(org.id, path, source_file, format_name, reader, context)
+    return InputPlan(org.id, path, source_file, format_name, context)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -200,13 +226,13 @@ def _ingest_locked(
 ) -> IngestResult:
     manifest = _read_manifest(out_dir)
     key = load_or_create_secret(config.secret_path, expected_fingerprint=manifest.get("key_fingerprint"))
-    pseudonymiser = Pseudonymiser(key, org_account_index(config.organisations))
     scrubber = Scrubber(
         keep_url_paths=config.privacy.keep_url_paths,
         person_names=load_person_names(config.resolve(config.privacy.person_names_file))
         if config.privacy.person_names_file
         else None,
     )
+    rules = StagingRules(key, org_account_index(config.organisations), scrubber)
     settings_key = _settings_key(config, key)
     file_keys = {plan.source_file: _file_key(plan, settings_key) for plan in plans}
     erasure = load_register(config)
@@ -219,14 +245,8 @@ def _ingest_locked(
         return IngestResult(stats, tables, skipped=True, summary_path=out_dir / SUMMARY,
                             counts=manifest.get("counts", {}))
 
-    stage_dir = out_dir / "_stage"
-    stage_results = []
-    for plan in tqdm(plans, desc="ingest files", unit="file", disable=not progress):
-        stage_results.append(
-            _stage_file(plan, file_keys[plan.source_file], stage_dir, pseudonymiser, scrubber,
-                        force=force, progress=progress)
-        )
-    return _combine(config, stage_results, tables, erasure, manifest_extra={
+    stage_results = _stage_files(plans, file_keys, out_dir / "_stage", rules, force=force, progress=progress)
+    return _combine(config, stage_results, tables, erasure, rules, manifest_extra={
         "key_fingerprint": key_fingerprint(key),
         "run_key": run_key,
         "inputs": {plan.source_file: _sha256(plan.path) for plan in plans},
@@ -241,32 +261,133 @@ class _Staged:
     stats: FileStats
     posts: Path
     quarantine: Path
+    org_ids: dict[tuple[str, str], OrgAccount] = field(default_factory=dict)
+
+
+def _stage_paths(stage_dir: Path, file_key: str) -> dict[str, Path]:
+    """Where the staged rows, quarantine, counts and learnt organisation ids of one file go."""
+    return {part: stage_dir / f"{file_key}.{part}.{suffix}" for part, suffix in
+            [("posts", "parquet"), ("quarantine", "parquet"), ("stats", "json"), ("orgs", "json")]}
+
+
+def _stage_files(
+    plans: list[InputPlan],
+    file_keys: dict[str, str],
+    stage_dir: Path,
+    rules: StagingRules,
+    *,
+    force: bool,
+    progress: bool,
+) -> list[_Staged]:
+    """Stage every input file (see :func:`_stage_file`), in the order of ``plans``.
+
+    Files whose staged read is cached are taken from the cache.  The others
+    are read side by side in forked helper processes, one per usable CPU,
+    largest file first; on one CPU, in a daemonic process or without ``fork``
+    they are read here, one after the other.  Either way the result is the
+    same: a file's staged rows depend on that file alone.
+    """
+    staged: list[_Staged | None] = [None] * len(plans)
+    todo = []
+    for index, plan in enumerate(plans):
+        cached = None if force else _cached_stage(plan, _stage_paths(stage_dir, file_keys[plan.source_file]))
+        if cached is None:
+            todo.append(index)
+        staged[index] = cached
+    workers = parallel_parts(len(todo)) if "fork" in get_all_start_methods() else 1
+    with tqdm(total=len(plans), initial=len(plans) - len(todo), desc="ingest files", unit="file",
+              disable=not progress) as bar:
+        if workers > 1:
+            _stage_in_processes(plans, todo, file_keys, stage_dir, rules, staged, bar, workers)
+        for index in todo:
+            if staged[index] is None:  # read here: one CPU, or a helper process failed
+                plan = plans[index]
+                staged[index] = _stage_file(plan, file_keys[plan.source_file], stage_dir, rules,
+                                            progress=progress)
+                bar.update(1)
+    return [item for item in staged if item is not None]
+
+
+def _stage_in_processes(
+    plans: list[InputPlan],
+    todo: list[int],
+    file_keys: dict[str, str],
+    stage_dir: Path,
+    rules: StagingRules,
+    staged: list[_Staged | None],
+    bar: tqdm,
+    workers: int,
+) -> None:
+    """Stage the files at positions ``todo`` in ``workers`` forked processes, filling ``staged``.
+
+    The largest files go first, so that no process is left with a large file
+    at the end.  An error reading a file (:class:`IngestError`) stops the
+    others and is raised here; when a helper process dies, the files it had
+    not finished are left for the caller to read.
+    """
+    largest_first = sorted(todo, key=lambda index: plans[index].path.stat().st_size, reverse=True)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            futures = {pool.submit(_stage_file, plans[index], file_keys[plans[index].source_file],
+                                   stage_dir, rules, progress=False): index for index in largest_first}
+            try:
+                for future in as_completed(futures):
+                    staged[futures[future]] = future.result()
+                    bar.update(1)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    except BrokenProcessPool as exc:
+        logger.warning("a helper process reading input files failed (%s); reading the rest here", exc)
+    except OSError as exc:  # no process could be started
+        logger.info("input files are read in this process (%s)", exc)
+
+
+def _cached_stage(plan: InputPlan, paths: dict[str, Path]) -> _Staged | None:
+    """The staged read of a file from an earlier run, or None when any part of it is missing."""
+    if not all(path.exists() for path in paths.values()):
+        return None
+    stats = FileStats(**json.loads(paths["stats"].read_text()))
+    stats.from_cache = True
+    logger.info("%s unchanged (content hash); using the cached read.", plan.source_file)
+    return _Staged(stats, paths["posts"], paths["quarantine"], _read_org_ids(paths["orgs"]))
+
+
+def _write_org_ids(path: Path, org_ids: dict[tuple[str, str], OrgAccount]) -> None:
+    """Save the organisation account ids a file taught (organisations' public ids, no one else's)."""
+    rows = sorted([platform, native_id, account.org_id, account.handle]
+                  for (platform, native_id), account in org_ids.items())
+    path.write_text(json.dumps(rows))
+
+
+def _read_org_ids(path: Path) -> dict[tuple[str, str], OrgAccount]:
+    return {(platform, native_id): OrgAccount(org_id, handle)
+            for platform, native_id, org_id, handle in json.loads(path.read_text())}
 
 
 def _stage_file(
     plan: InputPlan,
     file_key: str,
     stage_dir: Path,
-    pseudonymiser: Pseudonymiser,
-    scrubber: Scrubber,
+    rules: StagingRules,
     *,
-    force: bool,
     progress: bool,
 ) -> _Staged:
-    posts_path = stage_dir / f"{file_key}.posts.parquet"
-    quarantine_path = stage_dir / f"{file_key}.quarantine.parquet"
-    stats_path = stage_dir / f"{file_key}.stats.json"
-    if not force and posts_path.exists() and quarantine_path.exists() and stats_path.exists():
-        stats = FileStats(**json.loads(stats_path.read_text()))
-        stats.from_cache = True
-        logger.info("%s unchanged (content hash); using the cached read.", plan.source_file)
-        return _Staged(stats, posts_path, quarantine_path)
+    """Read one file, apply the privacy rules, and write its staged rows, quarantine and counts.
 
+    The file gets a pseudonymiser of its own: the organisation account ids
+    it learns (from posts that name an organisation by handle and id) apply
+    within the file while it is read, and are saved beside its rows for the
+    study-wide step, which applies them to every file
+    (:func:`recognise_org_ids`).
+    """
+    paths = _stage_paths(stage_dir, file_key)
+    pseudonymiser = rules.pseudonymiser()
     stats = FileStats(plan.source_file, plan.org_id, plan.format)
     quarantine_rows: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     stage_dir.mkdir(parents=True, exist_ok=True)
-    tmp_posts = posts_path.with_name(f".{posts_path.name}.{os.getpid()}.tmp")
+    tmp_posts = paths["posts"].with_name(f".{paths['posts'].name}.{os.getpid()}.tmp")
     writer = _ChunkWriter(pq.ParquetWriter(tmp_posts, _stage_arrow_schema()))
     try:
         chunk: list[dict[str, Any]] = []
@@ -278,7 +399,7 @@ def _stage_file(
                 stats.quarantined += 1
                 continue
             try:
-                row = normalise_post(item, plan, pseudonymiser, scrubber)
+                row = normalise_post(item, plan, pseudonymiser, rules.scrubber)
             except (ValueError, TypeError) as exc:
                 reason = f"cannot normalise: {exc}"
                 quarantine_rows.append(_quarantine_row(plan, item.source_line, reason, ""))
@@ -300,13 +421,15 @@ def _stage_file(
         raise
     stats.accepted = len(seen_ids)
     _refuse_unreadable(plan, stats, quarantine_rows)
-    tmp_posts.replace(posts_path)
+    tmp_posts.replace(paths["posts"])
     write_parquet_atomic(pd.DataFrame(quarantine_rows, columns=list(SCHEMAS["quarantine"].columns)),
-                         quarantine_path)
-    stats_path.write_text(json.dumps(asdict(stats)))
+                         paths["quarantine"])
+    org_ids = pseudonymiser.learnt_org_ids()
+    _write_org_ids(paths["orgs"], org_ids)
+    paths["stats"].write_text(json.dumps(asdict(stats)))  # last: its presence marks a complete stage
     logger.info("%s: read %d, accepted %d, quarantined %d, duplicates %d", plan.source_file,
                 stats.read, stats.accepted, stats.quarantined, stats.duplicates)
-    return _Staged(stats, posts_path, quarantine_path)
+    return _Staged(stats, paths["posts"], paths["quarantine"], org_ids)
 
 
 def _read_all(plan: InputPlan) -> Iterator[ParsedPost | BadRecord]:
@@ -500,9 +623,14 @@ def normalise_post(
         "parent_author": _author_ref(p, platform, post.parent_author_native_id, post.parent_author_handle),
         "quoted_author": _author_ref(p, platform, post.quoted_author_native_id, post.quoted_author_handle),
         "shared_author": _author_ref(p, platform, post.shared_author_native_id, post.shared_author_handle),
-        "text_key": hashlib.sha1(f"{author_id}\x1f{text.casefold()}".encode()).hexdigest(),
+        "text_key": text_key(author_id, text),
         "aliases": _aliases(p, post),
     }
+
+
+def text_key(author_id: str, text: str) -> str:
+    """The key under which the same author repeating the same text is a duplicate (any case)."""
+    return hashlib.sha1(f"{author_id}\x1f{text.casefold()}".encode()).hexdigest()
 
 
 def _aliases(p: Pseudonymiser, post: ParsedPost) -> list[str]:
@@ -577,12 +705,18 @@ def _combine(
     staged: list[_Staged],
     tables: dict[str, Path],
     erasure: ErasureRegister,
+    rules: StagingRules,
     manifest_extra: dict[str, Any],
 ) -> IngestResult:
     stats = [item.stats for item in staged]
     frames = [pd.read_parquet(item.posts) for item in staged]
     posts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     posts["_file"] = [i for i, frame in enumerate(frames) for _ in range(len(frame))]
+    org_ids: dict[tuple[str, str], OrgAccount] = {}
+    for item in staged:
+        for account_id, account in item.org_ids.items():
+            org_ids.setdefault(account_id, account)
+    posts = recognise_org_ids(posts, org_ids, rules.pseudonymiser())
     posts = _drop_cross_file_duplicates(posts, stats, config.analysis.duplicate_window_hours)
     aliases = alias_table(posts)
     erased = erasure.author_ids(aliases)
@@ -619,6 +753,81 @@ def _combine(
         "counts": result.counts,
     })
     return result
+
+
+def recognise_org_ids(
+    posts: pd.DataFrame, org_ids: dict[tuple[str, str], OrgAccount], pseudonymiser: Pseudonymiser
+) -> pd.DataFrame:
+    """Name an organisation wherever a staged post refers to it by an account id learnt in any file.
+
+    A post that names an organisation account by handle and id teaches its id
+    (:meth:`Pseudonymiser.org_account`).  A reference by id alone (the author
+    of a replied-to post, a mention without a handle) that was read before
+    that post, or in another file, got the pseudonym of that id.  Here each
+    such pseudonym becomes the organisation's name: as author (with the role
+    ``org``), as replied-to, quoted or shared author, in mentions, in aliases
+    and as ``@handle`` in the text.  Only pseudonyms of organisation ids are
+    replaced, so no private person is named.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Staged posts of every file.
+    org_ids : dict
+        ``(platform, native id) -> OrgAccount`` learnt by the files.
+    pseudonymiser : Pseudonymiser
+        With the study key (for the pseudonyms of those ids).
+
+    Returns
+    -------
+    DataFrame
+        The posts, changed in place where they name an organisation.
+    """
+    renamed = {pseudonymiser.pseudonym(platform, native_id): f"{platform}:{account.handle}"
+               for (platform, native_id), account in org_ids.items()}
+    if posts.empty or not renamed:
+        return posts
+    author = posts["author_id"].map(renamed)
+    as_author = author.notna()
+    posts.loc[as_author, "author_id"] = author[as_author]
+    posts.loc[as_author, "author_role"] = "org"
+    for column in ("parent_author", "quoted_author", "shared_author"):
+        posts[column] = pd.Series([renamed.get(value, value) for value in posts[column]],
+                                  index=posts.index, dtype=object)
+    posts["mentions"] = [
+        _renamed_mentions(mentions, renamed, author_id) if any(m in renamed for m in mentions) or named
+        else mentions
+        for mentions, author_id, named in zip(posts["mentions"], posts["author_id"], as_author, strict=True)
+    ]
+    posts["aliases"] = [
+        [_renamed_alias(alias, renamed) for alias in aliases] for aliases in posts["aliases"]
+    ]
+    in_text = {f"@{pseudonym}": "@" + name.split(":", 1)[1] for pseudonym, name in renamed.items()}
+    pattern = re.compile("|".join(re.escape(mention) for mention in sorted(in_text)) + r"(?![0-9a-f])")
+    mentioned = posts["text"].str.contains(f"@{PSEUDONYM_PREFIX}", regex=False)
+    texts = posts.loc[mentioned, "text"].map(lambda text: pattern.sub(lambda m: in_text[m.group(0)], text))
+    posts.loc[mentioned, "text"] = texts
+    changed = as_author | mentioned
+    posts.loc[changed, "text_key"] = [text_key(author_id, text) for author_id, text in
+                                      zip(posts.loc[changed, "author_id"], posts.loc[changed, "text"],
+                                          strict=True)]
+    return posts
+
+
+def _renamed_mentions(mentions: Any, renamed: dict[str, str], author_id: str) -> list[str]:
+    """Mentions with organisation pseudonyms named, without the author and without repeats."""
+    result: list[str] = []
+    for mention in mentions:
+        target = renamed.get(mention, mention)
+        if target != author_id and target not in result:
+            result.append(target)
+    return result
+
+
+def _renamed_alias(alias: str, renamed: dict[str, str]) -> str:
+    """``alias_key=author_id`` with an organisation's pseudonym replaced by its name."""
+    alias_key, author_id = alias.split("=", 1)
+    return f"{alias_key}={renamed[author_id]}" if author_id in renamed else alias
 
 
 def _drop_cross_file_duplicates(

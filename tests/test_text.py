@@ -7,6 +7,7 @@ import unicodedata
 
 import ftfy
 import pytest
+from ftfy.badness import is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,14 +27,16 @@ from helpers.privacy import (
     scrub_urls,
 )
 from helpers.text import (
+    _ACCENTED_PAIR,
     _BLANK_LINES,
+    _FTFY_KEEPS,
     _SPACES,
     DETECTABLE_LANGUAGES,
     clean_text,
     detect_languages,
     detection_text,
+    ftfy_would_keep,
     html_to_text,
-    is_plain_ascii,
     language_model_path,
     normalise_whitespace,
 )
@@ -61,10 +64,51 @@ def slow_clean(text: str, is_html: bool = False) -> str:
 @settings(max_examples=500)
 @given(ASCII)
 def test_ftfy_leaves_plain_ascii_unchanged(text: str) -> None:
-    if is_plain_ascii(text):
+    if ftfy_would_keep(text):
         assert ftfy.fix_text(text, unescape_html=True) == text
         assert ftfy.fix_text(text, unescape_html=False) == text
         assert unicodedata.normalize("NFC", text) == text
+
+
+KEPT = [chr(code) for code in range(0x80, 0x30000) if _FTFY_KEEPS.fullmatch(chr(code))]
+KEPT_ASCII = [chr(code) for code in range(0x80) if _FTFY_KEEPS.fullmatch(chr(code))]
+ACCENTED = [char for char in KEPT if _ACCENTED_PAIR.fullmatch(char * 2)]
+
+
+def test_ftfy_keeps_each_character_of_the_fast_path() -> None:
+    assert len(ACCENTED) == 60 and "é" in ACCENTED and "Ã" not in KEPT and "’" not in KEPT
+    assert "😊" in KEPT and "\u200d" in KEPT and "£" not in KEPT
+    for char in KEPT:
+        for text in (char, f"a{char}b", f"{char}\n{char}"):
+            assert ftfy.fix_text(text, unescape_html=True) == text, repr(char)
+            assert ftfy.fix_text(text, unescape_html=False) == text, repr(char)
+            assert unicodedata.normalize("NFC", text) == text
+
+
+def test_an_accented_letter_beside_any_character_of_the_fast_path_is_not_mojibake() -> None:
+    """ftfy fixes the encoding only of what ``ftfy.badness.is_bad`` calls mojibake."""
+    others = KEPT_ASCII + [char for char in KEPT if char not in ACCENTED]
+    for letter in ACCENTED:
+        for other in others:
+            assert not is_bad(letter + other) and not is_bad(other + letter), repr((letter, other))
+        for before in KEPT_ASCII:
+            for after in KEPT_ASCII:
+                assert not is_bad(before + letter + after), repr((before, letter, after))
+            for second in ACCENTED:
+                assert not is_bad(letter + before + second), repr((letter, before, second))
+
+
+FAST_PATH_PIECES = [*"aZ9 .,'-!?&\n\r\tàèéìòùÀÈÉÇßñüÃÂ£©’œ\u0301\u00a0", "😊", "❤\ufe0f", "👩\u200d🔬", "Ã©"]
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(FAST_PATH_PIECES), max_size=40).map("".join))
+def test_text_on_the_fast_path_is_text_ftfy_keeps(text: str) -> None:
+    if ftfy_would_keep(text):
+        assert ftfy.fix_text(text, unescape_html=True) == text
+        assert ftfy.fix_text(text, unescape_html=False) == text
+        assert unicodedata.normalize("NFC", text) == text
+    assert clean_text(text) == slow_clean(text)
 
 
 @settings(max_examples=500)

@@ -50,7 +50,6 @@ from helpers.ingest import READERS, detect_format, get_reader
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
 from helpers.locks import exclusive_lock
 from helpers.privacy import (
-    PSEUDONYM_PREFIX,
     OrgAccount,
     Pseudonymiser,
     Scrubber,
@@ -791,23 +790,30 @@ def recognise_org_ids(
     as_author = author.notna()
     posts.loc[as_author, "author_id"] = author[as_author]
     posts.loc[as_author, "author_role"] = "org"
+    touched = as_author.to_numpy(copy=True)  # rows naming an organisation by its pseudonym
     for column in ("parent_author", "quoted_author", "shared_author"):
-        posts[column] = pd.Series([renamed.get(value, value) for value in posts[column]],
-                                  index=posts.index, dtype=object)
-    posts["mentions"] = [
-        _renamed_mentions(mentions, renamed, author_id) if any(m in renamed for m in mentions) or named
-        else mentions
-        for mentions, author_id, named in zip(posts["mentions"], posts["author_id"], as_author, strict=True)
-    ]
-    posts["aliases"] = [
-        [_renamed_alias(alias, renamed) for alias in aliases] for aliases in posts["aliases"]
-    ]
-    in_text = {f"@{pseudonym}": "@" + name.split(":", 1)[1] for pseudonym, name in renamed.items()}
-    pattern = re.compile("|".join(re.escape(mention) for mention in sorted(in_text)) + r"(?![0-9a-f])")
-    mentioned = posts["text"].str.contains(f"@{PSEUDONYM_PREFIX}", regex=False)
-    texts = posts.loc[mentioned, "text"].map(lambda text: pattern.sub(lambda m: in_text[m.group(0)], text))
-    posts.loc[mentioned, "text"] = texts
-    changed = as_author | mentioned
+        named = posts[column].map(renamed)
+        posts.loc[named.notna(), column] = named[named.notna()]
+        touched |= named.notna().to_numpy()
+    mentions = posts["mentions"].explode()
+    with_mention = posts.index.isin(mentions.index[mentions.isin(list(renamed))]) | as_author.to_numpy()
+    posts.loc[with_mention, "mentions"] = pd.Series(
+        [_renamed_mentions(ids, renamed, author_id) for ids, author_id in
+         zip(posts.loc[with_mention, "mentions"], posts.loc[with_mention, "author_id"], strict=True)],
+        index=posts.index[with_mention], dtype=object)
+    # A post's aliases are those of the accounts it names, so only these rows can hold one.
+    with_alias = touched | with_mention
+    posts.loc[with_alias, "aliases"] = pd.Series(
+        [[_renamed_alias(alias, renamed) for alias in values] for values in posts.loc[with_alias, "aliases"]],
+        index=posts.index[with_alias], dtype=object)
+    in_text = {pseudonym: "@" + name.split(":", 1)[1] for pseudonym, name in renamed.items()}
+    alternatives = "|".join(re.escape(pseudonym) for pseudonym in sorted(in_text))
+    pattern = re.compile(f"@({alternatives})(?![0-9a-f])")
+    # candidates first, with pyarrow's regex search (which knows no look-ahead) over the column
+    in_texts = posts["text"].str.contains(f"@(?:{alternatives})", regex=True).to_numpy(dtype=bool)
+    posts.loc[in_texts, "text"] = [pattern.sub(lambda m: in_text[m.group(1)], text)
+                                   for text in posts.loc[in_texts, "text"]]
+    changed = as_author.to_numpy() | in_texts
     posts.loc[changed, "text_key"] = [text_key(author_id, text) for author_id, text in
                                       zip(posts.loc[changed, "author_id"], posts.loc[changed, "text"],
                                           strict=True)]

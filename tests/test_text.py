@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import datetime
 
 import ftfy
 import pytest
@@ -292,3 +293,25 @@ def slow_embedding_text(text: str) -> str:
 @given(st.one_of(EMBEDDING_TRICKY, ASCII, st.text(max_size=60)))
 def test_embedding_text_shortcuts_give_what_every_substitution_gives(text: str) -> None:
     assert embedding_text(text) == slow_embedding_text(text)
+
+
+@settings(max_examples=500)
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 12, 31)),
+       st.sampled_from(["EST", "CEST", "UTC", "acdt", "NZDT"]), st.sampled_from([None, 5, 8, 11, 14, 17]),
+       st.booleans())
+def test_crowdtangle_times_read_as_strptime_reads_them(
+    moment: datetime, zone: str, field: int | None, one_digit: bool
+) -> None:
+    """The fast path for ``YYYY-MM-DD HH:MM:SS ZONE``, also for fields out of range or of one digit."""
+    from helpers.ingest.records import _ZONE_ABBREVIATIONS, _parse_timestamp_text
+
+    text = moment.strftime("%Y-%m-%d %H:%M:%S")
+    if field is not None:  # month, day, hour, minute or second pushed up by 30 (often out of range)
+        text = text[:field] + f"{int(text[field:field + 2]) + 30:02d}"[-2:] + text[field + 2:]
+    if one_digit:
+        text = text.replace(" 0", " ", 1)
+    try:
+        expected = datetime.strptime(f"{text} {_ZONE_ABBREVIATIONS[zone.upper()]}", "%Y-%m-%d %H:%M:%S %z")
+    except ValueError:
+        expected = None
+    assert _parse_timestamp_text(f"{text} {zone}") == expected

@@ -63,6 +63,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -97,6 +98,7 @@ TIME_COLUMNS = ("Post Created", "Created")
 REACTION_COLUMNS = ("Likes", "Love", "Wow", "Haha", "Sad", "Angry", "Care")
 _POST_KINDS = ("posts", "videos", "photos")
 _INSTAGRAM_KINDS = ("p", "reel", "tv")
+URL_MEMO = 65_536  # links whose platform and post owner are remembered (rows often repeat a link)
 
 
 def sniff(path: Path) -> bool:
@@ -275,6 +277,7 @@ def _is_host(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+@lru_cache(maxsize=URL_MEMO)
 def _platform_of(url: str) -> str | None:
     host = (urlsplit(url.strip()).hostname or "").lower()
     if _is_host(host, "instagram.com"):
@@ -331,8 +334,9 @@ def _likes(row: dict[str, str], platform: str) -> int | None:
     return sum(present) if present else None
 
 
+@lru_cache(maxsize=URL_MEMO)
 def _facebook_post_owner(link: str) -> str | None:
-    """The page, group or profile whose post a facebook.com link names, or None."""
+    """The page, group or profile whose post a facebook.com link names, or None (memoised)."""
     if _platform_of(link) != "facebook":
         return None
     parsed = urlsplit(link.strip())

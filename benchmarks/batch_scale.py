@@ -13,8 +13,9 @@ project, then measures, each in a fresh process:
    executed again with warm caches (what a changed notebook or ``--force`` costs);
 4. **reference, raw encode**: sentence-transformers ``encode`` of the same
    model on the same texts the batch embeds (this machine's embedding limit).
-   Beyond ``--encode-sample`` texts it encodes a seeded sample and projects the
-   time of all of them from the measured throughput;
+   It encodes all of them: a sample (``--encode-sample N``, seeded) projected to
+   the whole set was 5.5% too fast at 200k posts, because a long encode slows
+   down after its first minutes (docs/performance.md, eleventh round);
 5. **reference, plain BERTopic** (up to ``--bertopic-up-to`` posts): ``BERTopic().fit_transform`` with its
    defaults on the same topic documents, given their vectors (from the
    batch's cache: the same model on the same texts).  Its total, that fit plus
@@ -113,7 +114,7 @@ from helpers.embeddings import resolve_model_path, study_encoder, study_texts
 config = load_config(sys.argv[1])
 sample_size = int(sys.argv[2])
 texts = study_texts(config)  # exactly what the batch's embed step encodes
-sample = texts if len(texts) <= sample_size else random.Random(0).sample(texts, sample_size)
+sample = texts if not 0 < sample_size < len(texts) else random.Random(0).sample(texts, sample_size)
 
 started = time.perf_counter()
 from sentence_transformers import SentenceTransformer
@@ -265,8 +266,10 @@ def main() -> None:
     parser.add_argument("--bertopic-up-to", type=int, default=200_000,
                         help="measure the plain-BERTopic reference only up to this size (at 200k posts it "
                              "runs for more than 17 minutes on 2 CPUs)")
-    parser.add_argument("--encode-sample", type=int, default=20_000,
-                        help="texts the raw-encode reference encodes (a seeded sample beyond this)")
+    parser.add_argument("--encode-sample", type=int, default=0,
+                        help="texts the raw-encode reference encodes, a seeded sample projected to all "
+                             "of them (default 0: every text, the honest reference; 20000 saves 13 "
+                             "minutes at 200k posts)")
     parser.add_argument("--embedding-precision", choices=["float32", "bfloat16"], default="float32",
                         help="analysis.embedding_precision of the batch (the raw-encode reference stays "
                              "float32); bfloat16 results go to batch_scale_bfloat16.json")

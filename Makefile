@@ -17,7 +17,7 @@ help:
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make lint   ruff + notebook output check"
 	@echo "make batch  run the notebooks per organisation and render reports/ (CONFIG=...)"
-	@echo "make bench  benchmarks: ingestion, the whole batch at 10k/50k/200k posts, networks, bfloat16 embeddings (about 2 h)"
+	@echo "make bench  benchmarks: ingestion, the whole batch at 10k/50k/200k posts, networks, bfloat16 embeddings (about 2 h 15 min)"
 
 setup: $(STAMP)
 

@@ -156,7 +156,7 @@ def ftfy_would_keep(text: str) -> bool:
 
     Pure ASCII has no mojibake, ligatures, wide or curly characters and is
     already NFC; what ftfy still does to it is undo HTML entities (which need
-    ``&``) and fix line breaks and control characters (``\r``, escapes, DEL).
+    ``&``) and fix line breaks and control characters (``\\r``, escapes, DEL).
     The same holds for text that adds only accented Latin-1 letters and emoji
     to such ASCII.  ftfy's mojibake test
     (``ftfy.badness.is_bad``) looks for unlikely neighbours: two accented or

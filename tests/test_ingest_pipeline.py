@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import zstandard
 
 from helpers.config import load_config
+from helpers.ingest import pipeline
 from helpers.ingest.pipeline import IngestError, ingest_study
 from helpers.privacy import SecretError
 from tests.conftest import organisation, write_study
@@ -252,8 +254,6 @@ def test_a_files_cached_read_does_not_depend_on_the_other_files(tmp_path: Path) 
 def test_files_read_side_by_side_give_the_tables_of_one_after_the_other(
     study: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from helpers.ingest import pipeline
-
     config = load_config(study)
     calls = []
     in_processes = pipeline._stage_in_processes
@@ -293,3 +293,40 @@ def test_recognising_an_organisation_id_renames_every_reference_to_its_pseudonym
     assert [list(a) for a in out["aliases"]] == [["a=twitter:SMAUK"], [f"b={person}", "c=twitter:SMAUK"]]
     assert out["text_key"].tolist() == [text_key("twitter:SMAUK", f"Thanks @{person}!"),
                                         text_key(person, f"@SMAUK and @{org}0 said so")]
+
+
+def test_an_unreadable_file_read_in_a_helper_process_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 2)  # also on a one-CPU machine
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "garbage.ndjson").write_text("{oops\n{also broken\nnope\n")
+    config = load_config(_study(tmp_path, [{"path": "garbage.ndjson", "format": "pushshift"}]))
+    with pytest.raises(IngestError, match=r"garbage\.ndjson: none of its 3 records could be read"):
+        ingest_study(config, progress=False)
+    assert not (tmp_path / "processed" / "posts.parquet").exists()
+
+
+_PARENT_PID = os.getpid()
+_STAGE_FILE = pipeline._stage_file
+
+
+def _dies_in_a_helper(plan, *args, **kwargs):  # module level: the pool sends it by name
+    """``_stage_file``, except that a helper process reading statuses.json dies without a word."""
+    if plan.source_file == "statuses.json" and os.getpid() != _PARENT_PID:
+        os._exit(1)
+    return _STAGE_FILE(plan, *args, **kwargs)
+
+
+def test_files_a_dead_helper_process_left_are_read_here(
+    study: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(study)
+    tables = ingest_study(config, progress=False).tables
+    expected = {name: pd.read_parquet(path) for name, path in tables.items()}
+    monkeypatch.setattr(pipeline, "_stage_file", _dies_in_a_helper)
+    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 2)
+    result = ingest_study(config, progress=False, force=True)
+    assert "reading the rest here" in caplog.text
+    for name, path in result.tables.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(path), expected[name])

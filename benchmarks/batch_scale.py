@@ -14,8 +14,8 @@ project, then measures, each in a fresh process:
 4. **reference, raw encode**: sentence-transformers ``encode`` of the same
    model on the same texts the batch embeds (this machine's embedding limit).
    It encodes all of them: a sample (``--encode-sample N``, seeded) projected to
-   the whole set was 5.5% too fast at 200k posts, because a long encode slows
-   down after its first minutes (docs/performance.md, eleventh round);
+   the whole set gave a rate 5.5% too high at 200k posts, the machine's speed
+   varying from minute to minute (docs/performance.md, eleventh round);
 5. **reference, plain BERTopic** (up to ``--bertopic-up-to`` posts): ``BERTopic().fit_transform`` with its
    defaults on the same topic documents, given their vectors (from the
    batch's cache: the same model on the same texts).  Its total, that fit plus

@@ -110,6 +110,10 @@ class PrivacySettings(_Strict):
     )
 
 
+EmbeddingPrecision = Literal["float32", "bfloat16"]
+"""Number formats the embedding model can compute in (``helpers.embeddings.PRECISIONS``)."""
+
+
 class AnalysisSettings(_Strict):
     """Parameters of the analysis notebooks."""
 
@@ -123,7 +127,7 @@ class AnalysisSettings(_Strict):
     knowledge_embedding_weight: float = Field(0.5, ge=0, le=1)
     embedding_batch_size: int = Field(32, ge=1, description="texts per forward pass (32 was fastest on CPU)")
     embedding_device: str | None = Field(None, description="e.g. 'cpu' or 'cuda'; default: automatic")
-    embedding_precision: Literal["float32", "bfloat16"] = Field(
+    embedding_precision: EmbeddingPrecision = Field(
         "float32",
         description="'bfloat16': about 2x faster on CPUs with AMX or AVX512-BF16; vectors differ "
         "slightly from float32 (cosine > 0.999) and are cached apart",

@@ -40,10 +40,12 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import numpy as np
 from tqdm.auto import tqdm
+
+from helpers.config import EmbeddingPrecision
 
 if TYPE_CHECKING:
     from helpers.config import StudyConfig
@@ -70,7 +72,7 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL_ID}
 ONEDNN_PRIMITIVE_CACHE_CAPACITY = 16
 BFLOAT16_HINT_FROM = 5_000
 """New texts from which ``embed_study`` mentions bfloat16 where the device has its instructions."""
-PRECISIONS = ("float32", "bfloat16")
+PRECISIONS: tuple[str, ...] = get_args(EmbeddingPrecision)
 """Number formats the model can compute in (``analysis.embedding_precision``).
 
 ``"bfloat16"`` runs the model's matrix products in bfloat16 (``torch.autocast``),

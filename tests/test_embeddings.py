@@ -9,6 +9,7 @@ import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -120,6 +121,71 @@ def test_an_interrupted_run_keeps_every_finished_chunk(tmp_path: Path) -> None:
     vectors = CachedEncoder(resumed, tmp_path, chunk_size=4, progress=False).encode(corpus)
     assert len(resumed.encoded) == 20 - 3 * 4  # three chunks of four were saved before the crash
     np.testing.assert_array_equal(vectors, np.vstack([fake_vector(t) for t in corpus]))
+
+
+def test_the_model_sees_texts_in_the_order_of_the_encoders_lengths(tmp_path: Path) -> None:
+    class LengthByLastWord(CountingEncoder):
+        def text_lengths(self, texts: Sequence[str]) -> np.ndarray:
+            return np.array([int(text.split()[-1]) for text in texts])
+
+    posts = ["a 3", "bb 1", "ccc 4", "dddd 0", "e 2"]
+    cached = CachedEncoder(LengthByLastWord(), tmp_path, chunk_size=2, progress=False)
+    vectors = cached.encode(posts)
+    assert cached.encoder.calls == [["dddd 0", "bb 1"], ["e 2", "a 3"], ["ccc 4"]]
+    assert np.array_equal(vectors, np.vstack([fake_vector(post) for post in posts]))
+
+
+def test_the_default_length_of_a_text_is_its_characters() -> None:
+    assert CountingEncoder().text_lengths(["abc", "", "a b"]).tolist() == [3, 0, 3]
+
+
+def test_a_sentence_transformer_counts_the_tokens_its_model_reads() -> None:
+    encoder = SentenceTransformerEncoder()
+    tokenizer = encoder.model.tokenizer
+    link = "https://t.co/x9Zq7Wb2Lk"
+    word = "understanding everything"
+    long_post = "fatigue " * 400
+    lengths = encoder.text_lengths([link, word, long_post, ""])
+    assert lengths[0] > lengths[1] and len(link) < len(word), "more tokens in fewer characters"
+    assert lengths[:2].tolist() == [len(tokenizer(text)["input_ids"]) for text in (link, word)]
+    assert lengths[2] == encoder.model.max_seq_length, "a long post counts as far as the model reads"
+    assert lengths[3] == 2, "an empty post is its two special tokens"
+
+
+class RecordingModel:
+    """Stands in for a loaded sentence-transformers model and records each call of ``encode``."""
+
+    device = SimpleNamespace(type="cpu")
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str], **_: object) -> np.ndarray:
+        self.calls.append(list(texts))
+        return np.vstack([fake_vector(text) for text in texts])
+
+
+def test_sorted_texts_reach_the_model_in_their_order_one_batch_per_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = RecordingModel()
+    monkeypatch.setattr(SentenceTransformerEncoder, "model", property(lambda self: model))
+    encoder = SentenceTransformerEncoder(batch_size=2)
+    posts = ["e", "dd", "a", "ccc", "b"]
+    vectors = encoder.encode_sorted(posts)
+    assert model.calls == [["e", "dd"], ["a", "ccc"], ["b"]]
+    assert np.array_equal(vectors, np.vstack([fake_vector(post) for post in posts]))
+    model.calls.clear()
+    assert np.array_equal(encoder.encode(posts), vectors)
+    assert model.calls == [posts], "unsorted texts go to the model in one call, which orders them"
+
+
+def test_sorted_encoding_gives_the_models_vectors() -> None:
+    encoder = SentenceTransformerEncoder(batch_size=4)
+    posts = ["a post about SMA", "https://t.co/x9Zq7Wb2Lk", "fatigue " * 40, "", "school and fatigue"] * 2
+    order = np.argsort(encoder.text_lengths(posts), kind="stable")
+    ordered = [posts[i] for i in order]
+    assert np.allclose(encoder.encode_sorted(ordered), encoder.encode(ordered), atol=1e-5)
+    assert encoder.encode_sorted([]).shape == (0, 384)
 
 
 def test_the_model_id_separates_caches(tmp_path: Path) -> None:

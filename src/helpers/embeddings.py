@@ -94,6 +94,9 @@ of a seed set of one's own are not in it and are encoded as usual.
 """
 COMPACT_AFTER_SHARDS = 32
 
+#: Texts tokenized at a time to count their tokens (bounds the token lists in memory).
+TOKENIZE_CHUNK = 4096
+
 
 class EmbeddingModelError(RuntimeError):
     """The configured embedding model cannot be loaded (e.g. it is not available offline)."""
@@ -117,9 +120,25 @@ class Encoder(ABC):
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return a float32 array of shape ``(len(texts), dim)``, one row per text, in order."""
 
+    def encode_sorted(self, texts: Sequence[str]) -> np.ndarray:
+        """:meth:`encode` texts that come ordered by :meth:`text_lengths`, batched in that order.
+
+        The default is :meth:`encode`; an encoder that would order the texts
+        again by another measure keeps theirs instead.
+        """
+        return self.encode(texts)
+
     def could_use_bfloat16(self) -> bool:
         """Whether this float32 model runs on a device with bfloat16 instructions (no by default)."""
         return False
+
+    def text_lengths(self, texts: Sequence[str]) -> np.ndarray:
+        """How long each text is for the model: :class:`CachedEncoder` batches equal lengths together.
+
+        By default the number of characters; an encoder that knows its
+        tokenizer gives the number of tokens.
+        """
+        return np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -172,14 +191,58 @@ class SentenceTransformerEncoder(Encoder):
         return _load_sentence_transformer(self.path or resolve_model_path(self.name), self.device)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Encode ``texts`` with the model; an empty input gives an empty ``(0, dim)`` array."""
-        if len(texts) == 0:
+        """Encode ``texts`` with the model; an empty input gives an empty ``(0, dim)`` array.
+
+        One call of the model: sentence-transformers batches the texts by
+        their number of characters.
+        """
+        return self._encode_calls([list(texts)])
+
+    def encode_sorted(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode texts ordered by :meth:`text_lengths`, ``batch_size`` of them per call of the model.
+
+        Given more, sentence-transformers would order them by characters
+        again and mix lengths in a batch: the 10k demo study's 8,651 texts,
+        ordered by tokens, took 35.7-36.0 s this way and 42.5-46.2 s in
+        calls of 2,048 texts ordered by characters.
+        """
+        texts = list(texts)
+        return self._encode_calls([texts[start:start + self.batch_size]
+                                   for start in range(0, len(texts), self.batch_size)])
+
+    def _encode_calls(self, calls: list[list[str]]) -> np.ndarray:
+        """Encode each list of texts with one call of the model; their vectors, in order."""
+        calls = [texts for texts in calls if texts]
+        if not calls:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.model
         with self._number_format(model.device.type):
-            vectors = model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False,
-                                   convert_to_numpy=True)
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+            vectors = [model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
+                                    convert_to_numpy=True) for texts in calls]
+        return np.ascontiguousarray(np.concatenate(vectors), dtype=np.float32)
+
+    def text_lengths(self, texts: Sequence[str]) -> np.ndarray:
+        """The number of tokens the model reads of each text (at most its ``max_seq_length``).
+
+        A batch is padded to its longest text, and the model computes on the
+        padding too. Ordered by characters, the 200k demo study's batches held
+        32.5% more token positions than texts' tokens (a link or an emoji is
+        few characters and many tokens); ordered by tokens and batched in that
+        order (:meth:`encode_sorted`), 0.04%. A model without a tokenizer
+        falls back to characters.
+        """
+        model = self.model
+        tokenizer = getattr(model, "tokenizer", None)
+        if not callable(tokenizer):
+            return super().text_lengths(texts)
+        max_length = getattr(model, "max_seq_length", None)
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for start in range(0, len(texts), TOKENIZE_CHUNK):
+            part = list(texts[start:start + TOKENIZE_CHUNK])
+            token_ids = tokenizer(part, truncation=max_length is not None, max_length=max_length,
+                                  return_attention_mask=False, return_token_type_ids=False)["input_ids"]
+            lengths[start:start + len(part)] = [len(ids) for ids in token_ids]
+        return lengths
 
     def _number_format(self, device_type: str) -> AbstractContextManager[Any]:
         """Where the model computes in :attr:`precision`: autocast for bfloat16, nothing for float32."""
@@ -543,6 +606,10 @@ class CachedEncoder(Encoder):
             return self.encoder.encode([])
         return vectors
 
+    def text_lengths(self, texts: Sequence[str]) -> np.ndarray:
+        """The wrapped encoder's lengths of ``texts``."""
+        return self.encoder.text_lengths(texts)
+
     def fill(self, texts: Sequence[str]) -> int:
         """Encode and cache the texts the cache lacks, without returning vectors; returns how many.
 
@@ -582,7 +649,7 @@ class CachedEncoder(Encoder):
         them would take 245 MB at 160,000 texts) and None is returned.
         """
         self.misses += len(texts)
-        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths batch faster
+        order = np.argsort(self.encoder.text_lengths(texts), kind="stable")  # no padding in a batch
         out: np.ndarray | None = None
         chunks = range(0, len(texts), self.chunk_size)
         bar = tqdm(total=len(texts), desc=f"embedding ({self.model_id})", unit="text",
@@ -591,7 +658,7 @@ class CachedEncoder(Encoder):
         with bar:
             for start in chunks:
                 rows = order[start:start + self.chunk_size]
-                vectors = np.asarray(self.encoder.encode([texts[i] for i in rows]), dtype=np.float32)
+                vectors = np.asarray(self.encoder.encode_sorted([texts[i] for i in rows]), dtype=np.float32)
                 if keep and out is None:
                     out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
                 if out is not None:

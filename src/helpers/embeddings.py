@@ -606,10 +606,6 @@ class CachedEncoder(Encoder):
             return self.encoder.encode([])
         return vectors
 
-    def text_lengths(self, texts: Sequence[str]) -> np.ndarray:
-        """The wrapped encoder's lengths of ``texts``."""
-        return self.encoder.text_lengths(texts)
-
     def fill(self, texts: Sequence[str]) -> int:
         """Encode and cache the texts the cache lacks, without returning vectors; returns how many.
 
@@ -649,12 +645,12 @@ class CachedEncoder(Encoder):
         them would take 245 MB at 160,000 texts) and None is returned.
         """
         self.misses += len(texts)
+        logger.info("Embedding %d new texts with %s (%d cached)", len(texts), self.model_id, self.hits)
         order = np.argsort(self.encoder.text_lengths(texts), kind="stable")  # no padding in a batch
         out: np.ndarray | None = None
         chunks = range(0, len(texts), self.chunk_size)
         bar = tqdm(total=len(texts), desc=f"embedding ({self.model_id})", unit="text",
                    disable=not self.progress or len(texts) < 2)
-        logger.info("Embedding %d new texts with %s (%d cached)", len(texts), self.model_id, self.hits)
         with bar:
             for start in chunks:
                 rows = order[start:start + self.chunk_size]

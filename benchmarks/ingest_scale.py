@@ -6,8 +6,15 @@ For each size it writes a synthetic NDJSON dump of Reddit comments, then in a
 fresh process (so peak RSS is that run's own) ingests it twice: the per-file
 read alone (streaming stage) and the whole ingestion (stage + study-wide
 tables). Peak RSS is given for the process and, separately, for the
-language-detection worker it forks on large files. Results go to
-benchmarks/results/ingest_scale.json.
+language-detection worker it forks on large files. CPU time (user + system, of
+the process and of the helper processes it started) says how fast the same code
+could be with every CPU busy all the time.
+
+Two floors are measured on the same dump, each in a fresh process: parsing
+every line with orjson, and fastText's language detection of every comment.
+Every ingestion has to do both; everything else it does (mapping, pseudonyms,
+scrubbing, the study-wide tables) is what a faster ingestion could cut.
+Results go to benchmarks/results/ingest_scale.json.
 """
 
 from __future__ import annotations
@@ -80,6 +87,29 @@ from helpers.config import load_config
 from helpers.ingest import pipeline
 config = load_config(sys.argv[1])
 mode = sys.argv[2]
+
+
+def cpu_seconds():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+if mode == "floor":
+    import orjson
+    from helpers.text import _model, detect_languages
+    _model()  # loaded before the clock starts, as in an ingestion's worker
+    dump = config.input_path(config.organisations[0].inputs[0])
+    start = time.perf_counter()
+    with dump.open("rb") as fh:
+        parsed = [orjson.loads(line) for line in fh]
+    parse_seconds = time.perf_counter() - start
+    texts = [record["body"] for record in parsed]
+    start = time.perf_counter()
+    detect_languages(texts)
+    print(json.dumps({"parse_seconds": parse_seconds, "language_seconds": time.perf_counter() - start,
+                      "records": len(parsed)}))
+    sys.exit(0)
+cpu_start = cpu_seconds()
 start = time.perf_counter()
 if mode == "stage":
     plan = pipeline.plan_inputs(config)[0]
@@ -92,7 +122,7 @@ else:
     result = pipeline.ingest_study(config, force=True, progress=False)
     records = sum(s.read for s in result.files)
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "records": records,
+print(json.dumps({"seconds": seconds, "records": records, "cpu_seconds": cpu_seconds() - cpu_start,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "worker_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
@@ -111,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 400_000])
     args = parser.parse_args()
+    cpus = len(os.sched_getaffinity(0))
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -148,9 +179,15 @@ def main() -> None:
                 row[f"{mode}_peak_rss_mib"] = round(result["peak_rss_mib"])
                 # the language-detection worker forked for large files (0 when none ran)
                 row[f"{mode}_worker_peak_rss_mib"] = round(result["worker_peak_rss_mib"])
+            row["full_cpu_seconds"] = round(result["cpu_seconds"], 2)
+            # the most this code could do with every CPU busy all the time
+            row["full_cpu_bound_posts_per_s"] = round(result["records"] / (result["cpu_seconds"] / cpus))
+            floor = measure(config, "floor")
+            row["parse_seconds"] = round(floor["parse_seconds"], 2)
+            row["language_seconds"] = round(floor["language_seconds"], 2)
             print(json.dumps(row))
             rows.append(row)
-    machine = {"cpus": len(os.sched_getaffinity(0)), "python": sys.version.split()[0]}
+    machine = {"cpus": cpus, "python": sys.version.split()[0]}
     out = HERE / "results" / "ingest_scale.json"
     out.write_text(
         json.dumps({"machine": machine, "when": time.strftime("%Y-%m-%d"), "rows": rows}, indent=2)

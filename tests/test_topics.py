@@ -359,6 +359,43 @@ def test_umaps_layout_without_the_gil_gives_the_same_layout(monkeypatch) -> None
     assert isinstance(layout._cache, NullCache), "not cached: it would share UMAP's own cache entry"
 
 
+_TOPIC_FIT_LIKE_THE_STUDY = """
+import numpy as np
+from helpers.topics import GroupedUMAP, enable_numba_cache
+enable_numba_cache()
+vectors = np.random.default_rng(9).normal(size=(330, 384)).astype(np.float32)
+# one group alone first: groups side by side put a layout function that is never cached in UMAP's place
+GroupedUMAP(np.array(["en"] * 150), seed=42).fit_transform(vectors[:150])
+GroupedUMAP(np.array(["en"] * 210 + ["it"] * 120), seed=42).fit_transform(vectors)
+"""
+
+
+def _numba_cache_files(folder: Path) -> dict[str, int]:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in files}
+
+
+def test_warm_up_leaves_a_topic_fit_nothing_to_compile_into_the_cache(tmp_path) -> None:
+    """After ``rarevoices warm-up`` (run by ``make setup``) a fit adds nothing to numba's cache.
+
+    Without the warm-up the same fit writes about 90 entries (and compiles for 12 s).
+    """
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "numba"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+    warm = subprocess.run([sys.executable, "-m", "helpers.cli", "warm-up"], env=env, capture_output=True,
+                          text=True, check=True)
+    assert "compiled and cached" in warm.stdout
+    after_warm_up = _numba_cache_files(cache)
+    assert any(name.endswith(".nbc") for name in after_warm_up)
+    fit = [sys.executable, "-c", _TOPIC_FIT_LIKE_THE_STUDY]
+    subprocess.run(fit, env=env, capture_output=True, check=True)
+    assert _numba_cache_files(cache) == after_warm_up
+
+
 def test_neighbours_found_before_umap_give_the_layout_umap_finds_on_its_own(monkeypatch) -> None:
     import pynndescent
     import umap.umap_

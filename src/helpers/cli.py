@@ -9,6 +9,7 @@ Commands
 ``rarevoices classify``   communication modes and knowledge types for the whole study
 ``rarevoices evaluate``   validate classifiers and topics against labelled data
 ``rarevoices networks``   network measures and Gephi exports for the study or one organisation
+``rarevoices warm-up``    compile the topic step's numba code once, after installing
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     networks.add_argument("--org", help="one organisation (default: the whole study)")
     networks.add_argument("--no-export", action="store_true")
     networks.set_defaults(handler=_networks)
+
+    warm_up = commands.add_parser(
+        "warm-up", help="compile the topic step's numba code once, after installing (make setup runs it)")
+    warm_up.set_defaults(handler=_warm_up)
     return parser
 
 
@@ -192,5 +197,18 @@ def _networks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warm_up(args: argparse.Namespace) -> int:
+    import time
+
+    from helpers.topics import warm_numba_cache
+
+    started = time.perf_counter()
+    warm_numba_cache()
+    print(f"UMAP's numba functions compiled and cached ({time.perf_counter() - started:.1f} s); "
+          "the first topic fit no longer compiles them.")
+    return 0
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
+

@@ -20,6 +20,7 @@ from helpers.batch import (
     BatchResult,
     BesideJob,
     chain_kernel,
+    notebook_fingerprints,
     release_free_heap,
     run_batch,
     run_fingerprint,
@@ -457,3 +458,42 @@ def test_a_changed_report_template_makes_every_run_out_of_date(batch, tmp_path: 
     template = next((package / "resources" / "nbconvert").rglob("*.j2"))
     template.write_text(template.read_text() + "\n{# changed #}\n")
     assert run_fingerprint(config, notebooks, "sma-uk") != before
+
+
+def test_a_rerun_executes_only_the_notebooks_that_changed_or_failed(batch, tmp_path: Path) -> None:
+    """Editing one notebook re-executes that notebook alone; the other executed copies stay."""
+    config, _ = batch
+    root = tmp_path / "study"
+    shutil.copytree(config.project_root, root)  # the batch's results, in a study of its own
+    copy = load_config(root / "config" / "study.yml")
+    reports = copy.reports_path
+    # other tests may have left these organisations out of date (an erasure): bring them up to date first
+    run_batch(copy.source, orgs=["sma-uk", FAILING_ORG], workers=1, resume=True, progress=False, render=False)
+    executed_at = {org: {name: (reports / org / name).stat().st_mtime_ns for name in CHAIN}
+                   for org in ("sma-uk", FAILING_ORG)}
+    edited = root / "notebooks" / "04_networks.ipynb"
+    notebook = nbformat.read(edited, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("A note added by the researcher."))
+    nbformat.write(notebook, edited)
+
+    result = run_batch(copy.source, orgs=["sma-uk", FAILING_ORG], workers=1, resume=True, progress=False)
+
+    runs = {run.org_id: run for run in result.runs}
+    changed = {org: sorted(name for name, before in times.items()
+                           if (reports / org / name).stat().st_mtime_ns != before)
+               for org, times in executed_at.items()}
+    assert changed == {"sma-uk": ["04_networks.ipynb"],
+                       FAILING_ORG: ["04_networks.ipynb", "05_org_report.ipynb"]}  # 05 had failed
+    assert runs["sma-uk"].status == "ok" and len(runs["sma-uk"].notebooks) == len(CHAIN)
+    assert runs[FAILING_ORG].status == "failed" and runs[FAILING_ORG].failed_notebook == "05_org_report.ipynb"
+    rerun = nbformat.read(reports / "sma-uk" / "04_networks.ipynb", as_version=4)
+    assert rerun.cells[-1].source == "A note added by the researcher."
+    recorded = _record(copy, "sma-uk")["notebook_fingerprints"]
+    assert recorded == notebook_fingerprints(copy, root / "notebooks", "sma-uk")
+    assert set(_record(copy, FAILING_ORG)["notebook_fingerprints"]) == set(CHAIN) - {"05_org_report.ipynb"}
+    page = reports / "sma-uk" / "04_networks.html"
+    assert page.stat().st_mtime_ns > executed_at["sma-uk"]["04_networks.ipynb"]  # rendered again
+    assert "sma-uk" in (reports / "index.html").read_text()
+
+    again = run_batch(copy.source, orgs=["sma-uk"], workers=1, resume=True, progress=False, render=False)
+    assert [run.status for run in again.runs] == ["skipped"]

@@ -17,9 +17,12 @@
 4. the HTML reports (rendered by the workers as each chain ends) and
    ``reports/index.html`` (:mod:`helpers.reports`).
 
-``--resume`` re-runs only organisations that failed or are out of date: a
-run's fingerprint hashes the input files, the study config, the notebooks and
-the package code.
+``--resume`` (the default) re-runs only what failed or is out of date: a
+run's fingerprint hashes the input files, the study config, the notebooks of
+its chain and the package code.  Each notebook also has a fingerprint of its
+own (the same, with only that notebook), so when only some notebooks changed,
+only those are executed again for each organisation; the others' executed
+copies are current and stay.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +120,8 @@ class OrgRun:
     failed_notebook: str | None = None
     error: str | None = None
     log_file: str | None = None
+    # notebook name -> fingerprint (notebook_fingerprints) of its executed copy, for those that succeeded
+    notebook_fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -377,18 +382,14 @@ def _child_logging(level: int) -> None:
 
 
 def _hash_files(paths: Iterable[Path], digest: hashlib._Hash) -> None:
+    """Add each file's name and content; a missing notebook counts too (papermill then fails on it)."""
     for path in sorted(paths):
         digest.update(str(path.name).encode())
-        digest.update(path.read_bytes())
+        digest.update(path.read_bytes() if path.exists() else b"\0missing")
 
 
-def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None) -> str:
-    """Hash of everything a run's result depends on.
-
-    The study config, the content hashes of the input files (from the
-    ingestion manifest), the erasure register, the notebooks, the package's
-    code and resources (report templates, lexicon, stop words), and the org id.
-    """
+def _study_digest(config: StudyConfig, org_id: str | None) -> hashlib._Hash:
+    """SHA-256 of what every notebook's result depends on: config, inputs, erasures, code, org id."""
     digest = hashlib.sha256()
     digest.update(f"org={org_id}".encode())
     if config.source is not None:
@@ -399,10 +400,48 @@ def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None
     register = config.erasure_register_path
     if register.exists():  # an erasure request makes every earlier report out of date
         digest.update(register.read_bytes())
-    _hash_files(notebooks_dir.glob("*.ipynb"), digest)
     _hash_files(PACKAGE_DIR.rglob("*.py"), digest)
     _hash_files((path for path in (PACKAGE_DIR / "resources").rglob("*") if path.is_file()), digest)
+    return digest
+
+
+def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None,
+                    chain: Iterable[str] = CHAIN) -> str:
+    """Hash of everything a run's result depends on.
+
+    The study config, the content hashes of the input files (from the
+    ingestion manifest), the erasure register, the package's code and
+    resources (report templates, lexicon, stop words), the org id and the
+    notebooks of ``chain``.
+    """
+    digest = _study_digest(config, org_id)
+    _hash_files((notebooks_dir / name for name in chain), digest)
     return digest.hexdigest()[:24]
+
+
+def notebook_fingerprints(config: StudyConfig, notebooks_dir: Path, org_id: str | None,
+                          chain: Iterable[str] = CHAIN) -> dict[str, str]:
+    """The fingerprint of each notebook of ``chain``: :func:`run_fingerprint` with that notebook alone.
+
+    An executed notebook whose fingerprint is unchanged is current: the
+    notebooks of a chain share no variables (:class:`ChainKernel`) and read
+    only the study's results, so a notebook's output depends on nothing else.
+    """
+    study = _study_digest(config, org_id)
+    fingerprints = {}
+    for name in chain:
+        digest = study.copy()
+        _hash_files([notebooks_dir / name], digest)
+        fingerprints[name] = digest.hexdigest()[:24]
+    return fingerprints
+
+
+def current_notebooks(earlier: OrgRun | None, fingerprints: dict[str, str], out_dir: Path) -> tuple[str, ...]:
+    """The notebooks whose executed copy in ``out_dir`` is current (same fingerprint, succeeded, present)."""
+    if earlier is None:
+        return ()
+    return tuple(name for name, fingerprint in fingerprints.items()
+                 if earlier.notebook_fingerprints.get(name) == fingerprint and (out_dir / name).exists())
 
 
 # --------------------------------------------------------------------------- one organisation
@@ -416,6 +455,8 @@ def run_org_chain(
     chain: tuple[str, ...],
     fingerprint: str,
     render: bool = False,
+    fingerprints: dict[str, str] | None = None,
+    current: tuple[str, ...] = (),
 ) -> OrgRun:
     """Execute ``chain`` for one organisation with papermill (runs in a worker process).
 
@@ -423,6 +464,10 @@ def run_org_chain(
     Never raises for a failing notebook: the outcome says what failed.  With
     ``render`` the executed notebooks are rendered to HTML right away, in the
     worker, instead of one after another once every organisation is done.
+    ``fingerprints`` (:func:`notebook_fingerprints`) are recorded for the
+    notebooks that succeed; the notebooks in ``current`` are not executed
+    again (their executed copies in ``out_dir`` are current) but belong to
+    the run as if they had been.
     """
     import papermill as pm
 
@@ -438,17 +483,20 @@ def run_org_chain(
     papermill_logger.addHandler(handler)
     papermill_logger.setLevel(logging.INFO)
     run = OrgRun(org_id or "study", "ok", fingerprint, log_file=str(log_file))
+    to_run = [name for name in chain if name not in current]
+    if current:
+        papermill_logger.info("Current, not executed again: %s", ", ".join(current))
+    attempted: list[str] = []
     started = time.perf_counter()
     try:
-        with chain_kernel(notebooks_dir) as kernel:
-            for name in chain:
-                target = out / name
-                run.notebooks.append(str(target))
+        with chain_kernel(notebooks_dir) if to_run else nullcontext() as kernel:
+            for name in to_run:
+                attempted.append(name)
                 try:
                     kernel.clear()
                     pm.execute_notebook(
                         str(Path(notebooks_dir) / name),
-                        str(target),
+                        str(out / name),
                         parameters={"config_path": str(Path(config_path).resolve()), "org_id": org_id},
                         cwd=notebooks_dir,
                         kernel_name=KERNEL_NAME,
@@ -462,10 +510,15 @@ def run_org_chain(
                     papermill_logger.error("%s failed:\n%s", name, traceback.format_exc())
                     break
     except Exception as exc:  # no kernel could be started for the chain
-        run.status, run.failed_notebook = "failed", chain[0]
+        run.status, run.failed_notebook = "failed", to_run[0]
         run.error = _short_error(exc)
-        papermill_logger.error("No kernel for %s:\n%s", chain[0], traceback.format_exc())
+        papermill_logger.error("No kernel for %s:\n%s", to_run[0], traceback.format_exc())
     finally:
+        run.notebooks = [str(out / name) for name in chain if name in current or name in attempted]
+        succeeded = [name for name in chain if name in current
+                     or (name in attempted and name != run.failed_notebook)]
+        run.notebook_fingerprints = {name: fingerprints[name] for name in succeeded
+                                     if fingerprints and name in fingerprints}
         run.seconds = round(time.perf_counter() - started, 1)
         papermill_logger.removeHandler(handler)
         handler.close()
@@ -648,7 +701,9 @@ def run_batch(
         Address of a Dask scheduler (``tcp://host:8786``); the organisations'
         chains then run as tasks on that cluster.
     resume : bool
-        Skip organisations whose last run succeeded with the same fingerprint.
+        Skip organisations whose last run succeeded with the same fingerprint;
+        for the others, execute only the notebooks whose own fingerprint
+        changed or that did not succeed last time (:func:`current_notebooks`).
     notebooks_dir : Path, optional
         Where the notebooks are (default: ``notebooks/`` beside the config).
     chain : tuple of str
@@ -671,17 +726,20 @@ def run_batch(
     jobs, runs = [], []
     for org_id in org_ids:
         out_dir = reports / org_id
-        fingerprint = run_fingerprint(config, notebooks, org_id)
+        fingerprint = run_fingerprint(config, notebooks, org_id, chain)
         earlier = previous_run(out_dir)
         if resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint:
             runs.append(OrgRun(**{**asdict(earlier), "status": "skipped"}))
             continue
-        jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint, render))
+        fingerprints = notebook_fingerprints(config, notebooks, org_id, chain)
+        current = current_notebooks(earlier, fingerprints, out_dir) if resume else ()
+        jobs.append((str(config.source), org_id, str(notebooks), str(out_dir), chain, fingerprint, render,
+                     fingerprints, current))
 
     compare, compare_job = None, None
     if (notebooks / COMPARE).exists() and COMPARE not in chain:
         out_dir = reports / "compare"
-        fingerprint = run_fingerprint(config, notebooks, None)
+        fingerprint = run_fingerprint(config, notebooks, None, (COMPARE,))
         earlier = previous_run(out_dir)
         up_to_date = resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint
         if up_to_date and not jobs:

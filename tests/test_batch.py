@@ -485,6 +485,7 @@ def test_a_rerun_executes_only_the_notebooks_that_changed_or_failed(batch, tmp_p
     assert changed == {"sma-uk": ["04_networks.ipynb"],
                        FAILING_ORG: ["04_networks.ipynb", "05_org_report.ipynb"]}  # 05 had failed
     assert runs["sma-uk"].status == "ok" and len(runs["sma-uk"].notebooks) == len(CHAIN)
+    assert result.compare is not None and result.compare.status == "skipped"  # its notebook is unchanged
     assert runs[FAILING_ORG].status == "failed" and runs[FAILING_ORG].failed_notebook == "05_org_report.ipynb"
     rerun = nbformat.read(reports / "sma-uk" / "04_networks.ipynb", as_version=4)
     assert rerun.cells[-1].source == "A note added by the researcher."

@@ -665,11 +665,19 @@ def _short_error(exc: BaseException) -> str:
 
 
 def previous_run(out_dir: Path) -> OrgRun | None:
-    """The recorded outcome of an earlier run in ``out_dir``, if any."""
+    """The recorded outcome of an earlier run in ``out_dir``, if any.
+
+    Its notebooks and log are in ``out_dir``, wherever the project was when it
+    ran (a project folder may have been moved or copied since).
+    """
     record = out_dir / RUN_RECORD
     if not record.exists():
         return None
-    return OrgRun(**json.loads(record.read_text()))
+    run = OrgRun(**json.loads(record.read_text()))
+    run.notebooks = [str(out_dir / Path(notebook).name) for notebook in run.notebooks]
+    if run.log_file is not None:
+        run.log_file = str(out_dir / Path(run.log_file).name)
+    return run
 
 
 # --------------------------------------------------------------------------- the batch
@@ -742,9 +750,9 @@ def run_batch(
         fingerprint = run_fingerprint(config, notebooks, None, (COMPARE,))
         earlier = previous_run(out_dir)
         up_to_date = resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint
-        if up_to_date and not jobs:
+        if up_to_date:  # it reads only study-wide results, which its fingerprint covers
             compare = OrgRun(**{**asdict(earlier), "status": "skipped"})
-        else:  # reads only study-wide results, so it runs beside the organisations' chains
+        else:  # so it also runs beside the organisations' chains
             compare_job = (str(config.source), None, str(notebooks), str(out_dir), (COMPARE,), fingerprint,
                            render)
     with _timed("notebooks", phases):

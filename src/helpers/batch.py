@@ -47,7 +47,7 @@ from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from helpers.config import StudyConfig, load_config
 

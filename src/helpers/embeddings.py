@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from helpers.config import EmbeddingPrecision
 

@@ -58,7 +58,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import sparse
 from scipy.sparse import csgraph
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from helpers.config import StudyConfig
 from helpers.schema import INTERACTION_KINDS, read_table, table_path

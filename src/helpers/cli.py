@@ -211,4 +211,3 @@ def _warm_up(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

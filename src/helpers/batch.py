@@ -50,6 +50,7 @@ from jupyter_client.manager import AsyncKernelManager
 from tqdm import tqdm
 
 from helpers.config import StudyConfig, load_config
+from helpers.store import read_json_marker, write_json_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -394,9 +395,9 @@ def _study_digest(config: StudyConfig, org_id: str | None) -> hashlib._Hash:
     digest.update(f"org={org_id}".encode())
     if config.source is not None:
         digest.update(Path(config.source).read_bytes())
-    manifest = config.processed_path / "ingest_manifest.json"
-    if manifest.exists():
-        digest.update(json.dumps(json.loads(manifest.read_text()).get("inputs", {}), sort_keys=True).encode())
+    manifest = read_json_marker(config.processed_path / "ingest_manifest.json", "ingestion manifest")
+    if isinstance(manifest, dict):
+        digest.update(json.dumps(manifest.get("inputs", {}), sort_keys=True).encode())
     register = config.erasure_register_path
     if register.exists():  # an erasure request makes every earlier report out of date
         digest.update(register.read_bytes())
@@ -522,7 +523,7 @@ def run_org_chain(
         run.seconds = round(time.perf_counter() - started, 1)
         papermill_logger.removeHandler(handler)
         handler.close()
-        (out / RUN_RECORD).write_text(json.dumps(asdict(run), indent=2))
+        write_json_atomic(out / RUN_RECORD, asdict(run), indent=2)
     if render:
         _finish_reports(config_path, run, org_id)
     return run
@@ -670,10 +671,11 @@ def previous_run(out_dir: Path) -> OrgRun | None:
     Its notebooks and log are in ``out_dir``, wherever the project was when it
     ran (a project folder may have been moved or copied since).
     """
-    record = out_dir / RUN_RECORD
-    if not record.exists():
+    saved = read_json_marker(out_dir / RUN_RECORD, "run record")
+    try:
+        run = OrgRun(**saved)
+    except TypeError:  # missing, damaged, or of another version: the run is done again
         return None
-    run = OrgRun(**json.loads(record.read_text()))
     run.notebooks = [str(out_dir / Path(notebook).name) for notebook in run.notebooks]
     if run.log_file is not None:
         run.log_file = str(out_dir / Path(run.log_file).name)
@@ -770,9 +772,10 @@ def run_batch(
 
 
 def default_notebooks_dir(config: StudyConfig) -> Path:
-    """``notebooks/`` of the project the config belongs to, else the package's own checkout."""
-    beside = config.project_root / "notebooks"
-    return beside if beside.is_dir() else PACKAGE_DIR.parent.parent / "notebooks"
+    """``notebooks/`` of the study folder when it has its own copies, else the installed package's."""
+    from helpers.scaffold import study_notebooks
+
+    return study_notebooks(config.project_root)
 
 
 def _execute(jobs: list[tuple], workers: int, scheduler: str | None, progress: bool) -> list[OrgRun]:

@@ -2,6 +2,7 @@
 
 Commands
 --------
+``rarevoices init``       write a new study folder anywhere (study file, data/raw/, README)
 ``rarevoices demo-data``  write the demo corpus (fictional, seeded) into data/raw/demo/
 ``rarevoices ingest``     read the study's exports into the canonical tables
 ``rarevoices forget``     erase a person from processed data and keep them out
@@ -17,39 +18,59 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 DEFAULT_CONFIG = Path("config/study.yml")
 logger = logging.getLogger("rarevoices")
 
 
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """``--verbose`` and ``--debug``, accepted before and after the command's name."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else False
+    common.add_argument("-v", "--verbose", action="store_true", default=default, help="debug logging")
+    common.add_argument("--debug", action="store_true", default=default,
+                        help="print the traceback of an error on the terminal too")
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per task."""
-    parser = argparse.ArgumentParser(prog="rarevoices", description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser = argparse.ArgumentParser(prog="rarevoices", description=__doc__.splitlines()[0],
+                                     parents=[_common_options(suppress=False)])
     commands = parser.add_subparsers(dest="command", required=True)
+    add_command = partial(commands.add_parser, parents=[_common_options(suppress=True)])
 
-    demo = commands.add_parser("demo-data", help="generate the fictional demo corpus")
+    init = add_command("init", help="write a new study folder (study file, data/raw/, README) anywhere")
+    init.add_argument("folder", type=Path, help="the new study's folder")
+    init.add_argument("--name", help="the study's name (default: the folder's name)")
+    init.add_argument("--notebooks", action="store_true",
+                      help="also copy the notebooks into FOLDER/notebooks, to open them in JupyterLab")
+    init.set_defaults(handler=_init)
+
+    demo = add_command("demo-data", help="generate the fictional demo corpus")
     demo.add_argument("--out", type=Path, default=Path("data/raw/demo"))
     demo.add_argument("--seed", type=int, default=None, help="default: the study seed of --config")
     demo.add_argument("--posts", type=int, default=20_000, help="about how many posts (default 20000)")
     demo.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     demo.set_defaults(handler=_demo_data)
 
-    ingest = commands.add_parser("ingest", help="read the study's exports into data/processed/")
+    ingest = add_command("ingest", help="read the study's exports into data/processed/")
     ingest.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     ingest.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     ingest.add_argument("--no-progress", action="store_true")
     ingest.set_defaults(handler=_ingest)
 
-    forget = commands.add_parser("forget", help="erase a person's posts and interactions (GDPR Art. 17)")
+    forget = add_command("forget", help="erase a person's posts and interactions (GDPR Art. 17)")
     forget.add_argument("platform", help="twitter, reddit, mastodon, bluesky, facebook, instagram, forum")
     forget.add_argument("account", help="the person's handle or account id")
     forget.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     forget.set_defaults(handler=_forget)
 
-    batch = commands.add_parser("batch", help="run the notebook chain per organisation, render reports")
+    batch = add_command("batch", help="run the notebook chain per organisation, render reports")
     batch.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     batch.add_argument("--orgs", nargs="+", metavar="ORG", help="only these organisations")
     batch.add_argument("--workers", type=int, default=None, help="parallel workers (default: CPUs, max 4)")
@@ -61,45 +82,128 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--no-progress", action="store_true")
     batch.set_defaults(handler=_batch)
 
-    classify = commands.add_parser("classify", help="classify communication modes and knowledge types")
+    classify = add_command("classify", help="classify communication modes and knowledge types")
     classify.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     classify.add_argument("--force", action="store_true", help="classify again even if up to date")
     classify.add_argument("--no-progress", action="store_true")
     classify.set_defaults(handler=_classify)
 
-    evaluate = commands.add_parser("evaluate", help="precision/recall/F1 of the classifiers; topic quality")
+    evaluate = add_command("evaluate", help="precision/recall/F1 of the classifiers; topic quality")
     evaluate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     evaluate.add_argument("--labels", type=Path, help="hand-coded CSV (post_id, mode/knowledge_type...)")
     evaluate.set_defaults(handler=_evaluate)
 
-    networks = commands.add_parser("networks", help="network measures and GEXF/GraphML/CSV exports")
+    networks = add_command("networks", help="network measures and GEXF/GraphML/CSV exports")
     networks.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     networks.add_argument("--org", help="one organisation (default: the whole study)")
     networks.add_argument("--no-export", action="store_true")
     networks.set_defaults(handler=_networks)
 
-    warm_up = commands.add_parser(
+    warm_up = add_command(
         "warm-up", help="compile the topic step's numba code once, after installing (make setup runs it)")
     warm_up.set_defaults(handler=_warm_up)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    Exit codes: 0 done; 1 a bug, or an organisation's notebooks failed (the
+    traceback goes to a log file, see :func:`report_bug`); 2 a mistake the user
+    can correct (:class:`helpers.errors.UserError`: the message names the file,
+    record or field and what to do); 130 interrupted.
+    """
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    from helpers.config import ConfigError
-    from helpers.ingest.pipeline import IngestError
-    from helpers.privacy import SecretError
+    from helpers.errors import UserError, storage_error
 
     try:
         return int(args.handler(args) or 0)
-    except (ConfigError, IngestError, SecretError) as exc:
-        print(f"rarevoices: error: {exc}", file=sys.stderr)
-        return 2
+    except UserError as exc:
+        return _user_error(exc, args.debug)
+    except OSError as exc:
+        error = storage_error(exc)
+        if error is not None:
+            return _user_error(error, args.debug)
+        return report_bug(exc, args)
+    except KeyboardInterrupt:
+        print("rarevoices: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return report_bug(exc, args)
+
+
+def _user_error(exc: BaseException, debug: bool) -> int:
+    from helpers.ingest.records import ascii_safe
+
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    # A message may quote a file's bytes: no control character reaches the terminal.
+    message = "\n".join(ascii_safe(line) for line in str(exc).splitlines())
+    print(f"rarevoices: error: {message}", file=sys.stderr)
+    return 2
+
+
+def report_bug(exc: BaseException, args: argparse.Namespace) -> int:
+    """Write the traceback of an unexpected error to a log file and say where; returns 1.
+
+    The log goes to ``logs/`` in the study's processed folder (private, like
+    the data it may mention), else to ``rarevoices/logs`` in the user's cache
+    folder.  ``--debug`` prints the traceback on the terminal as well.
+    """
+    import tempfile
+    from datetime import UTC, datetime
+
+    text = "".join(traceback.format_exception(exc))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_file = None
+    for folder in _log_folders(args):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, name = tempfile.mkstemp(prefix=f"error-{stamp}-", suffix=".log", dir=folder)
+            with open(handle, "w", encoding="utf-8") as fh:
+                fh.write(f"rarevoices {' '.join(sys.argv[1:])}\n\n{text}")
+            log_file = Path(name)
+            break
+        except OSError:
+            continue
+    if args.debug:
+        print(text, file=sys.stderr)
+    where = f"the traceback is in {log_file}" if log_file else "the traceback could not be saved"
+    print(f"rarevoices: internal error ({type(exc).__name__}); this is a bug, not your mistake: {where}. "
+          "Please report it with that file (run again with --debug to see it here).", file=sys.stderr)
+    return 1
+
+
+def _log_folders(args: argparse.Namespace) -> list[Path]:
+    import os
+
+    folders = []
+    config_path = getattr(args, "config", None)
+    if config_path is not None:
+        try:
+            from helpers.config import load_config
+
+            folders.append(load_config(config_path).processed_path / "logs")
+        except Exception:  # the study file is what failed; the cache folder still takes the log
+            pass
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folders.append(cache / "rarevoices" / "logs")
+    return folders
+
+
+def _init(args: argparse.Namespace) -> int:
+    from helpers.scaffold import init_study
+
+    study_file = init_study(args.folder, name=args.name, notebooks=args.notebooks)
+    folder = study_file.parent.parent
+    print(f"Study folder written: {folder}")
+    print(f"Next: put your exports under {folder / 'data' / 'raw'}, list them in {study_file},")
+    print(f"then run: rarevoices batch --config {study_file}  (see {folder / 'README.md'})")
+    return 0
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -164,14 +268,16 @@ def _classify(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from helpers.classify import classify_study, evaluate_classifiers, format_evaluation
+    from helpers.classify.evaluation import read_labels
     from helpers.config import load_config
     from helpers.topics import evaluate_topics
     from helpers.truth import NoGroundTruth
 
     config = load_config(args.config)
+    labels = read_labels(args.labels.resolve()) if args.labels is not None else None  # before the long work
     classify_study(config, progress=False)
     try:
-        print(format_evaluation(evaluate_classifiers(config, labels=args.labels)))
+        print(format_evaluation(evaluate_classifiers(config, labels=labels)))
     except NoGroundTruth as exc:
         print(f"rarevoices: error: {exc}; pass --labels with a hand-coded sample", file=sys.stderr)
         return 2

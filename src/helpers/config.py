@@ -9,11 +9,14 @@ file and the field.
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from helpers.errors import UserError
 
 PLATFORMS = ("twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum")
 Platform = Literal["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
@@ -41,10 +44,11 @@ InputFormat = Literal[
     "meta_content_library",
     "table",
 ]
-_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_ID_LENGTH = 64
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """A study configuration that cannot be used; the message names file and field."""
 
 
@@ -88,8 +92,19 @@ class Organisation(_Strict):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not _ID_PATTERN.match(value):
-            raise ValueError("must be a lower-case slug (letters, digits, '-' or '_')")
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(f"is {len(value)} characters long; at most {MAX_ID_LENGTH} (it names files "
+                             "and folders)")
+        if not _ID_PATTERN.fullmatch(value):
+            raise ValueError(f"{value!r} is not a lower-case slug: letters a-z, digits, '-' or '_', starting "
+                             "with a letter or digit, nothing else (no spaces or line breaks)")
+        return value
+
+    @field_validator("name", "disease")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
         return value
 
 
@@ -108,6 +123,47 @@ class PrivacySettings(_Strict):
         Path("config/erasure_register.json"),
         description="erasure requests (keyed hashes, no identities); later ingestions keep them out",
     )
+
+
+EARLIEST_PLAUSIBLE_DATE = date(2004, 1, 1)
+"""Default start of the date window: no platform the package reads existed before 2004."""
+
+
+class IngestionSettings(_Strict):
+    """Limits on what a record may hold before it is quarantined (docs/ingestion.md, "Limits").
+
+    A record outside them is quarantined with the limit named in its reason;
+    nothing is dropped silently.
+    """
+
+    earliest_date: date = Field(
+        EARLIEST_PLAUSIBLE_DATE, description="posts created before this day are quarantined")
+    latest_date: date | None = Field(
+        None, description="posts created after this day are quarantined (default: the day after the run)")
+    max_text_chars: int = Field(
+        100_000, ge=1_000, description="posts with longer text are quarantined (a post of 50 MB is an "
+        "export error, not a post)")
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> IngestionSettings:
+        if self.latest_date is not None and self.latest_date < self.earliest_date:
+            raise ValueError("latest_date is before earliest_date")
+        return self
+
+    def date_window(self, today: date | None = None) -> tuple[datetime, datetime]:
+        """The first and the last moment (UTC) a post may have been created.
+
+        Examples
+        --------
+        >>> first, last = IngestionSettings().date_window(today=date(2026, 12, 6))
+        >>> first.isoformat(), last.isoformat()
+        ('2004-01-01T00:00:00+00:00', '2026-12-08T00:00:00+00:00')
+        """
+        today = today or datetime.now(UTC).date()
+        latest = self.latest_date or today + timedelta(days=1)
+        first = datetime.combine(self.earliest_date, time(0), tzinfo=UTC)
+        last = datetime.combine(latest, time(0), tzinfo=UTC) + timedelta(days=1)
+        return first, last
 
 
 EmbeddingPrecision = Literal["float32", "bfloat16"]
@@ -149,6 +205,7 @@ class StudyConfig(_Strict):
     processed_dir: Path = Path("data/processed")
     reports_dir: Path = Path("reports")
     privacy: PrivacySettings
+    ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     organisations: list[Organisation] = Field(min_length=1)
 
@@ -243,12 +300,21 @@ def load_config(path: str | Path) -> StudyConfig:
         ``organisations.1.country``.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give the study file, e.g. {path / 'config' / 'study.yml'}")
     if not path.is_file():
         raise ConfigError(f"{path}: study configuration file not found")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start} cannot be decoded); save the study "
+                          "file as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     try:

@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 import uuid
 from abc import ABC, abstractmethod
@@ -46,6 +45,7 @@ import numpy as np
 from tqdm import tqdm
 
 from helpers.config import EmbeddingPrecision
+from helpers.store import atomic_path, read_json_marker, write_text_atomic
 
 if TYPE_CHECKING:
     from helpers.config import StudyConfig
@@ -727,7 +727,10 @@ def forget_texts(config: StudyConfig, texts: Iterable[str]) -> int:
         info = folder / "model.json"
         if not info.exists():
             continue
-        model_id = json.loads(info.read_text())["model_id"]
+        saved = read_json_marker(info, "embedding cache's model record")
+        if not isinstance(saved, dict) or "model_id" not in saved:
+            continue
+        model_id = saved["model_id"]
         removed += EmbeddingCache(folder, model_id).remove(text_keys(model_id, texts))
     logger.info("Removed %d cached embeddings", removed)
     return removed
@@ -746,29 +749,9 @@ def model_folder_name(model_id: str) -> str:
 
 
 def _atomic_save(path: Path, array: np.ndarray) -> None:
-    """``np.save`` through a temporary file in the same folder and an atomic rename."""
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.save(stream, array, allow_pickle=False)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` through a temporary file in the same folder and an atomic rename."""
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    """``np.save`` through the package's atomic writer."""
+    with atomic_path(path) as tmp, tmp.open("wb") as stream:
+        np.save(stream, array, allow_pickle=False)
 
 
 # --------------------------------------------------------------------------- the study's texts

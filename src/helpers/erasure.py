@@ -21,11 +21,17 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import StudyConfig
+from helpers.errors import UserError
+from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
 ERASED_MENTION = "@[erased]"
 _AUTHOR_COLUMNS = ("author_id", "source_author", "target_author")
+
+
+class ErasureError(UserError, ValueError):
+    """An erasure request or register that cannot be used; the message says what to do."""
 
 
 @dataclass
@@ -49,18 +55,24 @@ class ErasureRegister:
 
     def save(self) -> None:
         """Write the register atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"requests": self.requests}, indent=2, sort_keys=True) + "\n")
-        tmp.replace(self.path)
+        write_text_atomic(self.path, json.dumps({"requests": self.requests}, indent=2, sort_keys=True) + "\n")
 
 
 def load_register(config: StudyConfig) -> ErasureRegister:
     """Read the study's erasure register (empty when there is none yet)."""
     path = config.erasure_register_path
+    if path.is_dir():
+        raise ErasureError(f"{path}: privacy.erasure_register is a folder; give the path of a file")
     if not path.exists():
         return ErasureRegister(path)
-    return ErasureRegister(path, json.loads(path.read_text())["requests"])
+    try:
+        return ErasureRegister(path, json.loads(path.read_bytes().decode("utf-8"))["requests"])
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        # Never treated as empty: that would bring erased people back into the data.
+        raise ErasureError(
+            f"{path}: the erasure register is damaged and cannot be read. Restore it from your backup "
+            "before running anything else: without it, people who asked to be erased would come back."
+        ) from None
 
 
 @dataclass
@@ -98,11 +110,11 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
     that derive from the tables (classification, topics, networks) must be
     re-run; the batch sees the changed inputs and does so.
     """
-    from helpers.ingest.pipeline import ALIASES, _read_manifest
+    from helpers.ingest.pipeline import ALIASES, read_manifest
     from helpers.privacy import Pseudonymiser, load_or_create_secret, org_account_index
 
     out_dir = config.processed_path
-    manifest = _read_manifest(out_dir)
+    manifest = read_manifest(out_dir)
     if not config.secret_path.exists():
         from helpers.privacy import SecretError
 
@@ -200,17 +212,13 @@ def _record_in_summary(out_dir: Path, removed_per_file: dict[str, int]) -> None:
             row = summary["source_file"] == source_file
             summary.loc[row, "accepted"] -= count
             summary.loc[row, "erased"] += count
-        tmp = summary_path.with_suffix(".tmp")
-        summary.to_csv(tmp, index=False)
-        tmp.replace(summary_path)
+        write_text_atomic(summary_path, summary.to_csv(index=False))
     manifest_path = out_dir / MANIFEST
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text())
+    manifest = read_json_marker(manifest_path, "ingestion manifest")
+    if isinstance(manifest, dict):
         for stats in manifest.get("files", []):
             count = removed_per_file.get(stats["source_file"], 0)
             stats["accepted"] -= count
             stats["erased"] = stats.get("erased", 0) + count
         manifest["run_key"] = None  # the next ingestion recomputes the tables with the register
-        tmp = manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        tmp.replace(manifest_path)
+        write_json_atomic(manifest_path, manifest, indent=2, sort_keys=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ def exclusive_lock(path: Path, what: str = "this step") -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    with open(path, "a+") as handle:
+    with _open_lock_file(path) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -35,3 +37,18 @@ def exclusive_lock(path: Path, what: str = "this step") -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _open_lock_file(path: Path) -> IO[str]:
+    """The lock file, created when missing; opened read-only where it cannot be written.
+
+    A lock held through a read-only descriptor works the same (``flock``), so
+    a study whose processed folder is read-only can still be read by a run
+    that has nothing to write.
+    """
+    try:
+        return open(path, "a+")
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) and path.exists():
+            return open(path)
+        raise

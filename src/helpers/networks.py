@@ -37,12 +37,10 @@ import hashlib
 import json
 import logging
 import math
-import os
 import pickle
 import random
 import re
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -61,7 +59,9 @@ from scipy.sparse import csgraph
 from tqdm import tqdm
 
 from helpers.config import StudyConfig
+from helpers.notice import NotComputed, drawable, show_instead
 from helpers.schema import INTERACTION_KINDS, read_table, table_path
+from helpers.store import atomic_path, write_bytes_atomic
 
 if TYPE_CHECKING:  # imported lazily: igraph and plotly are only needed by some functions
     import igraph as ig
@@ -695,8 +695,14 @@ def communities(
     """
     if G.number_of_nodes() == 0:
         empty = pd.Series(dtype="int64", name="community")
-        empty.attrs.update(modularity=math.nan, resolution=resolution, method="")
+        empty.attrs.update(modularity=math.nan, resolution=resolution, method="none: the network is empty")
         return empty
+    if G.number_of_edges() == 0:  # no ties: each node its own community, modularity undefined
+        alone = pd.Series(range(G.number_of_nodes()), index=pd.Index(sorted(G, key=str), dtype=object),
+                          name="community", dtype="int64").reindex(list(G))
+        alone.attrs.update(modularity=math.nan, resolution=resolution,
+                           method="none: the network has no ties, so every account is a community of its own")
+        return alone
     large = G.number_of_edges() > NETWORKX_LOUVAIN_MAX_EDGES
     use_igraph = backend == "igraph" or (backend == "auto" and large)
     if use_igraph:
@@ -1126,11 +1132,13 @@ def bridging_accounts(
     if posts is not None:
         parts.append(posts[["author_id", "org_id"]].set_axis(["author", "org_id"], axis=1))
     long = pd.concat(parts, ignore_index=True)
-    if long.empty:
-        return pd.DataFrame(columns=["display", "role", "n_orgs", "orgs"])
     activity = long.groupby(["author", "org_id"]).size().unstack("org_id", fill_value=0)
     n_orgs = (activity > 0).sum(axis=1)
     activity = activity[n_orgs >= min_orgs]
+    if activity.empty:  # one organisation, or no account active in two: an empty table of the same shape
+        return pd.DataFrame({"display": pd.Series(dtype=object), "role": pd.Series(dtype=object),
+                             "n_orgs": pd.Series(dtype="int64"), "orgs": pd.Series(dtype=object)},
+                            index=pd.Index([], dtype=object, name="account"))
     orgs = activity.columns.tolist()
     table = pd.DataFrame(index=pd.Index(activity.index, dtype=object, name="account"))
     labels, roles = _display_and_role(table.index, accounts)
@@ -1667,7 +1675,7 @@ def draw_network(
     ax: Axes | None = None,
     title: str | None = None,
     noun: str = "accounts",
-) -> Axes:
+) -> Axes | None:
     """A readable static drawing: the core of the network, coloured by community.
 
     Large graphs are reduced with :func:`drawable_subgraph` (the caption says
@@ -1677,12 +1685,12 @@ def draw_network(
     else is labelled.  Arrows show direction when there are few enough edges.
     ``noun`` names the nodes in the caption (e.g. ``"hashtags"``).
     """
+    if G.number_of_edges() == 0:
+        show_instead(NotComputed(f"Drawing of the {noun}", "there are no ties between them to draw"))
+        return None
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 8))
     ax.set_axis_off()
-    if G.number_of_nodes() == 0:
-        ax.text(0.5, 0.5, "no interactions", ha="center", va="center", transform=ax.transAxes)
-        return ax
     H = drawable_subgraph(G, max_nodes, keep=org_nodes(G), noun=noun)
     pos = remembered_layout(G, H, seed=seed)
     nodes = list(H)
@@ -1731,7 +1739,7 @@ def interactive_network(
     max_nodes: int = 400,
     seed: int = 0,
     title: str | None = None,
-) -> go.Figure:
+) -> go.Figure | None:
     """An interactive view (plotly): zoom, pan, hover for an account's measures, toggle communities.
 
     Plotly is used because its figures work offline: a notebook rendered to
@@ -1746,7 +1754,9 @@ def interactive_network(
     """
     import plotly.graph_objects as go
 
-    H = drawable_subgraph(G, max_nodes, keep=org_nodes(G)) if G.number_of_nodes() else G
+    if G.number_of_edges() == 0:
+        return None
+    H = drawable_subgraph(G, max_nodes, keep=org_nodes(G))
     pos = remembered_layout(G, H, seed=seed)
     nodes = list(H)
     size_values = measures[size] if measures is not None and size in measures.columns else None
@@ -1810,20 +1820,24 @@ def figure_html(fig: go.Figure, path: Path | None = None) -> str:
     """Self-contained HTML of a plotly figure (plotly.js inline, no CDN); written to ``path`` if given."""
     html = fig.to_html(include_plotlyjs=True, full_html=True)
     if path is not None:
-        _write_atomic(Path(path), html.encode("utf-8"))
+        write_bytes_atomic(Path(path), html.encode("utf-8"))
     return html
 
 
 
 
-def show_interactive(fig: go.Figure) -> None:
+def show_interactive(fig: go.Figure | None) -> None:
     """Display a plotly figure so that the notebook's HTML export works offline.
 
     Same mechanism as the topic figures (:func:`helpers.topics.show_offline`):
-    plotly.js inline once per executed notebook, nothing from a CDN.
+    plotly.js inline once per executed notebook, nothing from a CDN.  None
+    (no network to show) shows a note instead.
     """
     from helpers.topics import show_offline
 
+    if fig is None:
+        show_instead(NotComputed("Interactive network", "there are no ties between accounts to show"))
+        return
     show_offline([fig])
 
 
@@ -1842,12 +1856,12 @@ def topic_pairs(T: nx.Graph | None, n: int = 15) -> pd.DataFrame:
     return table.head(n).reset_index(drop=True)
 
 
-def plot_growth(growth: pd.DataFrame, title: str = "How the network grows") -> Axes:
+def plot_growth(growth: pd.DataFrame | NotComputed, title: str = "How the network grows") -> Axes | None:
     """Accounts (active, new, cumulative) and reciprocity / public share per period."""
+    growth = drawable(growth)
+    if growth is None:
+        return None
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
-    if growth.empty:
-        top.text(0.5, 0.5, "no interactions", ha="center", transform=top.transAxes)
-        return top
     x = np.arange(len(growth))
     top.bar(x - 0.2, growth["active_accounts"], width=0.4, label="active accounts", color="#1f77b4")
     top.bar(x + 0.2, growth["new_accounts"], width=0.4, label="new accounts", color="#ff7f0e")
@@ -1905,19 +1919,19 @@ def export_graph(G: nx.Graph, folder: Path, name: str = "interactions") -> dict[
              "edges": folder / f"{name}_edges.csv", "nodes": folder / f"{name}_nodes.csv"}
     layouts = G.graph.pop(LAYOUTS_KEY, None)  # drawing positions are not part of the network
     try:
-        with _atomic_path(paths["gexf"]) as tmp:
+        with atomic_path(paths["gexf"]) as tmp:
             write_gexf(G, tmp)
-        with _atomic_path(paths["graphml"]) as tmp:
+        with atomic_path(paths["graphml"]) as tmp:
             write_graphml(G, tmp)
     finally:
         if layouts is not None:
             G.graph[LAYOUTS_KEY] = layouts
     edges = nx.to_pandas_edgelist(G, source="source", target="target")
-    with _atomic_path(paths["edges"]) as tmp:
+    with atomic_path(paths["edges"]) as tmp:
         edges.to_csv(tmp, index=False)
     nodes = pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index")
     nodes = nodes.reindex(list(G)).rename_axis("node")
-    with _atomic_path(paths["nodes"]) as tmp:
+    with atomic_path(paths["nodes"]) as tmp:
         nodes.to_csv(tmp)
     return paths
 
@@ -2060,24 +2074,6 @@ def _attr(value: Any) -> str:
     if _XML_SPECIAL.search(text) is None:
         return f'"{text}"'
     return quoteattr(_XML_INVALID.sub("", text))
-
-
-@contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        yield Path(name)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _atomic_path(path) as tmp:
-        tmp.write_bytes(data)
 
 
 def networks_folder(config: StudyConfig, org_id: str | None = None) -> Path:
@@ -2320,10 +2316,8 @@ def _save_analysis(result: NetworkAnalysis, path: Path) -> None:
     for older in path.parent.glob(f"{scope_prefix}*.pkl"):
         if older.name.rsplit("-", 1)[0] + "-" == scope_prefix and older != path:
             older.unlink(missing_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with temporary.open("wb") as fh:
+    with atomic_path(path) as tmp, tmp.open("wb") as fh:
         pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
 
 
 def forget_saved_analyses(config: StudyConfig) -> None:
@@ -2389,7 +2383,8 @@ def compute_network(
     membership = communities(graph, seed=seed, backend=backend)
     nodes["community"] = membership.reindex(nodes.index)
     modularity = membership.attrs.get("modularity", math.nan)
-    methods["communities"] = f"{membership.attrs.get('method', '')}; modularity {modularity:.3f}"
+    methods["communities"] = (f"{membership.attrs.get('method', '')}; modularity "
+                              + (f"{modularity:.3f}" if math.isfinite(modularity) else "not defined"))
     community_info = community_table(graph, membership, posts=scoped_posts, topics=topics,
                                      rank_by=nodes["pagerank"])
     steps.update()
@@ -2405,7 +2400,7 @@ def compute_network(
     ego = org_ego_table(graph)
     bridging = bridging_accounts(all_interactions, accounts, posts)
     if org_id is not None:
-        bridging = bridging[bridging["orgs"].str.split(";").map(lambda orgs: org_id in orgs)]
+        bridging = bridging[[org_id in orgs.split(";") for orgs in bridging["orgs"]]]
     steps.update()
 
     step("growth")
@@ -2432,10 +2427,11 @@ def compute_network(
         exports.update(export_graph(graph, folder, "interactions"))
         exports.update({f"hashtags_{k}": v for k, v in export_graph(hashtags, folder, "hashtags").items()})
         fig = interactive_network(graph, membership=membership, measures=nodes, seed=seed)
-        exports["html"] = folder / "interactions.html"
-        figure_html(fig, exports["html"])
-        # The static drawing's positions too, remembered with the saved analysis (see remembered_layout).
-        remembered_layout(graph, drawable_subgraph(graph, 120, keep=org_nodes(graph)), seed=seed)
+        if fig is not None:  # a network without ties has nothing to explore
+            exports["html"] = folder / "interactions.html"
+            figure_html(fig, exports["html"])
+            # The static drawing's positions too, remembered with the saved analysis (see remembered_layout).
+            remembered_layout(graph, drawable_subgraph(graph, 120, keep=org_nodes(graph)), seed=seed)
     steps.update()
     steps.close()
     return NetworkAnalysis(scope, graph, summary, nodes, community_info, broker_table, ego, bridging, growth,

@@ -39,6 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from helpers.errors import UserError
+
 logger = logging.getLogger(__name__)
 
 PSEUDONYM_PREFIX = "P-"
@@ -52,7 +54,7 @@ _FINGERPRINT_LABEL = b"rarevoices key fingerprint v1"
 DIGEST_MEMO_ENTRIES = 1 << 18
 
 
-class SecretError(RuntimeError):
+class SecretError(UserError, RuntimeError):
     """The pseudonymisation secret is missing, unreadable or does not match earlier runs."""
 
 
@@ -84,6 +86,9 @@ def load_or_create_secret(path: Path, *, expected_fingerprint: str | None = None
         that produced the existing processed data.
     """
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise SecretError(f"{path}: privacy.secret_file is a folder; give the path of the key file itself, "
+                          f"e.g. {path / 'study.key'}")
     if not path.exists():
         if expected_fingerprint is not None:
             raise SecretError(

@@ -18,7 +18,6 @@ organisation's key figures and the cross-organisation comparison.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from helpers.config import StudyConfig
+from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from helpers.batch import BatchResult, OrgRun
@@ -91,11 +91,7 @@ def render_notebook(
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.metadata["title"] = title or notebook_path.stem
     body, _ = shared_html_exporter(with_code).from_notebook_node(notebook)
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = html_path.with_suffix(".tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(html_path)
-    return html_path
+    return write_text_atomic(html_path, body)
 
 
 def render_run(run: OrgRun, study_name: str | None = None) -> dict[str, Path]:
@@ -139,8 +135,8 @@ def save_key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
     from helpers.summaries import org_key_figures
 
     figures = org_key_figures(config, run.org_id)
-    saved = config.reports_path / run.org_id / KEY_FIGURES
-    saved.write_text(json.dumps({"fingerprint": run.fingerprint, "figures": figures}, indent=2))
+    write_json_atomic(config.reports_path / run.org_id / KEY_FIGURES,
+                      {"fingerprint": run.fingerprint, "figures": figures}, indent=2)
     return figures
 
 
@@ -150,11 +146,9 @@ def _key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
     The fingerprint covers everything the figures are computed from (inputs,
     settings, code), so saved figures of the same fingerprint are current.
     """
-    saved = config.reports_path / run.org_id / KEY_FIGURES
-    if saved.exists():
-        record = json.loads(saved.read_text())
-        if record.get("fingerprint") == run.fingerprint:
-            return record["figures"]
+    record = read_json_marker(config.reports_path / run.org_id / KEY_FIGURES, "saved key figures")
+    if isinstance(record, dict) and record.get("fingerprint") == run.fingerprint:
+        return record["figures"]
     return save_key_figures(config, run)
 
 
@@ -184,11 +178,7 @@ def render_batch(config: StudyConfig, result: BatchResult) -> Path:
     if result.compare is not None:
         for name, path in render_run(result.compare, config.name).items():
             compare_links[name] = str(path.relative_to(reports))
-    index = reports / "index.html"
-    tmp = index.with_suffix(".tmp")
-    tmp.write_text(index_html(config, rows, result.compare, compare_links), encoding="utf-8")
-    tmp.replace(index)
-    return index
+    return write_text_atomic(reports / "index.html", index_html(config, rows, result.compare, compare_links))
 
 
 def index_html(config: StudyConfig, rows: list[IndexRow], compare: OrgRun | None,

@@ -8,13 +8,13 @@ table behind.  See ``docs/data-model.md`` for the column meanings.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+
+from helpers.store import atomic_path
 
 PLATFORMS = ["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
 AUTHOR_ROLES = ["org", "public"]
@@ -173,15 +173,8 @@ def write_table(df: pd.DataFrame, name: str, path: Path) -> pd.DataFrame:
 
 def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        df.to_parquet(tmp_name, index=False)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
 
 
 _READ_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()

@@ -73,9 +73,11 @@ import numpy as np
 import pandas as pd
 
 from helpers import __version__
-from helpers.embeddings import Encoder, embedding_text, is_multilingual, study_encoder, write_text_atomic
+from helpers.embeddings import Encoder, embedding_text, is_multilingual, study_encoder
 from helpers.locks import exclusive_lock
+from helpers.notice import NotComputed, drawable, show_instead
 from helpers.schema import table_path, write_parquet_atomic
+from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -244,7 +246,7 @@ def stop_words(languages: Sequence[str]) -> list[str]:
     for lang in sorted(set(languages) - {"en"}):
         listed = _stop_word_file(lang)
         if listed is None:
-            logger.warning("No stop-word list for language %r: add helpers/resources/stopwords_%s.txt",
+            logger.info("No stop-word list for language %r: add helpers/resources/stopwords_%s.txt",
                            lang, lang)
             continue
         words |= listed
@@ -283,18 +285,24 @@ def language_notes(config: StudyConfig, model_name: str | None = None) -> dict[s
         not English while the model does not look multilingual.
     """
     model_name = model_name or config.analysis.embedding_model
-    if is_multilingual(model_name):
-        return {}
     notes = {}
     for org in config.organisations:
-        if org.language.lower() != "en":
-            notes[org.id] = (
+        lang = org.language.lower()
+        parts = []
+        if lang != "en" and not is_multilingual(model_name):
+            parts.append(
                 f"{org.name} ({org.id}) posts in '{org.language}', but the embedding model "
                 f"'{model_name}' is trained on English: it reads these posts poorly, so their topics "
                 "are coarser and their labels less reliable, and they cannot share topics with English "
                 "posts. Configure a multilingual model in analysis.embedding_model (e.g. a local copy "
-                "of paraphrase-multilingual-MiniLM-L12-v2) for a cross-language comparison."
-            )
+                "of paraphrase-multilingual-MiniLM-L12-v2) for a cross-language comparison.")
+        if lang != "en" and _stop_word_file(lang) is None:
+            parts.append(
+                f"There is no stop-word list for '{org.language}' ({org.id}): common function words of the "
+                f"language may appear among its topic words. Add helpers/resources/stopwords_{lang}.txt "
+                "(one word per line) to remove them.")
+        if parts:
+            notes[org.id] = " ".join(parts)
     return notes
 
 
@@ -1365,12 +1373,9 @@ def _save(result: TopicResult, folder: Path, inputs_key: str | None = None) -> N
                               save_embedding_model=False)
     manifest = {"status": result.status, "messages": result.messages, "fingerprint": result.fingerprint,
                 "params": result.params, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    (run / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
-    pointer = folder / "current.json"
-    tmp = folder / f".current.{uuid.uuid4().hex}.tmp"
-    tmp.write_text(json.dumps({"run": run.name, "fingerprint": result.fingerprint,
-                               "inputs_key": inputs_key}) + "\n")
-    tmp.replace(pointer)
+    write_json_atomic(run / "manifest.json", manifest, indent=2, sort_keys=True, default=str)
+    write_json_atomic(folder / "current.json", {"run": run.name, "fingerprint": result.fingerprint,
+                                                "inputs_key": inputs_key})
     result.folder = run
     for old in (folder / "runs").iterdir():
         if old != run and old.is_dir():
@@ -1387,16 +1392,21 @@ def _load_current(
     """
     pointer = folder / "current.json"
     for _ in range(3):  # a concurrent save may swap the run between reading the pointer and the files
-        if not pointer.exists():
+        current = read_json_marker(pointer, "topic model pointer")
+        if not isinstance(current, dict) or "run" not in current:
             return None
-        current = json.loads(pointer.read_text())
         if fingerprint is not None and current.get("fingerprint") != fingerprint:
             return None
         if inputs_key is not None and current.get("inputs_key") != inputs_key:
             return None
         run = folder / "runs" / current["run"]
+        if not run.is_dir():  # swapped by a concurrent save: read the pointer again
+            time.sleep(0.2)
+            continue
+        manifest = read_json_marker(run / "manifest.json", "topic model manifest")
+        if not isinstance(manifest, dict):
+            return None  # damaged: the model is fitted again
         try:
-            manifest = json.loads((run / "manifest.json").read_text())
             return TopicResult(
                 status=manifest["status"],
                 messages=list(manifest["messages"]),
@@ -1410,6 +1420,9 @@ def _load_current(
             )
         except FileNotFoundError:
             time.sleep(0.2)
+        except (OSError, ValueError, KeyError) as exc:  # a damaged saved model is fitted again
+            logger.warning("The saved topic model in %s cannot be read (%s); fitting it again", run, exc)
+            return None
     return None
 
 
@@ -1586,7 +1599,7 @@ def topics_over_time(view: TopicView, freq: str = "W", top_n: int = 8) -> pd.Dat
     return counts[["Timestamp", "Topic", "label", "Words", "Frequency", "share"]]
 
 
-def topics_per_class(view: TopicView, classes: str | pd.Series = "author_role") -> pd.DataFrame:
+def topics_per_class(view: TopicView, classes: str | pd.Series = "author_role") -> pd.DataFrame | NotComputed:
     """How each class of posts spreads over the topics.
 
     Parameters
@@ -1605,18 +1618,18 @@ def topics_per_class(view: TopicView, classes: str | pd.Series = "author_role") 
         share_of_topic`` (BERTopic's column names for
         ``visualize_topics_per_class``): share_of_class is the part of the
         class's posts in the topic, share_of_topic the part of the topic's
-        posts in the class.
+        posts in the class.  A note when the view has no topics.
     """
+    if not view.has_topics:
+        return _no_topic_view(view, "Topics per class")
     docs = view.documents
     cls = docs[classes] if isinstance(classes, str) else docs["post_id"].map(classes)
     docs = docs.assign(_class=cls.to_numpy()).dropna(subset=["_class"])
-    if not view.has_topics:  # no topic view: one row per class with all its posts
-        docs = docs.assign(topic=OUTLIER)
     counts = docs.groupby(["topic", "_class"]).size().rename("Frequency").reset_index()
     counts = counts.rename(columns={"topic": "Topic", "_class": "Class"})
     counts["share_of_class"] = counts["Frequency"] / counts.groupby("Class")["Frequency"].transform("sum")
     counts["share_of_topic"] = counts["Frequency"] / counts.groupby("Topic")["Frequency"].transform("sum")
-    labels = view.result.labels() if view.has_topics else {OUTLIER: "all posts"}
+    labels = view.result.labels()
     words = dict(zip(view.result.topics["topic"], view.result.topics["words"], strict=True))
     counts["label"] = counts["Topic"].map(lambda t: labels.get(t, str(t)))
     counts["Words"] = counts["Topic"].map(lambda t: ", ".join(words.get(t, [])[:5]))
@@ -1645,7 +1658,7 @@ def topic_shares_by_org(result: TopicResult, top_n: int = 15) -> pd.DataFrame:
 
 def example_posts(
     view: TopicView, config: StudyConfig, *, per_topic: int = 2, top_n: int = 8
-) -> pd.DataFrame:
+) -> pd.DataFrame | NotComputed:
     """Example posts of the view's largest topics, within the study's privacy rules.
 
     Only topics with at least ``privacy.min_group_size`` distinct authors in
@@ -1660,7 +1673,7 @@ def example_posts(
     """
     columns = ["topic", "label", "authors", "author_role", "created", "excerpt"]
     if not view.has_topics:
-        return pd.DataFrame(columns=columns)
+        return _no_topic_view(view, "Example posts")
     privacy = config.privacy
     limit = None if privacy.allow_verbatim else privacy.quote_max_chars
     rows = []
@@ -1673,6 +1686,9 @@ def example_posts(
             rows.append({"topic": int(topic), "label": label, "authors": int(authors),
                          "author_role": post.author_role, "created": post.created_at.date(),
                          "excerpt": _truncate(post.doc, limit)})
+    if not rows:
+        return NotComputed("Example posts", f"no topic of {_scope_label(view)} has posts by "
+                           f"{privacy.min_group_size} or more authors (privacy.min_group_size)")
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -1776,11 +1792,44 @@ def _load_truth(config: StudyConfig) -> pd.DataFrame | None:
 # --------------------------------------------------------------------------- static figures
 
 
-def plot_top_terms(view: TopicView, n_topics: int = 12, n_words: int = 8) -> Figure:
+def topic_table(view: TopicView, n: int = 25) -> pd.DataFrame | NotComputed:
+    """The view's ``n`` largest topics; without topics its most frequent terms; a note when neither."""
+    if view.has_topics:
+        return view.topics.head(n)
+    if view.terms.empty:
+        return no_terms(view)
+    return view.terms.head(n)
+
+
+def no_terms(view: TopicView) -> NotComputed:
+    """The note of a scope whose posts yield no topic and no term to show."""
+    min_authors = int(view.result.params.get("min_term_authors", TopicParams.min_term_authors))
+    min_words = view.result.params.get("min_words", TopicParams.min_words)
+    if view.documents.empty:
+        why = (f"{_scope_label(view)} has no post eligible for topic modelling (posts that are not shares "
+               f"and have at least {min_words} words)")
+        return NotComputed("Topics and frequent terms", why,
+                           "longer posts, or a lower analysis.topic_min_words")
+    return NotComputed("Topics and frequent terms", f"no word of the {len(view.documents):,} eligible posts "
+                       f"of {_scope_label(view)} is used by {min_authors} or more authors (words of fewer "
+                       "authors are not shown, to protect them)", "more posts by more authors")
+
+
+def _scope_label(view: TopicView) -> str:
+    return "the study" if view.scope == "study" else f"organisation {view.scope}"
+
+
+def _no_topic_view(view: TopicView, measure: str) -> NotComputed:
+    return NotComputed(measure, f"{_scope_label(view)} has no topic view: {view.message}")
+
+
+def plot_top_terms(view: TopicView, n_topics: int = 12, n_words: int = 8) -> Figure | None:
     """Bars of the top c-TF-IDF words of the view's largest topics (frequent terms without topics)."""
     import matplotlib.pyplot as plt
 
     if not view.has_topics:
+        if view.terms.empty:  # nothing to draw; topic_table(view) says why, in the same section
+            return None
         fig, ax = plt.subplots(figsize=(6, 4))
         terms = view.terms.head(15).iloc[::-1]
         ax.barh(terms["term"], terms["count"], color="#7f7f7f")
@@ -1809,15 +1858,15 @@ def plot_top_terms(view: TopicView, n_topics: int = 12, n_words: int = 8) -> Fig
     return fig
 
 
-def plot_topics_over_time(view: TopicView, freq: str = "W", top_n: int = 6) -> Axes:
+def plot_topics_over_time(view: TopicView, freq: str = "W", top_n: int = 6) -> Axes | None:
     """Weekly posts of the view's largest topics, with Rare Disease Day marked each year."""
     import matplotlib.pyplot as plt
 
     table = topics_over_time(view, freq=freq, top_n=top_n)
-    _, ax = plt.subplots(figsize=(10, 3.8))
     if table.empty:
-        ax.text(0.5, 0.5, "no posts", ha="center", va="center", transform=ax.transAxes)
-        return ax
+        show_instead(no_terms(view) if view.documents.empty else _no_topic_view(view, "Topics over time"))
+        return None
+    _, ax = plt.subplots(figsize=(10, 3.8))
     wide = table.pivot_table(index="Timestamp", columns="label", values="Frequency", aggfunc="sum",
                              sort=False)
     ends = wide.index.to_period(freq).end_time
@@ -1845,14 +1894,16 @@ def rare_disease_day(year: int) -> pd.Timestamp:
     return pd.Timestamp(year=year, month=3, day=1, tz="UTC") - pd.Timedelta(days=1)
 
 
-def plot_topics_per_class(table: pd.DataFrame, value: str = "share_of_class", top_n: int = 12) -> Axes:
+def plot_topics_per_class(table: pd.DataFrame | NotComputed, value: str = "share_of_class",
+                          top_n: int = 12) -> Axes | None:
     """Heatmap of a :func:`topics_per_class` table: topics (rows) by class (columns)."""
-    import matplotlib.pyplot as plt
-
-    if table.empty:
-        _, ax = plt.subplots(figsize=(4, 2))
-        ax.text(0.5, 0.5, "no posts", ha="center", va="center", transform=ax.transAxes)
-        return ax
+    if isinstance(table, pd.DataFrame) and table.empty:
+        show_instead(NotComputed("Topics per class", "there are no posts with both a topic and a class "
+                                 "in this scope"))
+        return None
+    table = drawable(table)
+    if table is None:
+        return None
     order = (table[table["Topic"] != OUTLIER].groupby("label")["Frequency"].sum()
              .sort_values(ascending=False).head(top_n).index)
     if len(order) == 0:
@@ -1862,15 +1913,13 @@ def plot_topics_per_class(table: pd.DataFrame, value: str = "share_of_class", to
     return _heatmap(wide, f"Topics per class ({value.replace('_', ' ')})")
 
 
-def plot_topic_shares_by_org(result: TopicResult, top_n: int = 15) -> Axes:
+def plot_topic_shares_by_org(result: TopicResult, top_n: int = 15) -> Axes | None:
     """Heatmap of :func:`topic_shares_by_org`: how organisations spread over the shared topics."""
     shares = topic_shares_by_org(result, top_n)
     if shares.empty:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(4, 2))
-        ax.text(0.5, 0.5, "no topic model", ha="center", va="center", transform=ax.transAxes)
-        return ax
+        why = result.messages[0] if result.messages and not result.has_topics else "the model has no topics"
+        show_instead(NotComputed("Topics by organisation", f"the study's shared model has no topics: {why}"))
+        return None
     return _heatmap(shares, "Share of each organisation's posts per topic")
 
 
@@ -1891,18 +1940,15 @@ def _heatmap(wide: pd.DataFrame, title: str) -> Axes:
     return ax
 
 
-def plot_topic_hierarchy(result: TopicResult, max_topics: int = 60) -> Axes:
+def plot_topic_hierarchy(result: TopicResult, max_topics: int = 60) -> Axes | None:
     """Dendrogram of the shared topics (BERTopic's hierarchy: Ward on c-TF-IDF cosine distances)."""
     import matplotlib.pyplot as plt
     from scipy.cluster.hierarchy import dendrogram
 
     hierarchy = result.hierarchy
     if hierarchy.empty:
-        _, ax = plt.subplots(figsize=(5, 2))
-        ax.text(0.5, 0.5, "fewer than 3 topics: no hierarchy", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
-        return ax
+        show_instead(NotComputed("Hierarchy of topics", "the study's shared model has fewer than 3 topics"))
+        return None
     linkage = hierarchy_linkage(hierarchy)
     n_leaves = linkage.shape[0] + 1
     labels = [result.labels().get(i, str(i)) for i in range(n_leaves)]
@@ -1939,10 +1985,11 @@ def interactive_figures(view: TopicView, top_n: int = 10) -> dict[str, go.Figure
     if not view.has_topics:
         return {}
     saved = _figures_file(view.result, view.scope, top_n)
-    if saved is not None and saved.exists():
+    stored = read_json_marker(saved, "saved figures") if saved is not None else None
+    if isinstance(stored, dict):
         import plotly.io as pio
 
-        return {name: pio.from_json(text) for name, text in json.loads(saved.read_text()).items()}
+        return {name: pio.from_json(text) for name, text in stored.items()}
     figures = _bertopic_figures(view, top_n)
     if saved is not None:
         saved.parent.mkdir(parents=True, exist_ok=True)
@@ -2018,6 +2065,9 @@ def show_offline(figures: dict[str, go.Figure] | Sequence[go.Figure]) -> None:
     global _PLOTLY_INJECTED
     from IPython.display import HTML, display
 
+    if not figures:
+        show_instead(NotComputed("Interactive topic figures", "there is no topic view for this scope"))
+        return
     parts = offline_html(figures, include_plotlyjs=not _PLOTLY_INJECTED)
     if parts and not _PLOTLY_INJECTED:
         _PLOTLY_INJECTED = True

@@ -26,6 +26,7 @@ References
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,7 @@ import pandas as pd
 from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
 from helpers.config import StudyConfig
+from helpers.errors import UserError
 
 logger = logging.getLogger(__name__)
 
@@ -206,21 +208,58 @@ def evaluate_classifiers(
     return evaluate(load_post_classes(config), gold)
 
 
+class LabelsError(UserError, ValueError):
+    """A file of hand-coded labels that cannot be used; the message names it and says why."""
+
+
+def read_labels(path: Path) -> pd.DataFrame:
+    """Read a CSV of hand-coded labels (``post_id`` and any of :data:`GOLD_COLUMNS`).
+
+    Raises
+    ------
+    LabelsError
+        When the file is missing, empty, not UTF-8 text (e.g. an Excel
+        workbook), not a CSV, or lacks the ``post_id`` column or every label
+        column; the message names the file.
+    """
+    path = Path(path)
+    expected = f"a CSV with a post_id column and at least one of {', '.join(GOLD_COLUMNS)}"
+    if not path.is_file():
+        raise LabelsError(f"{path}: labels file not found (expected {expected})")
+    data = path.read_bytes()
+    if not data.strip():
+        raise LabelsError(f"{path}: the labels file is empty (expected {expected})")
+    try:
+        text = data.decode("utf-8-sig")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", data, text.index("\x00"), text.index("\x00") + 1, "NUL byte")
+        gold = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        raise LabelsError(f"{path}: not a CSV text file (binary, or not UTF-8; save a spreadsheet as "
+                          f"'CSV UTF-8'); expected {expected}") from None
+    gold.columns = [str(column).strip() for column in gold.columns]
+    if "post_id" not in gold.columns:
+        raise LabelsError(f"{path}: no post_id column (columns found: {', '.join(gold.columns[:10])}); "
+                          f"expected {expected}")
+    if not any(column in gold.columns for column in GOLD_COLUMNS):
+        raise LabelsError(f"{path}: no label column; expected {expected}")
+    return gold.replace({"": None})
+
+
 def _gold_labels(config: StudyConfig, labels: pd.DataFrame | Path | str | None) -> pd.DataFrame:
     if isinstance(labels, pd.DataFrame):
         gold = labels
     elif labels is not None:
-        gold = pd.read_csv(config.resolve(Path(labels)), dtype=str, keep_default_na=False)
-        gold = gold.replace({"": None})
+        gold = read_labels(config.resolve(Path(labels)))
     else:
         from helpers.truth import load_truth_posts
 
         gold = load_truth_posts(config)
     if "post_id" not in gold.columns:
-        raise ValueError("gold labels need a post_id column")
+        raise LabelsError("gold labels need a post_id column")
     keep = ["post_id", *[c for c in GOLD_COLUMNS if c in gold.columns]]
     if len(keep) == 1:
-        raise ValueError(f"gold labels need at least one of {list(GOLD_COLUMNS)}")
+        raise LabelsError(f"gold labels need at least one of {list(GOLD_COLUMNS)}")
     return gold[keep].drop_duplicates("post_id")
 
 

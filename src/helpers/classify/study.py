@@ -57,6 +57,7 @@ from helpers.embeddings import CachedEncoder, embedding_text, study_encoder
 from helpers.locks import exclusive_lock
 from helpers.processes import parallel_parts
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
+from helpers.store import read_json_marker, write_json_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ THREAD_MODES_FILE = "thread_modes.parquet"
 MANIFEST = "classify_manifest.json"
 LOCK = ".classify.lock"
 KNOWLEDGE_METHODS = ("combined", "lexicon", "embedding", "unsupported", "empty")
+UNSUPPORTED_METHODS = ("unsupported", "empty")
+"""Knowledge methods whose labels mean nothing: no classifier covers the language, or no text."""
 PERSONS = ("first", "third", "none")
 KNOWLEDGE_CHUNK = 20_000  # posts whose embeddings are in memory at once (about 29 MiB at 384 dimensions)
 SIGNALS_PART = 5_000  # fewest posts worth a helper process (2 s of counting; starting one takes about 0.8 s)
@@ -323,8 +326,9 @@ def classify_study(
             ],
             axis=1,
         )
-        classes = POST_CLASSES.validate(classes, lazy=True).sort_values("post_id", ignore_index=True)
-        threads = THREAD_MODES.validate(threads, lazy=True)
+        classes = POST_CLASSES.validate(_typed(classes, POST_CLASSES), lazy=True).sort_values(
+            "post_id", ignore_index=True)
+        threads = THREAD_MODES.validate(_typed(threads, THREAD_MODES), lazy=True)
         write_parquet_atomic(classes, paths["post_classes"])
         write_parquet_atomic(threads, paths["thread_modes"])
         counts = {"posts": len(classes), "threads": len(threads)}
@@ -427,6 +431,16 @@ def load_post_classes(config: StudyConfig, org_id: str | None = None) -> pd.Data
     return classes[classes["post_id"].isin(mine)].reset_index(drop=True)
 
 
+def known_knowledge_types(classes: pd.DataFrame) -> pd.Series:
+    """The knowledge type of each post whose language a classifier covers (indexed like ``classes``).
+
+    Posts in a language neither the lexicon nor the embedding model covers
+    (``knowledge_method`` ``unsupported``), and posts without text, get a
+    label from the classifier that means nothing; here they are missing.
+    """
+    return classes["knowledge_type"].where(~classes["knowledge_method"].isin(UNSUPPORTED_METHODS))
+
+
 def load_thread_modes(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
     """The validated per-thread modes, optionally of one organisation."""
     threads = THREAD_MODES.validate(pd.read_parquet(config.processed_path / THREAD_MODES_FILE))
@@ -472,15 +486,26 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
+def _typed(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """An empty table's columns in the types its schema asks for (a study without posts).
+
+    pandas builds the columns of an empty frame as ``object`` or ``float64``;
+    with rows they have their types already.
+    """
+    if len(frame):
+        return frame
+    wanted = {name: column.dtype.type for name, column in schema.columns.items()
+              if name in frame.columns and column.dtype is not None}
+    return frame.astype(wanted)
+
+
 def _read_manifest(out_dir: Path) -> dict:
-    path = out_dir / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else {}
+    manifest = read_json_marker(out_dir / MANIFEST, "classification manifest")
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def _write_manifest(out_dir: Path, manifest: dict) -> None:
-    tmp = out_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=_json_default))
-    tmp.replace(out_dir / MANIFEST)
+    write_json_atomic(out_dir / MANIFEST, manifest, indent=2, sort_keys=True, default=_json_default)
 
 
 def _json_default(value):

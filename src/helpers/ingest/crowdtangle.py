@@ -69,6 +69,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from helpers.ingest.generic_table import (
     csv_header,
+    describe_header,
     hashtags_in,
     header_from_head,
     iter_csv_records,
@@ -135,7 +136,7 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
     if time_column is None or "URL" not in header:
         raise ValueError(
             f"{path}: not a CrowdTangle export: needs the columns 'URL' and 'Post Created' "
-            f"(found: {', '.join(header)})"
+            f"(found: {describe_header(header)})"
         )
     file_platform = "instagram" if "Account" in header and "Page Name" not in header else "facebook"
     name_column = _first_present(header, NAME_COLUMNS)

@@ -64,6 +64,7 @@ from helpers.ingest.records import (
     open_text,
     optional_str,
     parse_timestamp,
+    printable,
     read_head,
 )
 
@@ -126,6 +127,18 @@ def csv_header(path: Path, delimiter: str = ",") -> list[str]:
     return _clean_header(header)
 
 
+def describe_header(header: list[str], limit: int = 12) -> str:
+    r"""The columns of a header for a message: each escaped and shortened, at most ``limit`` of them.
+
+    Examples
+    --------
+    >>> describe_header(["id", "text\x1b[31m"] + [f"c{i}" for i in range(20)], limit=3)
+    "'id', 'text\\x1b[31m', 'c0' and 19 more"
+    """
+    shown = ", ".join(printable(column, 40) for column in header[:limit])
+    return shown + (f" and {len(header) - limit} more" if len(header) > limit else "")
+
+
 def header_from_head(path: Path, delimiter: str = ",") -> list[str]:
     """Header of a CSV file for sniffing: empty list when there is none or it is unreadable."""
     head = read_head(path)
@@ -162,6 +175,7 @@ def iter_csv_records(
         number = 1
         while True:
             number += 1
+            first_line = reader.line_num + 1
             try:
                 row = next(reader)
             except StopIteration:
@@ -182,11 +196,47 @@ def iter_csv_records(
                     number, "invalid UTF-8 encoding", excerpt(raw.encode("utf-8", "surrogateescape"))
                 )
                 continue
+            swallowed = swallowed_rows(row, delimiter, len(header))
+            if swallowed:
+                yield BadRecord(number, unclosed_quote_reason(number, swallowed, first_line, reader.line_num),
+                                excerpt(raw))
+                continue
             if len(row) != len(header):
                 reason = f"wrong number of fields: expected {len(header)}, got {len(row)}"
                 yield BadRecord(number, reason, excerpt(raw))
                 continue
             yield number, dict(zip(header, row, strict=True))
+
+
+def swallowed_rows(row: list[str], delimiter: str, width: int) -> int:
+    r"""How many lines inside the fields of ``row`` look like rows of the file themselves.
+
+    A quote opened and never closed (a stray ``"`` in a post) makes the CSV
+    reader take every following line into one field, up to the next quote or
+    the end of the file, without any error.  A line inside a field that holds
+    as many delimiters as a row of the file (``width - 1``) is such a
+    swallowed row; a post's own line breaks rarely hold that many.  Files of
+    fewer than three columns are not checked (too many false alarms).
+
+    Examples
+    --------
+    >>> swallowed_rows(["p3", "ann", "2024-03-02", 'open\np4,bob,2024-03-03,next row'], ",", 4)
+    1
+    >>> swallowed_rows(["p1", "ann", "2024-03-02", "Same here.\nIt helped, a lot."], ",", 4)
+    0
+    """
+    if width < 3:
+        return 0
+    return sum(line.count(delimiter) >= width - 1
+               for cell in row if "\n" in cell or "\r" in cell
+               for line in cell.splitlines()[1:])
+
+
+def unclosed_quote_reason(row_number: int, swallowed: int, first_line: int, last_line: int) -> str:
+    """The quarantine reason of a row that swallowed ``swallowed`` rows (:func:`swallowed_rows`)."""
+    return (f"unclosed quote: a quoted field opened in row {row_number} runs on to line {last_line} of the "
+            f"file and holds {swallowed} line(s) that look like rows of their own (lines {first_line + 1}-"
+            f"{last_line}); close the quote in the file and run again")
 
 
 def hashtags_in(text: str) -> list[str]:
@@ -333,7 +383,7 @@ def _check_columns(path: Path, column_map: dict[str, str], available: list[str])
     if absent:
         raise ValueError(
             f"{path}: column(s) named in the column map are not in the file: {', '.join(absent)}; "
-            f"the file has: {', '.join(available)}"
+            f"the file has: {describe_header(available)}"
         )
 
 

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from multiprocessing import current_process, get_all_start_methods, get_context
 from pathlib import Path
 from types import ModuleType
@@ -44,10 +44,11 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from helpers import __version__
-from helpers.config import InputFile, Organisation, StudyConfig
+from helpers.config import IngestionSettings, InputFile, Organisation, StudyConfig
 from helpers.erasure import ERASED_MENTION, ErasureRegister, load_register
+from helpers.errors import UserError, require_folder, storage_errors
 from helpers.ingest import READERS, detect_format, get_reader
-from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
+from helpers.ingest.records import BadRecord, ParsedPost, ReadContext, encoding_problem
 from helpers.locks import exclusive_lock
 from helpers.privacy import (
     OrgAccount,
@@ -63,6 +64,7 @@ from helpers.privacy import (
 )
 from helpers.processes import parallel_parts, usable_cpus
 from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
+from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
 from helpers.text import clean_text, detect_languages, extract_hashtags, normalise_hashtags, normalise_lang
 
 logger = logging.getLogger(__name__)
@@ -76,7 +78,7 @@ _STAGE_EXTRA = ["parent_author", "quoted_author", "shared_author", "text_key"]
 ALIASES = "aliases.parquet"
 
 
-class IngestError(RuntimeError):
+class IngestError(UserError, RuntimeError):
     """An input that cannot be ingested at all; the message names the file."""
 
 
@@ -97,8 +99,51 @@ class InputPlan:
 
 
 @dataclass(frozen=True)
+class RecordLimits:
+    """What a post may hold before it is quarantined (``ingestion`` in the study file).
+
+    Attributes
+    ----------
+    first, last : datetime
+        The plausible window of creation times: ``first <= created_at < last``.
+    max_text_chars : int
+        The longest text accepted.
+    """
+
+    first: datetime
+    last: datetime
+    max_text_chars: int
+
+    @classmethod
+    def from_settings(cls, settings: IngestionSettings) -> RecordLimits:
+        """The limits of a study's ``ingestion`` settings, the window ending the day after today."""
+        first, last = settings.date_window()
+        return cls(first, last, settings.max_text_chars)
+
+    def problem(self, post: ParsedPost) -> str | None:
+        """Why ``post`` breaks a limit (a quarantine reason naming the setting), or None.
+
+        Examples
+        --------
+        >>> limits = RecordLimits(datetime(2004, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), 1_000)
+        >>> post = ParsedPost("forum", "1", datetime(9999, 12, 31, tzinfo=UTC), "hello", 2, author_handle="a")
+        >>> limits.problem(post).split(" (")[0]
+        'created in year 9999, outside the plausible window 2004-01-01 to 2026-12-31'
+        """
+        if not self.first <= post.created_at < self.last:
+            last_day = (self.last - timedelta(days=1)).date()
+            return (f"created in year {post.created_at.year}, outside the plausible window "
+                    f"{self.first.date()} to {last_day} (ingestion.earliest_date, ingestion.latest_date)")
+        if len(post.text) > self.max_text_chars:
+            return (f"text of {len(post.text):,} characters, over the limit of {self.max_text_chars:,} "
+                    "(ingestion.max_text_chars)")
+        return None
+
+
+@dataclass(frozen=True)
 class StagingRules:
-    """The study's privacy rules, as each file's staging needs them (sent to helper processes).
+    """The study's privacy rules and record limits, as each file's staging needs them (sent to
+    helper processes).
 
     Each file gets a :class:`Pseudonymiser` of its own, so that its staged rows
     do not depend on the files read before it.
@@ -107,6 +152,7 @@ class StagingRules:
     key: bytes
     org_accounts: dict[tuple[str, str], OrgAccount]
     scrubber: Scrubber
+    limits: RecordLimits
 
     def pseudonymiser(self) -> Pseudonymiser:
         """A new pseudonymiser with the study key that has learnt no organisation ids yet."""
@@ -134,13 +180,19 @@ class FileStats:
 
 @dataclass
 class IngestResult:
-    """What an ingestion run produced."""
+    """What an ingestion run produced.
+
+    ``warnings`` are what is odd about the inputs though they could be read
+    (a file listed twice, one post id with two contents); they are logged,
+    kept in the manifest, and shown by ``01_ingest``.
+    """
 
     files: list[FileStats]
     tables: dict[str, Path]
     skipped: bool = False
     summary_path: Path | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> pd.DataFrame:
         """Per-file table of read / accepted / quarantined / duplicates."""
@@ -169,21 +221,44 @@ def plan_inputs(config: StudyConfig, org_ids: list[str] | None = None) -> list[I
     return plans
 
 
+def plan_warnings(plans: list[InputPlan]) -> list[str]:
+    """What is odd about the inputs as listed, though they can be read: one file listed twice."""
+    owners: dict[Path, list[str]] = {}
+    for plan in plans:
+        owners.setdefault(plan.path.resolve(), []).append(plan.org_id)
+    warnings = []
+    for path, org_ids in owners.items():
+        if len(org_ids) > 1:
+            listed = " and ".join(repr(org_id) for org_id in org_ids)
+            warnings.append(
+                f"{path} is listed {len(org_ids)} times, under {listed}: its posts are counted once, under "
+                f"{org_ids[0]!r} (the first), and are duplicates everywhere else. List each file under one "
+                "organisation.")
+    return warnings
+
+
 def _plan_one(config: StudyConfig, org: Organisation, item: InputFile, raw_root: Path) -> InputPlan:
     path = config.input_path(item)
+    if path.is_dir():
+        raise IngestError(f"{path}: input of organisation {org.id!r} is a folder; list each export file "
+                          f"under 'inputs:' (from {config.source or 'config'})")
     if not path.is_file():
         raise IngestError(
             f"{path}: input file of organisation {org.id!r} not found (from {config.source or 'config'})"
         )
+    problem = encoding_problem(path)
+    if problem is not None:
+        raise IngestError(f"{path}: {problem} (organisation {org.id!r}). Save it as UTF-8 (in Excel: "
+                          "'CSV UTF-8'; in a text editor: encoding UTF-8) and run again.")
     try:
         format_name = item.format or detect_format(path)
         get_reader(format_name)
     except ValueError as exc:
         raise IngestError(f"{exc} (organisation {org.id!r})") from None
     try:
-        source_file = str(path.resolve().relative_to(raw_root.resolve()))
-    except ValueError:
-        source_file = path.name
+        source_file = path.resolve().relative_to(raw_root.resolve()).as_posix()
+    except ValueError:  # outside raw_dir: the full path, so that two files of one name stay apart
+        source_file = path.resolve().as_posix()
     context = ReadContext(org_id=org.id, platform=item.platform, column_map=dict(item.columns))
     return InputPlan(org.id, path, source_file, format_name, context)
 
@@ -213,17 +288,16 @@ def ingest_study(
         Per-file reconciliation and the paths of the tables written.
     """
     plans = plan_inputs(config)
-    out_dir = config.processed_path
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = require_folder(config.processed_path, "processed_dir")
     # Parallel batch workers may all start an ingestion: one runs, the others then find it done.
-    with exclusive_lock(out_dir / ".ingest.lock", "the ingestion"):
+    with storage_errors(out_dir), exclusive_lock(out_dir / ".ingest.lock", "the ingestion"):
         return _ingest_locked(config, plans, out_dir, force=force, progress=progress)
 
 
 def _ingest_locked(
     config: StudyConfig, plans: list[InputPlan], out_dir: Path, *, force: bool, progress: bool
 ) -> IngestResult:
-    manifest = _read_manifest(out_dir)
+    manifest = read_manifest(out_dir)
     key = load_or_create_secret(config.secret_path, expected_fingerprint=manifest.get("key_fingerprint"))
     scrubber = Scrubber(
         keep_url_paths=config.privacy.keep_url_paths,
@@ -231,9 +305,10 @@ def _ingest_locked(
         if config.privacy.person_names_file
         else None,
     )
-    rules = StagingRules(key, org_account_index(config.organisations), scrubber)
+    rules = StagingRules(key, org_account_index(config.organisations), scrubber,
+                         RecordLimits.from_settings(config.ingestion))
     settings_key = _settings_key(config, key)
-    file_keys = {plan.source_file: _file_key(plan, settings_key) for plan in plans}
+    file_keys = [_file_key(plan, settings_key) for plan in plans]
     erasure = load_register(config)
     run_inputs = json.dumps([file_keys, erasure.fingerprint()], sort_keys=True)
     run_key = hashlib.sha256(run_inputs.encode()).hexdigest()
@@ -242,10 +317,11 @@ def _ingest_locked(
         logger.info("Inputs unchanged since the last ingestion; nothing to do.")
         stats = [FileStats(**{**s, "from_cache": True}) for s in manifest["files"]]
         return IngestResult(stats, tables, skipped=True, summary_path=out_dir / SUMMARY,
-                            counts=manifest.get("counts", {}))
+                            counts=manifest.get("counts", {}), warnings=manifest.get("warnings", []))
 
     stage_results = _stage_files(plans, file_keys, out_dir / "_stage", rules, force=force, progress=progress)
-    return _combine(config, stage_results, tables, erasure, rules, manifest_extra={
+    return _combine(config, stage_results, tables, erasure, rules, warnings=plan_warnings(plans),
+                    manifest_extra={
         "key_fingerprint": key_fingerprint(key),
         "run_key": run_key,
         "inputs": {plan.source_file: _sha256(plan.path) for plan in plans},
@@ -271,7 +347,7 @@ def _stage_paths(stage_dir: Path, file_key: str) -> dict[str, Path]:
 
 def _stage_files(
     plans: list[InputPlan],
-    file_keys: dict[str, str],
+    file_keys: list[str],
     stage_dir: Path,
     rules: StagingRules,
     *,
@@ -289,7 +365,7 @@ def _stage_files(
     staged: list[_Staged | None] = [None] * len(plans)
     todo = []
     for index, plan in enumerate(plans):
-        cached = None if force else _cached_stage(plan, _stage_paths(stage_dir, file_keys[plan.source_file]))
+        cached = None if force else _cached_stage(plan, _stage_paths(stage_dir, file_keys[index]))
         if cached is None:
             todo.append(index)
         staged[index] = cached
@@ -301,7 +377,7 @@ def _stage_files(
         for index in todo:
             if staged[index] is None:  # read here: one CPU, or a helper process failed
                 plan = plans[index]
-                staged[index] = _stage_file(plan, file_keys[plan.source_file], stage_dir, rules,
+                staged[index] = _stage_file(plan, file_keys[index], stage_dir, rules,
                                             progress=progress)
                 bar.update(1)
     return [item for item in staged if item is not None]
@@ -310,7 +386,7 @@ def _stage_files(
 def _stage_in_processes(
     plans: list[InputPlan],
     todo: list[int],
-    file_keys: dict[str, str],
+    file_keys: list[str],
     stage_dir: Path,
     rules: StagingRules,
     staged: list[_Staged | None],
@@ -327,7 +403,7 @@ def _stage_in_processes(
     largest_first = sorted(todo, key=lambda index: plans[index].path.stat().st_size, reverse=True)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(_stage_file, plans[index], file_keys[plans[index].source_file],
+            futures = {pool.submit(_stage_file, plans[index], file_keys[index],
                                    stage_dir, rules, progress=False): index for index in largest_first}
             try:
                 for future in as_completed(futures):
@@ -343,25 +419,27 @@ def _stage_in_processes(
 
 
 def _cached_stage(plan: InputPlan, paths: dict[str, Path]) -> _Staged | None:
-    """The staged read of a file from an earlier run, or None when any part of it is missing."""
+    """The staged read of a file from an earlier run, or None when any part of it is missing or damaged."""
     if not all(path.exists() for path in paths.values()):
         return None
-    stats = FileStats(**json.loads(paths["stats"].read_text()))
-    stats.from_cache = True
+    stats = read_json_marker(paths["stats"], "cached read's counts")
+    org_rows = read_json_marker(paths["orgs"], "cached read's organisation ids")
+    try:
+        file_stats = FileStats(**stats)
+        org_ids = {(platform, native_id): OrgAccount(org_id, handle)
+                   for platform, native_id, org_id, handle in org_rows}
+    except (TypeError, ValueError):  # damaged or from another version: read the file again
+        return None
+    file_stats.from_cache = True
     logger.info("%s unchanged (content hash); using the cached read.", plan.source_file)
-    return _Staged(stats, paths["posts"], paths["quarantine"], _read_org_ids(paths["orgs"]))
+    return _Staged(file_stats, paths["posts"], paths["quarantine"], org_ids)
 
 
 def _write_org_ids(path: Path, org_ids: dict[tuple[str, str], OrgAccount]) -> None:
     """Save the organisation account ids a file taught (organisations' public ids, no one else's)."""
     rows = sorted([platform, native_id, account.org_id, account.handle]
                   for (platform, native_id), account in org_ids.items())
-    path.write_text(json.dumps(rows))
-
-
-def _read_org_ids(path: Path) -> dict[tuple[str, str], OrgAccount]:
-    return {(platform, native_id): OrgAccount(org_id, handle)
-            for platform, native_id, org_id, handle in json.loads(path.read_text())}
+    write_json_atomic(path, rows)
 
 
 def _stage_file(
@@ -397,6 +475,11 @@ def _stage_file(
                 quarantine_rows.append(_quarantine_row(plan, item.source_line, item.reason, item.raw_excerpt))
                 stats.quarantined += 1
                 continue
+            beyond = rules.limits.problem(item)
+            if beyond is not None:
+                quarantine_rows.append(_quarantine_row(plan, item.source_line, beyond, ""))
+                stats.quarantined += 1
+                continue
             try:
                 row = normalise_post(item, plan, pseudonymiser, rules.scrubber)
             except (ValueError, TypeError) as exc:
@@ -425,7 +508,7 @@ def _stage_file(
                          paths["quarantine"])
     org_ids = pseudonymiser.learnt_org_ids()
     _write_org_ids(paths["orgs"], org_ids)
-    paths["stats"].write_text(json.dumps(asdict(stats)))  # last: its presence marks a complete stage
+    write_json_atomic(paths["stats"], asdict(stats))  # last: its presence marks a complete stage
     logger.info("%s: read %d, accepted %d, quarantined %d, duplicates %d", plan.source_file,
                 stats.read, stats.accepted, stats.quarantined, stats.duplicates)
     return _Staged(stats, paths["posts"], paths["quarantine"], org_ids)
@@ -705,17 +788,21 @@ def _combine(
     tables: dict[str, Path],
     erasure: ErasureRegister,
     rules: StagingRules,
+    warnings: list[str],
     manifest_extra: dict[str, Any],
 ) -> IngestResult:
     stats = [item.stats for item in staged]
     frames = [pd.read_parquet(item.posts) for item in staged]
-    posts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    # A study without input files yet (as `rarevoices init` writes it) gives empty tables of the same shape.
+    empty = _stage_arrow_schema().empty_table().to_pandas()
+    posts = pd.concat(frames, ignore_index=True) if frames else empty
     posts["_file"] = [i for i, frame in enumerate(frames) for _ in range(len(frame))]
     org_ids: dict[tuple[str, str], OrgAccount] = {}
     for item in staged:
         for account_id, account in item.org_ids.items():
             org_ids.setdefault(account_id, account)
     posts = recognise_org_ids(posts, org_ids, rules.pseudonymiser())
+    warnings = warnings + changed_duplicates(posts, stats)
     posts = _drop_cross_file_duplicates(posts, stats, config.analysis.duplicate_window_hours)
     aliases = alias_table(posts)
     erased = erasure.author_ids(aliases)
@@ -726,7 +813,8 @@ def _combine(
     posts = resolve_threads(posts)
     interactions = derive_interactions(posts)
     accounts = derive_accounts(posts, interactions, config)
-    quarantine = pd.concat([pd.read_parquet(item.quarantine) for item in staged], ignore_index=True)
+    quarantine = pd.concat([pd.read_parquet(item.quarantine) for item in staged]
+                           or [pd.DataFrame(columns=list(SCHEMAS["quarantine"].columns))], ignore_index=True)
 
     for file_stats in stats:
         if not file_stats.reconciles():
@@ -742,10 +830,13 @@ def _combine(
     kept_aliases = aliases[~aliases["author_id"].isin(erased)].reset_index(drop=True)
     write_parquet_atomic(kept_aliases, out_dir / ALIASES)
     result = IngestResult(stats, tables, summary_path=out_dir / SUMMARY,
-                          counts={name: len(frame) for name, frame in written.items()})
+                          counts={name: len(frame) for name, frame in written.items()}, warnings=warnings)
+    for warning in warnings:
+        logger.warning("%s", warning)
     _write_summary(result)
     _write_manifest(out_dir, {
         **manifest_extra,
+        "warnings": warnings,
         "package_version": __version__,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": [asdict(s) | {"from_cache": False} for s in stats],
@@ -834,6 +925,31 @@ def _renamed_alias(alias: str, renamed: dict[str, str]) -> str:
     """``alias_key=author_id`` with an organisation's pseudonym replaced by its name."""
     alias_key, author_id = alias.split("=", 1)
     return f"{alias_key}={renamed[author_id]}" if author_id in renamed else alias
+
+
+def changed_duplicates(posts: pd.DataFrame, stats: list[FileStats]) -> list[str]:
+    """Warnings for post ids that come back with other content in a later file (an edited post,
+    or an export that reused ids); they name the files and the count, never the content.
+
+    ``posts`` are the staged rows of every file in the order of the study
+    file; the first copy is the one kept (:func:`_drop_cross_file_duplicates`),
+    and the warning says so, so that a researcher can list the newer export first.
+    """
+    if posts.empty:
+        return []
+    later = posts[posts.duplicated("post_id", keep="first")]
+    first = posts.drop_duplicates("post_id").set_index("post_id")
+    kept_file = later["post_id"].map(first["_file"])
+    changed = later[(later["text_key"] != later["post_id"].map(first["text_key"]))
+                    & (later["_file"] != kept_file)]
+    warnings = []
+    for (earlier, file_index), group in changed.groupby([kept_file[changed.index], changed["_file"]]):
+        kept_name = stats[int(earlier)].source_file
+        warnings.append(
+            f"{len(group):,} post id(s) of {stats[int(file_index)].source_file} appear in {kept_name} "
+            f"with different content (an edited post or a reused id); the copy in {kept_name}, read "
+            "first, is kept.")
+    return warnings
 
 
 def _drop_cross_file_duplicates(
@@ -1039,6 +1155,7 @@ def _settings_key(config: StudyConfig, key: bytes) -> str:
     relevant = {
         "stage": STAGE_VERSION,
         "package": __version__,
+        "ingestion": config.ingestion.model_dump(mode="json"),
         "key": key_fingerprint(key),
         "privacy": config.privacy.model_dump(mode="json", exclude={"min_group_size", "allow_verbatim",
                                                                    "quote_max_chars"}),
@@ -1070,23 +1187,19 @@ def _sha256(path: Path) -> str:
     return _HASH_CACHE[memo_key]
 
 
-def _read_manifest(out_dir: Path) -> dict[str, Any]:
-    path = out_dir / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else {}
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The ingestion's manifest of a processed folder; empty when missing or damaged."""
+    manifest = read_json_marker(out_dir / MANIFEST, "ingestion manifest")
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    tmp = out_dir / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    tmp.replace(out_dir / MANIFEST)
+    write_json_atomic(out_dir / MANIFEST, manifest, indent=2, sort_keys=True)
 
 
 def _write_summary(result: IngestResult) -> None:
-    frame = result.summary()
     if result.summary_path is not None:
-        tmp = result.summary_path.with_suffix(".tmp")
-        frame.to_csv(tmp, index=False)
-        tmp.replace(result.summary_path)
+        write_text_atomic(result.summary_path, result.summary().to_csv(index=False))
 
 
 def load_summary(config: StudyConfig) -> pd.DataFrame:

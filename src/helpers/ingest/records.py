@@ -13,6 +13,7 @@ yielded exactly once, either as a post or as a bad record.
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
 import io
 import itertools
@@ -28,6 +29,10 @@ from typing import IO, Any
 import orjson
 
 EXCERPT_CHARS = 200
+CSV_FIELD_LIMIT = 2**31 - 1
+"""Python's csv module refuses fields over 128 KiB with a parse error; the study's own limit on a
+post's length (``ingestion.max_text_chars``) decides instead, with a clear quarantine reason."""
+csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -133,19 +138,62 @@ def excerpt(raw: str | bytes, limit: int = EXCERPT_CHARS) -> str:
 def open_text(path: Path) -> IO[str]:
     """Open a possibly compressed text file (.gz, .bz2, .zst) as UTF-8 text.
 
-    Undecodable bytes are kept as U+FFFD replacement characters so that a line
+    A UTF-8 byte-order mark (which Excel and some Windows tools write) is
+    skipped.  Undecodable bytes are kept as surrogate escapes so that a line
     with a wrong encoding can be quarantined rather than crash the read;
-    :func:`iter_lines` reports such lines.
+    :func:`iter_lines` reports such lines.  Files in another encoding
+    altogether (UTF-16) are refused by :func:`encoding_problem` before they
+    are read.
     """
+    return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def open_bytes(path: Path) -> IO[bytes]:
+    """Open a possibly compressed file (.gz, .bz2, .zst) for reading its (decompressed) bytes."""
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="surrogateescape")
+        return gzip.open(path, "rb")
     if suffix == ".bz2":
-        return io.TextIOWrapper(bz2.open(path, "rb"), encoding="utf-8", errors="surrogateescape")
+        return bz2.open(path, "rb")
     if suffix == ".zst":
-        reader = io.BufferedReader(_ZstdFrames(path.open("rb")), buffer_size=1 << 16)
-        return io.TextIOWrapper(reader, encoding="utf-8", errors="surrogateescape")
-    return path.open("r", encoding="utf-8", errors="surrogateescape", newline="")
+        return io.BufferedReader(_ZstdFrames(path.open("rb")), buffer_size=1 << 16)
+    return path.open("rb")
+
+
+_UTF16_MARKS = {b"\xff\xfe": "UTF-16 (little-endian)", b"\xfe\xff": "UTF-16 (big-endian)"}
+
+
+def encoding_problem(path: Path) -> str | None:
+    r"""Why a file cannot be read as UTF-8 text at all, or None when it can.
+
+    Recognises UTF-16 (with or without a byte-order mark: every other byte of
+    its Latin text is zero), which Excel's "Unicode text" and some Windows
+    tools write.  Single bad bytes are not a problem of the file: the records
+    holding them are quarantined.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "posts.csv"
+    >>> _ = path.write_bytes("id,text\n1,hello\n".encode("utf-16"))
+    >>> encoding_problem(path)
+    'the file is encoded as UTF-16 (little-endian), not UTF-8'
+    """
+    try:
+        with open_bytes(path) as fh:
+            head = fh.read(4096)
+    except (OSError, EOFError, ValueError):
+        return None  # the reader says what is wrong with it
+    for mark, name in _UTF16_MARKS.items():
+        if head.startswith(mark):
+            return f"the file is encoded as {name}, not UTF-8"
+    if len(head) >= 16:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "the file is encoded as UTF-16 (little-endian), not UTF-8"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "the file is encoded as UTF-16 (big-endian), not UTF-8"
+    return None
 
 
 class _ZstdFrames(io.RawIOBase):
@@ -230,6 +278,19 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any] | BadRecord]:
             yield number, loads_json(line)
         except json.JSONDecodeError as exc:
             yield BadRecord(number, f"malformed JSON: {exc.msg} at column {exc.colno}", excerpt(line))
+        except TooDeep as exc:
+            yield BadRecord(number, str(exc), excerpt(line))
+
+
+MAX_JSON_NESTING = 1_000
+"""Records nested deeper than this are quarantined (the parsers' own limits are about 1,000 levels)."""
+
+
+class TooDeep(ValueError):
+    """A JSON value nested deeper than :data:`MAX_JSON_NESTING` levels."""
+
+    def __init__(self) -> None:
+        super().__init__(f"JSON nested deeper than {MAX_JSON_NESTING:,} levels (limit of the parser)")
 
 
 def loads_json(text: str) -> Any:
@@ -241,12 +302,30 @@ def loads_json(text: str) -> Any:
     messages (:class:`json.JSONDecodeError`) are those of the standard
     library.  orjson reads integers beyond 64 bits as floats; a value holding
     a float that large is parsed again too.
+
+    Raises
+    ------
+    json.JSONDecodeError
+        When the text is not JSON.
+    TooDeep
+        When it is nested deeper than the parsers can follow.
     """
     try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-    return json.loads(text) if _holds_huge_float(value) else value
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return json.loads(text)
+        return json.loads(text) if _holds_huge_float(value) else value
+    except RecursionError:
+        raise TooDeep() from None
+
+
+def json_or_none(text: str) -> Any | None:
+    """The parsed JSON value of ``text``, or None when it is not JSON or nested too deep (for sniffing)."""
+    try:
+        return loads_json(text)
+    except (json.JSONDecodeError, TooDeep):
+        return None
 
 
 # orjson turns integers below -2**63 or above 2**64 - 1 into floats; floats outside
@@ -285,10 +364,9 @@ def first_json_value(path: Path) -> Any | None:
     for candidate in (first_line, head.strip()):
         if not candidate:
             continue
-        try:
-            return json.loads(candidate)
-        except json.JSONDecodeError:
-            continue
+        value = json_or_none(candidate)
+        if value is not None:
+            return value
     return None
 
 
@@ -321,7 +399,10 @@ def parse_timestamp(value: Any) -> datetime:
         raise RecordError(f"unparseable timestamp {text[:40]!r}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01 with a positive offset
+        raise RecordError("timestamp beyond any calendar date") from None
 
 
 _ZONE_ABBREVIATIONS = {
@@ -364,12 +445,21 @@ def _parse_timestamp_text(text: str) -> datetime | None:
 _PLAIN_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
-def _from_epoch(seconds: float) -> datetime:
-    if seconds > 1e11:  # milliseconds
-        seconds /= 1000.0
-    if not 0 < seconds < 4.1e9:
-        raise RecordError(f"timestamp {seconds!r} out of range")
-    return datetime.fromtimestamp(seconds, tz=UTC)
+EPOCH_MILLISECONDS_FROM = 1e12
+"""Epoch values from here on are milliseconds (2001-09-09 in ms); below, seconds.
+
+Values between 1e11 and 1e12 are seconds in years 5138 to 33658, not
+milliseconds of the 1970s: they fail the study's date window instead of being
+misread (issue 24).
+"""
+
+
+def _from_epoch(value: float) -> datetime:
+    seconds = value / 1000.0 if value >= EPOCH_MILLISECONDS_FROM else value
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise RecordError("epoch timestamp beyond any calendar date") from None
 
 
 def as_count(value: Any) -> int | None:
@@ -413,28 +503,33 @@ def optional_str(value: Any) -> str | None:
     return text or None
 
 
-def first_line_json(path: Path, max_chars: int = 8 * 1024 * 1024) -> Any | None:
-    """Parse the first non-blank line of a JSON-lines file, reading at most ``max_chars``.
+def first_line_json(path: Path, max_chars: int = 8 * 1024 * 1024, max_lines: int = 5) -> Any | None:
+    """Parse the first JSON line of a JSON-lines file, reading at most ``max_chars`` per line.
 
     Unlike :func:`first_json_value` (which sees only the first 64 KiB), this
-    reads one whole line, so it also recognises exports whose records are long
+    reads whole lines, so it also recognises exports whose records are long
     (a twarc2 response page with 100 tweets and their expansions is often
-    several hundred KiB on one line).  Returns None when the line is not JSON,
-    is longer than ``max_chars``, or the file cannot be read.
+    several hundred KiB on one line).  A broken first line (truncated, nested
+    too deep) does not hide the format: the first of the first ``max_lines``
+    non-blank lines that parses is returned.  None when none does, or the
+    file cannot be read.
     """
     try:
         with open_text(path) as fh:
-            line = ""
-            while not line.strip():
+            seen = 0
+            while seen < max_lines:
                 line = fh.readline(max_chars)
                 if not line:
                     return None
+                if not line.strip():
+                    continue
+                seen += 1
+                value = json_or_none(line) if line.endswith("\n") or len(line) < max_chars else None
+                if value is not None:
+                    return value
     except (OSError, EOFError, UnicodeError, ValueError):
         return None
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError:
-        return None
+    return None
 
 
 def sniff_json(path: Path) -> Any | None:
@@ -456,7 +551,7 @@ def sniff_json(path: Path) -> Any | None:
     start = len(head) - len(head[1:].lstrip())
     try:
         first, _ = json.JSONDecoder().raw_decode(head, start)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     return [first]
 
@@ -503,10 +598,7 @@ def _starts_like_lines(probe: list[str]) -> bool:
 
 
 def _is_json_container(text: str) -> bool:
-    try:
-        return isinstance(json.loads(text), dict | list)
-    except json.JSONDecodeError:
-        return False
+    return isinstance(json_or_none(text), dict | list)
 
 
 def iter_json_records(
@@ -599,6 +691,8 @@ def _iter_documents(path: Path, text: str) -> Iterator[Any]:
     while position < len(text):
         try:
             value, end = decoder.raw_decode(text, position)
+        except RecursionError:
+            raise ValueError(f"{path}: {TooDeep()}; the document cannot be read") from None
         except json.JSONDecodeError as exc:
             where = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
             if parsed == 0:
@@ -634,12 +728,17 @@ def _holds_bad_encoding(value: Any) -> bool:
 
 
 def _walk_for_bad_encoding(value: Any) -> bool:
-    if isinstance(value, str):
-        return has_bad_encoding(value)
-    if isinstance(value, dict):
-        return any(_walk_for_bad_encoding(k) or _walk_for_bad_encoding(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_walk_for_bad_encoding(item) for item in value)
+    stack = [value]  # not recursive: a value may be nested about a thousand levels deep
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if has_bad_encoding(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 
@@ -649,7 +748,39 @@ def json_excerpt(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         text = repr(value)
+    except RecursionError:
+        text = f"({type(value).__name__} nested too deep to show)"
     return excerpt(text.encode("utf-8", "replace"))
+
+
+def printable(text: str, limit: int = 120) -> str:
+    r"""``text`` safe to print in a message: control and undecodable characters escaped, cut at ``limit``.
+
+    Messages name what is wrong with a file; a header of binary garbage must
+    not reach the terminal raw (escape sequences, NUL bytes) or flood it.
+
+    Examples
+    --------
+    >>> printable("Page Name\x1b[31m\x00", limit=40)
+    "'Page Name\\x1b[31m\\x00'"
+    >>> printable("x" * 50, limit=10)
+    "'xxxxxxxxxx'… (50 characters)"
+    """
+    shown = ascii_safe(text[:limit])
+    return f"'{shown}'" + (f"… ({len(text):,} characters)" if len(text) > limit else "")
+
+
+def ascii_safe(text: str) -> str:
+    r"""Escape control characters, surrogate escapes and other unprintable characters as ``\xNN``."""
+    return "".join(char if char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF
+                   else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def convert_records(

@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from helpers.ingest.generic_table import swallowed_rows, unclosed_quote_reason
 from helpers.ingest.records import (
     BadRecord,
     Mention,
@@ -275,6 +276,7 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
             return
         line = 1
         while True:
+            first_line = reader.line_num + 1
             try:
                 row = next(reader)
             except StopIteration:
@@ -285,5 +287,10 @@ def read(path: Path, ctx: ReadContext) -> Iterator[ParsedPost | BadRecord]:
                 continue
             line += 1
             if not any(cell.strip() for cell in row):
+                continue
+            swallowed = swallowed_rows(row, ",", len(header))
+            if swallowed:
+                reason = unclosed_quote_reason(line, swallowed, first_line, reader.line_num)
+                yield BadRecord(line, reason, excerpt(",".join(row)))
                 continue
             yield _row_item(header, row, line)

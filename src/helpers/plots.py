@@ -11,10 +11,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers.config import StudyConfig
-from helpers.ingest.report import load_posts
+from helpers.ingest.report import load_posts, posts_overview
+from helpers.notice import show_instead
 
 
-def plot_posts_over_time(config: StudyConfig, org_id: str | None = None, freq: str = "W") -> Axes:
+def plot_posts_over_time(config: StudyConfig, org_id: str | None = None, freq: str = "W") -> Axes | None:
     """Posts per week (``freq``) and organisation, with Rare Disease Day marked.
 
     Parameters
@@ -26,6 +27,9 @@ def plot_posts_over_time(config: StudyConfig, org_id: str | None = None, freq: s
         pandas offset alias for the bins, weekly by default.
     """
     posts = load_posts(config, org_id)
+    if posts.empty:
+        show_instead(posts_overview(config, org_id))
+        return None
     counts = (
         posts.set_index("created_at").groupby("org_id").resample(freq).size().unstack(0, fill_value=0)
     )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from helpers.config import StudyConfig
 from helpers.ingest.report import load_posts
+from helpers.notice import NA, NotComputed, WithNotes, notes_of, table_of
 
 PROVENANCE_PACKAGES = (
     "rarevoices", "pandas", "pyarrow", "pandera", "networkx", "bertopic", "sentence-transformers",
@@ -32,16 +33,18 @@ def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
 
     Posts and authors; the share of threads in each communication mode; the
     share of experiential knowledge among the public's posts; the three
-    largest topics; the size of the interaction network.
+    largest topics; the size of the interaction network.  A figure the
+    organisation's data cannot support is :data:`helpers.notice.NA` (the
+    report says why).
     """
     posts = load_posts(config, org_id)
     figures = {"posts": f"{len(posts):,}", "authors": f"{posts['author_id'].nunique():,}"}
     modes = mode_shares(config, org_id)
     figures.update({MODE_LABELS[mode]: _percent(share) for mode, share in modes.items()})
     figures["experiential"] = _percent(experiential_share(config, org_id))
-    figures["top topics"] = "; ".join(top_topic_labels(config, org_id)) or "–"
+    figures["top topics"] = "; ".join(top_topic_labels(config, org_id)) or NA
     nodes, edges = network_size(config, org_id)
-    figures["network"] = f"{nodes:,} accounts, {edges:,} ties"
+    figures["network"] = f"{nodes:,} accounts, {edges:,} ties" if edges else NA
     return figures
 
 
@@ -51,28 +54,55 @@ def key_figures_table(config: StudyConfig) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def key_figures_comparison(config: StudyConfig) -> pd.DataFrame | WithNotes:
+    """:func:`key_figures_table`, with a note when the study has a single organisation."""
+    table = key_figures_table(config).rename_axis("organisation").reset_index()
+    if len(config.organisations) > 1:
+        return table
+    return WithNotes(table, [NotComputed("A comparison across organisations", "the study has one "
+                                         "organisation; its figures are in its own report",
+                                         "two or more organisations in the study")])
+
+
 MODE_LABELS = {"one_way": "one-way", "two_way": "two-way", "crowd_sourced": "crowd-sourced"}
 
 
-def mode_shares(config: StudyConfig, org_id: str | None) -> dict[str, float]:
-    """Share of threads in each communication mode (docs/methods.md)."""
+def mode_shares(config: StudyConfig, org_id: str | None) -> dict[str, float | None]:
+    """Share of threads in each communication mode (docs/methods.md); None where it is not defined.
+
+    Without posts every share is None; for a scope with no organisation
+    accounts in the data, one-way and two-way are None (they need the
+    organisation), and crowd-sourced is the share of all threads.
+    """
     from helpers.classify.report import mode_overview
 
-    table = mode_overview(config, org_id)
+    overview = mode_overview(config, org_id)
+    table = table_of(overview)
+    if table is None:
+        return dict.fromkeys(MODE_LABELS)
     threads = table.groupby("mode")["threads"].sum()
     total = threads.sum()
-    return {mode: float(threads.get(mode, 0) / total) if total else 0.0 for mode in MODE_LABELS}
+    shares: dict[str, float | None] = {
+        mode: float(threads.get(mode, 0) / total) if total else None for mode in MODE_LABELS}
+    if notes_of(overview):  # no organisation accounts: one-way and two-way cannot occur
+        shares["one_way"] = shares["two_way"] = None
+    return shares
 
 
-def experiential_share(config: StudyConfig, org_id: str | None) -> float:
-    """Share of the public's posts classified as first-person experiential knowledge."""
+def experiential_share(config: StudyConfig, org_id: str | None) -> float | None:
+    """Share of the public's posts classified as first-person experiential knowledge.
+
+    None when the scope has no public post whose language a classifier covers.
+    """
     from helpers.classify.report import knowledge_overview
 
-    table = knowledge_overview(config, org_id)
+    table = table_of(knowledge_overview(config, org_id))
+    if table is None:
+        return None
     public = table[table["author_role"] == "public"]
     total = public["posts"].sum()
     if not total:
-        return 0.0
+        return None
     return float(public.loc[public["knowledge_type"] == "experiential", "posts"].sum() / total)
 
 
@@ -102,8 +132,8 @@ def network_size(config: StudyConfig, org_id: str | None) -> tuple[int, int]:
     return len(nodes), len(ties)
 
 
-def _percent(share: float) -> str:
-    return f"{100 * share:.0f}%"
+def _percent(share: float | None) -> str:
+    return NA if share is None else f"{100 * share:.0f}%"
 
 
 # --------------------------------------------------------------------------- summary
@@ -114,17 +144,23 @@ def ingestion_summary(config: StudyConfig, org_id: str | None) -> str:
     posts = load_posts(config, org_id)
     who = config.organisation(org_id).name if org_id else config.name
     if posts.empty:
-        return f"No posts were ingested for {who}."
+        return (f"No posts were ingested for {who}: no export file is listed under its inputs: in the study "
+                "file, or none of its records could be read (see the ingestion notebook).")
     first, last = posts["created_at"].min().date(), posts["created_at"].max().date()
     platforms = posts["platform"].value_counts()
     platform_text = ", ".join(f"{count:,} on {name}" for name, count in platforms.items())
     org_share = (posts["author_role"] == "org").mean()
     peak_week = posts.set_index("created_at").resample("W").size().idxmax()
-    return (
-        f"{who}: {len(posts):,} posts from {first} to {last} ({platform_text}), by "
-        f"{posts['author_id'].nunique():,} distinct accounts; {_percent(org_share)} of the posts came "
-        f"from the organisation's own accounts. The busiest week began {peak_week.date()}."
-    )
+    sentences = [f"{who}: {len(posts):,} posts from {first} to {last} ({platform_text}), by "
+                 f"{posts['author_id'].nunique():,} distinct accounts;"]
+    organisations = [config.organisation(org_id)] if org_id else config.organisations
+    if not any(org.accounts for org in organisations):
+        sentences.append("it has no accounts of its own in the study file (a community study), so every "
+                         "post is a member's.")
+    else:
+        sentences.append(f"{_percent(org_share)} of the posts came from the organisation's own accounts.")
+    sentences.append(f"The busiest week began {peak_week.date()}.")
+    return " ".join(sentences)
 
 
 def report_header(config: StudyConfig, org_id: str | None) -> str:
@@ -147,27 +183,43 @@ def org_summary(config: StudyConfig, org_id: str | None) -> str:
 
 
 def analysis_summary(config: StudyConfig, org_id: str | None) -> str:
-    """Sentences on modes, knowledge, topics and the network, each from its result."""
-    modes = mode_shares(config, org_id)
-    ranked = sorted(modes.items(), key=lambda item: item[1], reverse=True)
-    leading, second = ranked[0], ranked[1]
-    sentences = [
-        f"Most conversation threads were {MODE_LABELS[leading[0]]} ({_percent(leading[1])}), followed by "
-        f"{MODE_LABELS[second[0]]} ({_percent(second[1])}) and {MODE_LABELS[ranked[2][0]]} "
-        f"({_percent(ranked[2][1])})."
-    ]
-    experiential = experiential_share(config, org_id)
-    sentences.append(
-        f"{_percent(experiential)} of the public's posts told a first-person story (experiential knowledge)."
-    )
+    """Sentences on modes, knowledge, topics and the network, each from its result or saying why not."""
+    if load_posts(config, org_id).empty:
+        return "Without posts, no analysis could be made."
+    sentences = [_modes_sentence(config, org_id), _knowledge_sentence(config, org_id)]
     topics = top_topic_labels(config, org_id)
     if topics:
         sentences.append("The largest topics: " + "; ".join(f"*{label}*" for label in topics) + ".")
     else:
-        sentences.append("Too few posts for a topic model of this organisation (see the topics section).")
+        sentences.append("Too few posts for a topic view of this organisation (see the topics section).")
     nodes, ties = network_size(config, org_id)
-    sentences.append(f"The interaction network links {nodes:,} accounts by {ties:,} distinct ties.")
+    if ties:
+        sentences.append(f"The interaction network links {nodes:,} accounts by {ties:,} distinct ties.")
+    else:
+        sentences.append("No account replied to, mentioned, shared or quoted another, so there is no "
+                         "interaction network (page exports carry no replies).")
     return " ".join(sentences)
+
+
+def _modes_sentence(config: StudyConfig, org_id: str | None) -> str:
+    modes = mode_shares(config, org_id)
+    defined = sorted(((mode, share) for mode, share in modes.items() if share is not None),
+                     key=lambda item: item[1], reverse=True)
+    if len(defined) < len(modes):
+        return (f"Without accounts of the organisation in the data, only crowd-sourced exchange among "
+                f"members is measured ({_percent(modes['crowd_sourced'])} of threads); one-way and two-way "
+                "communication with the organisation are not defined.")
+    (first, one), (second, two), (third, three) = defined
+    return (f"Most conversation threads were {MODE_LABELS[first]} ({_percent(one)}), followed by "
+            f"{MODE_LABELS[second]} ({_percent(two)}) and {MODE_LABELS[third]} ({_percent(three)}).")
+
+
+def _knowledge_sentence(config: StudyConfig, org_id: str | None) -> str:
+    share = experiential_share(config, org_id)
+    if share is None:
+        return ("The share of first-person stories is not known: no public post is in a language the "
+                "knowledge classifier covers (see the classification notebook).")
+    return f"{_percent(share)} of the public's posts told a first-person story (experiential knowledge)."
 
 
 # --------------------------------------------------------------------------- ethics
@@ -229,16 +281,13 @@ def provenance(config: StudyConfig, org_id: str | None, started_at: datetime | N
 
 def input_hashes(config: StudyConfig, org_id: str | None) -> dict[str, str]:
     """SHA-256 of each input file (as recorded by the last ingestion)."""
-    import json
+    from helpers.ingest.pipeline import read_manifest
 
-    manifest = config.processed_path / "ingest_manifest.json"
-    if not manifest.exists():
-        return {}
-    inputs = json.loads(manifest.read_text()).get("inputs", {})
+    manifest = read_manifest(config.processed_path)
+    inputs = manifest.get("inputs", {})
     if org_id is None:
         return inputs
-    org_files = {stats["source_file"] for stats in json.loads(manifest.read_text())["files"]
-                 if stats["org_id"] == org_id}
+    org_files = {stats["source_file"] for stats in manifest.get("files", []) if stats["org_id"] == org_id}
     return {name: digest for name, digest in inputs.items() if name in org_files}
 
 

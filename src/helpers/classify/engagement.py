@@ -221,8 +221,15 @@ def engagement_model(
     ]
     formula = f"{metric} ~ " + " + ".join(rhs)
     frame[metric] = frame[metric].astype(float)
-    with threadpool_limits(1):
-        params, conf, pvalues, model, alpha = _fit(formula, frame)
+    if not (frame[metric] > 0).any():  # no count model exists for a count that is always 0
+        logger.info("Engagement model of %s: every post has 0; no model", metric)
+        return pd.DataFrame(columns=columns)
+    try:
+        with threadpool_limits(1):
+            params, conf, pvalues, model, alpha = _fit(formula, frame)
+    except (ValueError, np.linalg.LinAlgError) as exc:  # e.g. a degenerate design the Poisson fit refuses
+        logger.warning("No engagement model of %s could be fitted (%s)", metric, exc)
+        return pd.DataFrame(columns=columns)
     rows = []
     for name in params.index:
         match = _LEVEL.match(name)

@@ -450,7 +450,7 @@ class KnowledgeClassifier:
             ["combined", "lexicon", "embedding"],
             default="unsupported",
         ).astype(object)
-        empty = np.array([not (t or "").strip() for t in texts])
+        empty = np.array([not (t or "").strip() for t in texts], dtype=bool)
         probs[empty] = 0.0
         probs[empty, list(self.classes).index("other")] = 1.0
         method[empty] = "empty"

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
+from helpers.notice import NotComputed, Shown, drawable, show_instead
 
 MODE_COLOURS = {"one_way": "#4C72B0", "two_way": "#DD8452", "crowd_sourced": "#55A868"}
 KNOWLEDGE_COLOURS = {
@@ -47,7 +48,7 @@ def _grid(n: int, width: float = 4.2, height: float = 3.0) -> tuple[Figure, np.n
     return fig, axes.ravel()
 
 
-def plot_mode_shares(shares: pd.DataFrame, by: str = "org_id") -> Figure:
+def plot_mode_shares(shares: Shown, by: str = "org_id") -> Figure | None:
     """Stacked shares of one-way, two-way and crowd-sourced threads over time, one panel per organisation.
 
     Parameters
@@ -57,7 +58,10 @@ def plot_mode_shares(shares: pd.DataFrame, by: str = "org_id") -> Figure:
     by : str
         The grouping column of ``shares``.
     """
-    groups = sorted(shares[by].unique()) if not shares.empty else []
+    shares = drawable(shares)
+    if shares is None:
+        return None
+    groups = sorted(shares[by].unique())
     fig, axes = _grid(len(groups))
     for ax, group in zip(axes, groups, strict=False):
         table = shares[shares[by] == group].pivot(index="period", columns="mode", values="share")
@@ -80,7 +84,7 @@ def plot_mode_shares(shares: pd.DataFrame, by: str = "org_id") -> Figure:
     return fig
 
 
-def plot_knowledge_shares(overview: pd.DataFrame) -> Axes:
+def plot_knowledge_shares(overview: Shown) -> Axes | None:
     """Horizontal stacked bars: share of each knowledge type per organisation and author role.
 
     Parameters
@@ -89,6 +93,9 @@ def plot_knowledge_shares(overview: pd.DataFrame) -> Axes:
         ``org_id``, ``author_role``, ``knowledge_type``, ``share`` (e.g. from
         :func:`helpers.classify.report.knowledge_overview`).
     """
+    overview = drawable(overview)
+    if overview is None:
+        return None
     table = overview.pivot_table(
         index=["org_id", "author_role"], columns="knowledge_type", values="share", fill_value=0.0
     )
@@ -106,7 +113,7 @@ def plot_knowledge_shares(overview: pd.DataFrame) -> Axes:
     return ax
 
 
-def plot_knowledge_by_mode(table: pd.DataFrame) -> Axes:
+def plot_knowledge_by_mode(table: Shown) -> Axes | None:
     """Heat map of the share of each knowledge type within each mode.
 
     Parameters
@@ -114,6 +121,9 @@ def plot_knowledge_by_mode(table: pd.DataFrame) -> Axes:
     table : DataFrame
         Rows knowledge types, columns modes, values shares (columns sum to 1).
     """
+    table = drawable(table)
+    if table is None or table.shape[1] == 0:
+        return None
     _, ax = plt.subplots(figsize=(6, 4))
     values = table.to_numpy(dtype=float)
     image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9), aspect="auto")
@@ -134,7 +144,7 @@ def plot_knowledge_by_mode(table: pd.DataFrame) -> Axes:
     return ax
 
 
-def plot_response_times(times: pd.DataFrame, max_hours: float = 24 * 7) -> Axes:
+def plot_response_times(times: Shown, max_hours: float = 24 * 7) -> Axes | None:
     """Kaplan-Meier curves: share of public posts to the organisation still unanswered after t hours.
 
     Parameters
@@ -146,6 +156,13 @@ def plot_response_times(times: pd.DataFrame, max_hours: float = 24 * 7) -> Axes:
     """
     from statsmodels.duration.survfunc import SurvfuncRight
 
+    times = drawable(times, figure="Response-time curves")
+    if times is None:
+        return None
+    if not times["answered"].any():
+        show_instead(NotComputed("Response-time curves", "the organisation answered none of the public posts "
+                                 "addressed to it in the exports"))
+        return None
     _, ax = plt.subplots(figsize=(7, 3.8))
     for org_id, group in times.groupby("org_id", sort=True):
         if len(group) < 2 or not group["answered"].any():
@@ -166,7 +183,7 @@ def plot_response_times(times: pd.DataFrame, max_hours: float = 24 * 7) -> Axes:
     return ax
 
 
-def plot_irr(models: pd.DataFrame) -> Figure:
+def plot_irr(models: Shown) -> Figure | None:
     """Forest plot of incidence rate ratios with 95% confidence intervals, one panel per metric.
 
     Parameters
@@ -174,7 +191,10 @@ def plot_irr(models: pd.DataFrame) -> Figure:
     models : DataFrame
         From :func:`helpers.classify.engagement.engagement_models`.
     """
-    metrics = list(dict.fromkeys(models["metric"])) if not models.empty else []
+    models = drawable(models)
+    if models is None:
+        return None
+    metrics = list(dict.fromkeys(models["metric"]))
     fig, axes = plt.subplots(
         1,
         max(len(metrics), 1),

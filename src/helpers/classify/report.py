@@ -4,13 +4,25 @@ Each function takes the study config and an optional organisation id (None:
 the whole study), reads the classification written by
 :func:`helpers.classify.study.classify_study`, and returns a small table.
 They are what ``02_classify.ipynb`` calls, one or two per cell.
+
+Real studies are not all shaped like the demo, so a measure that a scope
+cannot support comes back as a :class:`helpers.notice.NotComputed` saying
+why (a community with no accounts of its own has no one-way or two-way
+communication; posts in a language neither classifier covers get no
+knowledge type), and one computed in part as a :class:`helpers.notice.WithNotes`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from helpers.classify.engagement import METRICS, engagement_data, engagement_means, engagement_models
+from helpers.classify.engagement import (
+    METRICS,
+    MODEL_COLUMNS,
+    engagement_data,
+    engagement_means,
+    engagement_models,
+)
 from helpers.classify.evaluation import evaluate
 from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import (
@@ -22,6 +34,7 @@ from helpers.classify.modes import (
     response_times,
 )
 from helpers.classify.study import (
+    UNSUPPORTED_METHODS,
     knowledge_classifier,
     load_classified_posts,
     load_post_classes,
@@ -29,7 +42,10 @@ from helpers.classify.study import (
     read_manifest,
 )
 from helpers.config import StudyConfig
+from helpers.notice import NotComputed, Shown, WithNotes, with_notes
 from helpers.schema import read_table, table_path
+
+MIN_ENGAGEMENT_POSTS = 20
 
 
 def _tables(config: StudyConfig, org_id: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -43,19 +59,96 @@ def _tables(config: StudyConfig, org_id: str | None) -> tuple[pd.DataFrame, pd.D
     return posts, interactions, accounts
 
 
+# --------------------------------------------------------------------------- what a scope supports
+
+
+def scope_name(config: StudyConfig, org_id: str | None) -> str:
+    """The organisation's name, or the study's."""
+    return config.organisation(org_id).name if org_id else config.name
+
+
+def no_posts(config: StudyConfig, org_id: str | None, measure: str) -> NotComputed:
+    """The note of a scope without any post."""
+    return NotComputed(measure, f"no posts were ingested for {scope_name(config, org_id)}",
+                       "export files listed under its inputs: in the study file")
+
+
+def missing_org_accounts(config: StudyConfig, org_id: str | None, posts: pd.DataFrame,
+                         measure: str) -> NotComputed | None:
+    """Why ``measure`` (which needs the organisation's own accounts) cannot be computed; None when it can.
+
+    A community study (a subreddit, a hashtag, a forum) lists no accounts of
+    its own; a study may also list accounts that never post in the exports.
+    """
+    who = scope_name(config, org_id)
+    organisations = [config.organisation(org_id)] if org_id else config.organisations
+    if not any(org.accounts for org in organisations):
+        return NotComputed(measure, f"{who} has no accounts of its own in the study file (a community "
+                           "study), and this measure is about the organisation's own accounts",
+                           "the organisation's handles under accounts: in the study file, if it has any")
+    if not (posts["author_role"] == "org").any():
+        return NotComputed(measure, f"none of the accounts listed for {who} under accounts: wrote any of "
+                           "its posts in the exports", "exports that hold the organisation's own posts, or "
+                           "its handles written as the platform writes them")
+    return None
+
+
+def _posts_or_note(config: StudyConfig, org_id: str | None, measure: str) -> pd.DataFrame | NotComputed:
+    posts = load_classified_posts(config, org_id)
+    return no_posts(config, org_id, measure) if posts.empty else posts
+
+
+def _knowledge_posts(config: StudyConfig, org_id: str | None,
+                     measure: str) -> tuple[pd.DataFrame | NotComputed, list[NotComputed]]:
+    """Original posts (not shares) whose knowledge type means something, and what was left out."""
+    posts = _posts_or_note(config, org_id, measure)
+    if isinstance(posts, NotComputed):
+        return posts, []
+    posts = posts[posts["shared_id"].isna()]
+    unsupported = posts[posts["knowledge_method"].isin(UNSUPPORTED_METHODS)]
+    kept = posts[~posts["knowledge_method"].isin(UNSUPPORTED_METHODS)]
+    if unsupported.empty:
+        return kept, []
+    languages = ", ".join(sorted(set(unsupported.loc[unsupported["knowledge_method"] == "unsupported",
+                                                     "knowledge_lang"].dropna().astype(str))))
+    why = (f"{len(unsupported):,} of {len(posts):,} posts of {scope_name(config, org_id)} are "
+           + (f"in a language ({languages}) that neither the lexicon (English, Italian) nor the embedding "
+              "model covers, or have no text" if languages else "without text"))
+    note = NotComputed(f"{measure} of those posts", why,
+                       "a lexicon and seed set for the language (analysis.knowledge_lexicon_file, "
+                       "knowledge_seed_file) or a multilingual embedding model")
+    if kept.empty:
+        return NotComputed(measure, why, note.needs), []
+    return kept, [note]
+
+
 # --------------------------------------------------------------------------- modes
 
 
-def mode_overview(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def mode_overview(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Threads and posts of each mode per organisation, with their shares.
 
     Returns
     -------
-    DataFrame
-        ``org_id``, ``mode``, ``threads``, ``thread_share``, ``posts``, ``post_share``.
+    DataFrame, WithNotes or NotComputed
+        ``org_id``, ``mode``, ``threads``, ``thread_share``, ``posts``,
+        ``post_share``.  Without posts, a note; for a scope with no
+        organisation accounts in the data, the table (every thread
+        crowd-sourced) with a note that one-way and two-way cannot occur.
     """
     threads = load_thread_modes(config, org_id)
     posts = load_classified_posts(config, org_id)
+    if posts.empty:
+        return no_posts(config, org_id, "Communication modes")
+    missing = missing_org_accounts(config, org_id, posts, "One-way and two-way communication")
+    table = mode_table(threads, posts)
+    if missing is None:
+        return table
+    return WithNotes(table[table["mode"] == "crowd_sourced"].reset_index(drop=True), [missing])
+
+
+def mode_table(threads: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """Threads and posts of each mode per organisation, with their shares (see :func:`mode_overview`)."""
     by_thread = threads.groupby(["org_id", "mode"]).size().rename("threads")
     by_post = posts.groupby(["org_id", "mode"]).size().rename("posts")
     table = pd.concat([by_thread, by_post], axis=1).fillna(0).astype(int)
@@ -85,39 +178,75 @@ def mode_shares_over_time(config: StudyConfig, org_id: str | None = None) -> pd.
     return mode_shares(load_thread_modes(config, org_id), config.analysis.time_slice)
 
 
-def reciprocity_table(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
-    """Reciprocity of organisation-public exchange (:func:`helpers.classify.modes.org_reciprocity`)."""
+def reciprocity_table(config: StudyConfig, org_id: str | None = None) -> Shown:
+    """Reciprocity of organisation-public exchange (:func:`helpers.classify.modes.org_reciprocity`).
+
+    A note instead when the scope has no posts, no organisation accounts in
+    the data, or no exchange at all between them and the public.
+    """
+    measure = "Reciprocity between organisation and public"
     posts, interactions, accounts = _tables(config, org_id)
-    return org_reciprocity(posts, interactions, accounts)
+    if posts.empty:
+        return no_posts(config, org_id, measure)
+    missing = missing_org_accounts(config, org_id, posts, measure)
+    if missing:
+        return missing
+    table = org_reciprocity(posts, interactions, accounts)
+    if not (table["dyads"] > 0).any():
+        who = scope_name(config, org_id)
+        return NotComputed(measure, f"no reply, mention or quote passed between {who}'s accounts and the "
+                           "public in the exports (page exports, for one, carry no replies)",
+                           "exports that include the replies and mentions")
+    return table
 
 
-def response_time_table(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def response_time_table(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Per public post addressed to the organisation: answered or not, and after how long."""
+    measure = "Response time"
     posts, interactions, accounts = _tables(config, org_id)
-    return response_times(posts, interactions, accounts)
+    if posts.empty:
+        return no_posts(config, org_id, measure)
+    missing = missing_org_accounts(config, org_id, posts, measure)
+    if missing:
+        return missing
+    table = response_times(posts, interactions, accounts)
+    if table.empty:
+        who = scope_name(config, org_id)
+        return NotComputed(measure, f"no public post replied to, mentioned or quoted {who}'s accounts",
+                           "public posts addressed to the organisation in the exports")
+    return table
 
 
-def response_summary(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def response_summary(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Share answered and time to answer per organisation (Kaplan-Meier median with 95% CI)."""
-    return response_time_summary(response_time_table(config, org_id))
+    table = response_time_table(config, org_id)
+    return table if isinstance(table, NotComputed) else response_time_summary(table)
 
 
 # --------------------------------------------------------------------------- knowledge
 
 
-def knowledge_overview(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def knowledge_overview(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Posts of each knowledge type per organisation and author role, with shares.
+
+    Posts in a language no classifier covers are left out (with a note).
 
     Returns
     -------
-    DataFrame
+    DataFrame, WithNotes or NotComputed
         ``org_id``, ``author_role``, ``knowledge_type``, ``posts``, ``share``
         (of the organisation's posts by that role), ``mean_score`` (mean
         score of the class among the posts labelled with it: how clear-cut
         they are).
     """
-    posts = load_classified_posts(config, org_id)
-    posts = posts[posts["shared_id"].isna()]
+    posts, notes = _knowledge_posts(config, org_id, "Knowledge types")
+    if isinstance(posts, NotComputed):
+        return posts
+    return with_notes(knowledge_table(posts), notes)
+
+
+def knowledge_table(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts of each knowledge type per organisation and author role (see :func:`knowledge_overview`)."""
     rows = []
     for (org, role), group in posts.groupby(["org_id", "author_role"], sort=True):
         for kind in KNOWLEDGE_TYPES:
@@ -135,25 +264,33 @@ def knowledge_overview(config: StudyConfig, org_id: str | None = None) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def knowledge_by_mode(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
-    """Share of each knowledge type within each mode (columns sum to 1): where do patient stories travel?"""
-    posts = load_classified_posts(config, org_id)
-    posts = posts[posts["shared_id"].isna()]
+def knowledge_by_mode(config: StudyConfig, org_id: str | None = None) -> Shown:
+    """Share of each knowledge type within each mode (columns sum to 1): where do patient stories travel?
+
+    Modes with no post get no column (a share of nothing is not 0).
+    """
+    posts, notes = _knowledge_posts(config, org_id, "Knowledge types by mode")
+    if isinstance(posts, NotComputed):
+        return posts
     table = pd.crosstab(posts["knowledge_type"], posts["mode"], normalize="columns")
-    return table.reindex(index=list(KNOWLEDGE_TYPES), columns=list(MODES), fill_value=0.0)
+    modes = [mode for mode in MODES if mode in table.columns]
+    return with_notes(table.reindex(index=list(KNOWLEDGE_TYPES), columns=modes, fill_value=0.0), notes)
 
 
-def narrative_overview(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def narrative_overview(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Stories told in the first and third person, per organisation and author role."""
-    posts = load_classified_posts(config, org_id)
-    posts = posts[posts["shared_id"].isna()]
+    posts, notes = _knowledge_posts(config, org_id, "Narrative person")
+    if isinstance(posts, NotComputed):
+        return posts
     table = pd.crosstab([posts["org_id"], posts["author_role"]], posts["narrative_person"])
-    return table.reindex(columns=["first", "third", "none"], fill_value=0).reset_index()
+    return with_notes(table.reindex(columns=["first", "third", "none"], fill_value=0).reset_index(), notes)
 
 
-def coverage_table(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def coverage_table(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Posts per language and method of the knowledge classifier: what each language relies on."""
     posts = load_classified_posts(config, org_id)
+    if posts.empty:
+        return no_posts(config, org_id, "Languages and classifier methods")
     table = posts.groupby(["knowledge_lang", "knowledge_method"], dropna=False).size().rename("posts")
     return table.reset_index()
 
@@ -192,8 +329,10 @@ def example_posts(config: StudyConfig, org_id: str | None = None, per_class: int
         ``org_id``, ``knowledge_type``, ``score``, ``author_role``, ``excerpt``.
     """
     privacy = config.privacy
-    posts = load_classified_posts(config, org_id)
-    posts = posts[posts["shared_id"].isna() & (posts["text"].str.strip() != "")]
+    posts, _ = _knowledge_posts(config, org_id, "Example posts")
+    if isinstance(posts, NotComputed):
+        return pd.DataFrame(columns=["org_id", "knowledge_type", "score", "author_role", "excerpt"])
+    posts = posts[posts["text"].str.strip() != ""]
     rows = []
     for (org, kind), group in posts.groupby(["org_id", "knowledge_type"], sort=True):
         if group["author_id"].nunique() < privacy.min_group_size:
@@ -224,15 +363,41 @@ def _excerpt(text: str, limit: int | None) -> str:
 # --------------------------------------------------------------------------- engagement
 
 
+def engagement_problem(config: StudyConfig, org_id: str | None, data: pd.DataFrame,
+                       metric: str) -> NotComputed | None:
+    """Why engagement by ``metric`` cannot be analysed for a scope (``data`` from
+    :func:`helpers.classify.engagement.engagement_data`); None when it can."""
+    who = scope_name(config, org_id)
+    measure = f"Engagement by {metric}"
+    if data.empty:
+        return NotComputed(measure, f"the exports of {who} carry no {metric} counts (or only for shares)",
+                           f"an export that records {metric}")
+    if len(data) < MIN_ENGAGEMENT_POSTS:
+        return NotComputed(measure, f"only {len(data):,} original posts of {who} have a {metric} count",
+                           f"at least {MIN_ENGAGEMENT_POSTS} such posts")
+    if not (data[metric] > 0).any():
+        return NotComputed(measure, f"every post of {who} has 0 {metric} (no engagement recorded; the "
+                           "export may not count them)", f"posts with {metric}")
+    return None
+
+
 def engagement_summary(
     config: StudyConfig,
     org_id: str | None = None,
     metric: str = "likes",
     by: tuple[str, ...] = ("knowledge_type",),
     author_role: str | None = None,
-) -> pd.DataFrame:
+) -> Shown:
     """Mean ``metric`` per group with a bootstrap 95% CI (seeded with the study seed)."""
     data = engagement_data(load_classified_posts(config, org_id), metric, author_role)
+    problem = engagement_problem(config, org_id, data, metric)
+    if problem:
+        return problem
+    if "knowledge_type" in by:
+        data = data[~data["knowledge_method"].isin(UNSUPPORTED_METHODS)]
+        if data.empty:
+            return NotComputed(f"Engagement by {metric} and knowledge type",
+                               f"no post of {scope_name(config, org_id)} has a knowledge type (see above)")
     return engagement_means(data, metric, by, seed=config.seed)
 
 
@@ -241,9 +406,29 @@ def engagement_model_table(
     org_id: str | None = None,
     metrics: tuple[str, ...] = METRICS,
     author_role: str | None = None,
-) -> pd.DataFrame:
-    """Incidence rate ratios by knowledge type and mode for each engagement metric."""
-    return engagement_models(load_classified_posts(config, org_id), metrics, author_role=author_role)
+) -> Shown:
+    """Incidence rate ratios by knowledge type and mode for each engagement metric that can be modelled.
+
+    A metric whose counts are missing, all zero, or on too few posts gets a
+    note instead of a model.
+    """
+    classified = load_classified_posts(config, org_id)
+    classified = classified[~classified["knowledge_method"].isin(UNSUPPORTED_METHODS)]
+    notes, usable = [], []
+    for metric in metrics:
+        problem = engagement_problem(config, org_id, engagement_data(classified, metric, author_role), metric)
+        if problem:
+            notes.append(NotComputed(f"Engagement model of {metric}", problem.why, problem.needs))
+        else:
+            usable.append(metric)
+    table = engagement_models(classified, usable, author_role=author_role) if usable else pd.DataFrame()
+    for metric in usable:
+        if table.empty or metric not in set(table["metric"]):
+            notes.append(NotComputed(f"Engagement model of {metric}", "knowledge type and mode do not vary "
+                                     "enough among the posts (each needs two classes of at least 10 posts)"))
+    if table.empty:
+        table = pd.DataFrame(columns=MODEL_COLUMNS)
+    return WithNotes(table, notes) if notes else table
 
 
 # --------------------------------------------------------------------------- validation

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -21,12 +19,12 @@ from helpers.config import load_config
 from helpers.ingest import detect_format
 from helpers.ingest.pipeline import IngestError, ingest_study
 from tests.conftest import organisation, write_study
+from tests.mounts import can_mount_read_only, read_only_run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COMMENTS = FIXTURES / "reddit" / "pku_comments.ndjson"
 TWARC2 = FIXTURES / "twitter" / "twarc2_search.jsonl"
 CROWDTANGLE = FIXTURES / "facebook" / "crowdtangle_facebook.csv"
-RAREVOICES = Path(sys.executable).parent / "rarevoices"
 DEEP = '{"a":' * 1_500 + "1" + "}" * 1_500
 
 
@@ -415,41 +413,22 @@ def test_a_bug_exits_1_with_the_traceback_in_a_log_not_on_the_terminal(tmp_path:
 # --------------------------------------------------------------------------- a read-only processed folder
 
 
-def _read_only_run(folder: Path, *command: str) -> subprocess.CompletedProcess:
-    """Run ``rarevoices`` with ``folder`` mounted read-only (a private mount namespace, no root needed)."""
-    script = (f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && '
-              + " ".join(f'"{part}"' for part in (str(RAREVOICES), *command)))
-    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
-                          capture_output=True, text=True, timeout=120)
-
-
-def _can_mount_read_only(tmp_path: Path) -> bool:
-    probe = tmp_path / "probe"
-    probe.mkdir()
-    if shutil.which("unshare") is None:
-        return False
-    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-                           f'mount --bind "{probe}" "{probe}" && mount -o remount,bind,ro "{probe}"'],
-                          capture_output=True)
-    return done.returncode == 0
-
-
 def test_a_read_only_processed_folder_is_read_when_nothing_changed_and_refused_clearly_otherwise(
     tmp_path: Path,
 ) -> None:
-    if not _can_mount_read_only(tmp_path):
+    if not can_mount_read_only(tmp_path):
         pytest.skip("this machine cannot make a private read-only mount (unshare)")
     _write_lines(tmp_path / "raw" / "comments.ndjson", [_comment(id=f"c{i}") for i in range(3)])
     config_path = _one_file_study(tmp_path, "comments.ndjson")
     config, _ = _ingest(config_path)
     before = {path: path.stat().st_mtime_ns for path in config.processed_path.rglob("*")}
 
-    unchanged = _read_only_run(config.processed_path, "ingest", "--config", str(config_path), "--no-progress")
+    unchanged = read_only_run(config.processed_path, "ingest", "--config", str(config_path), "--no-progress")
     assert unchanged.returncode == 0, unchanged.stderr
     assert {path: path.stat().st_mtime_ns for path in config.processed_path.rglob("*")} == before
 
     _write_lines(tmp_path / "raw" / "comments.ndjson", [_comment(id=f"c{i}") for i in range(4)])
-    changed = _read_only_run(config.processed_path, "ingest", "--config", str(config_path), "--no-progress")
+    changed = read_only_run(config.processed_path, "ingest", "--config", str(config_path), "--no-progress")
     assert changed.returncode == 2, changed.stderr
     assert "read-only" in changed.stderr and str(config.processed_path) in changed.stderr
     assert "Traceback" not in changed.stderr

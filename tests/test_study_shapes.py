@@ -21,6 +21,7 @@ import yaml
 from helpers.batch import CHAIN
 from helpers.cli import main
 from helpers.config import load_config
+from tests.mounts import can_mount_read_only, read_only_run
 from tests.shapes import FORMATS, file_name, synthetic_posts, write_export
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,11 +50,13 @@ class StudyShape:
 
 
 FORMAT_ALONE = [
-    StudyShape(f"only-{fmt}", [OrgShape("solo", fmt, accounts=fmt not in ("pushshift", "table"))])
+    StudyShape(f"only-{fmt}", [OrgShape("solo", fmt, accounts=fmt not in ("pushshift", "table"),
+                                        language="fi" if fmt == "table" else "en")])
     for fmt in FORMATS
 ]
 """Each of the ten input formats as the only input of a one-organisation study; the Pushshift and
-forum studies are community studies (no accounts of their own)."""
+forum studies are community studies (no accounts of their own), and the forum writes Finnish (a
+whole study in a language with no lexicon)."""
 
 DEGENERATE = StudyShape("degenerate-orgs", [
     OrgShape("no-engagement", "twarc2", posts=60, seed=11,
@@ -217,8 +220,24 @@ def test_degenerate_organisations_say_what_they_could_not_compute(shape_batches)
     assert "Engagement model of shares: n/a" in classify
     finnish = _notebook_text(reports / "finnish" / "02_classify.ipynb")
     assert "Knowledge types: n/a" in finnish and "(fi)" in finnish and "neither the lexicon" in finnish
+    bridging = _notebook_text(reports / "tiny" / "04_networks.ipynb")
+    assert "No account is active in the communities of two or more organisations" in bridging
     assert figures["finnish"]["experiential"] == "n/a"
     topics = _notebook_text(reports / "finnish" / "03_topics.ipynb")
     assert "no stop-word list for 'fi'" in topics
     posts = pd.read_parquet(config.processed_path / "posts.parquet")
     assert set(posts["org_id"]) == {org.id for org in config.organisations}
+
+
+def test_a_rerun_with_nothing_changed_writes_nothing_and_runs_on_a_read_only_folder(
+    shape_batches, tmp_path: Path
+) -> None:
+    if not can_mount_read_only(tmp_path):
+        pytest.skip("this machine cannot make a private read-only mount (unshare)")
+    study_file, _ = shape_batches["only-twarc2"]
+    config = load_config(study_file)
+    before = {path: path.stat().st_mtime_ns for path in config.processed_path.rglob("*")}
+    rerun = read_only_run(config.processed_path, "batch", "--config", str(study_file), "--no-progress")
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert "skipped" in rerun.stdout
+    assert {path: path.stat().st_mtime_ns for path in config.processed_path.rglob("*")} == before

@@ -1820,7 +1820,8 @@ def _scope_label(view: TopicView) -> str:
 
 
 def _no_topic_view(view: TopicView, measure: str) -> NotComputed:
-    return NotComputed(measure, f"{_scope_label(view)} has no topic view: {view.message}")
+    return NotComputed(measure, f"there is no topic view of {_scope_label(view)} (the first section says "
+                       "why)")
 
 
 def plot_top_terms(view: TopicView, n_topics: int = 12, n_words: int = 8) -> Figure | None:

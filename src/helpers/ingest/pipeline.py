@@ -48,6 +48,13 @@ from helpers.config import IngestionSettings, InputFile, Organisation, StudyConf
 from helpers.erasure import ERASED_MENTION, ErasureRegister, load_register
 from helpers.errors import UserError, require_folder, storage_errors
 from helpers.ingest import READERS, detect_format, get_reader
+from helpers.ingest.identities import (
+    account_aliases,
+    alias_table,
+    recognise_org_ids,
+    text_key,
+    unify_handle_only_accounts,
+)
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext, encoding_problem
 from helpers.locks import exclusive_lock
 from helpers.privacy import (
@@ -70,7 +77,7 @@ from helpers.text import clean_text, detect_languages, extract_hashtags, normali
 logger = logging.getLogger(__name__)
 
 # Bump when the per-file stage changes its output, so caches are rebuilt.
-STAGE_VERSION = "4"  # 4: each file staged on its own, with the organisation ids it taught
+STAGE_VERSION = "5"  # 5: limits (ingestion:), handle-only accounts marked in the aliases
 CHUNK_ROWS = 5_000
 MANIFEST = "ingest_manifest.json"
 SUMMARY = "ingest_summary.csv"
@@ -706,36 +713,8 @@ def normalise_post(
         "quoted_author": _author_ref(p, platform, post.quoted_author_native_id, post.quoted_author_handle),
         "shared_author": _author_ref(p, platform, post.shared_author_native_id, post.shared_author_handle),
         "text_key": text_key(author_id, text),
-        "aliases": _aliases(p, post),
+        "aliases": account_aliases(p, post),
     }
-
-
-def text_key(author_id: str, text: str) -> str:
-    """The key under which the same author repeating the same text is a duplicate (any case)."""
-    return hashlib.sha1(f"{author_id}\x1f{text.casefold()}".encode()).hexdigest()
-
-
-def _aliases(p: Pseudonymiser, post: ParsedPost) -> list[str]:
-    """``alias_key=author_id`` for every account id and handle the post names.
-
-    Erasure requests name people by handle or id; these keyed hashes let
-    :mod:`helpers.erasure` find their pseudonyms without storing either.
-    """
-    platform = post.platform
-    accounts = [(post.author_native_id, post.author_handle)]
-    accounts += [(m.native_id, m.handle) for m in post.mentions]
-    accounts += [(post.parent_author_native_id, post.parent_author_handle),
-                 (post.quoted_author_native_id, post.quoted_author_handle),
-                 (post.shared_author_native_id, post.shared_author_handle)]
-    found: dict[str, None] = {}
-    for native_id, handle in accounts:
-        if native_id is None and handle is None:
-            continue
-        author_id = p.author_id(platform, native_id, handle)
-        for value in (native_id, handle):
-            if value:
-                found.setdefault(f"{p.alias_key(platform, value)}={author_id}", None)
-    return list(found)
 
 
 def _mention_index(post: ParsedPost) -> dict[str, str]:
@@ -802,6 +781,7 @@ def _combine(
         for account_id, account in item.org_ids.items():
             org_ids.setdefault(account_id, account)
     posts = recognise_org_ids(posts, org_ids, rules.pseudonymiser())
+    posts = unify_handle_only_accounts(posts)
     warnings = warnings + changed_duplicates(posts, stats)
     posts = _drop_cross_file_duplicates(posts, stats, config.analysis.duplicate_window_hours)
     aliases = alias_table(posts)
@@ -827,7 +807,8 @@ def _combine(
         "quarantine": write_table(quarantine, "quarantine", tables["quarantine"]),
     }
     out_dir = tables["posts"].parent
-    kept_aliases = aliases[~aliases["author_id"].isin(erased)].reset_index(drop=True)
+    kept_aliases = aliases.loc[~aliases["author_id"].isin(erased), ["alias_key", "author_id"]]
+    kept_aliases = kept_aliases.drop_duplicates().reset_index(drop=True)
     write_parquet_atomic(kept_aliases, out_dir / ALIASES)
     result = IngestResult(stats, tables, summary_path=out_dir / SUMMARY,
                           counts={name: len(frame) for name, frame in written.items()}, warnings=warnings)
@@ -843,88 +824,6 @@ def _combine(
         "counts": result.counts,
     })
     return result
-
-
-def recognise_org_ids(
-    posts: pd.DataFrame, org_ids: dict[tuple[str, str], OrgAccount], pseudonymiser: Pseudonymiser
-) -> pd.DataFrame:
-    """Name an organisation wherever a staged post refers to it by an account id learnt in any file.
-
-    A post that names an organisation account by handle and id teaches its id
-    (:meth:`Pseudonymiser.org_account`).  A reference by id alone (the author
-    of a replied-to post, a mention without a handle) that was read before
-    that post, or in another file, got the pseudonym of that id.  Here each
-    such pseudonym becomes the organisation's name: as author (with the role
-    ``org``), as replied-to, quoted or shared author, in mentions, in aliases
-    and as ``@handle`` in the text.  Only pseudonyms of organisation ids are
-    replaced, so no private person is named.
-
-    Parameters
-    ----------
-    posts : DataFrame
-        Staged posts of every file.
-    org_ids : dict
-        ``(platform, native id) -> OrgAccount`` learnt by the files.
-    pseudonymiser : Pseudonymiser
-        With the study key (for the pseudonyms of those ids).
-
-    Returns
-    -------
-    DataFrame
-        The posts, changed in place where they name an organisation.
-    """
-    renamed = {pseudonymiser.pseudonym(platform, native_id): f"{platform}:{account.handle}"
-               for (platform, native_id), account in org_ids.items()}
-    if posts.empty or not renamed:
-        return posts
-    author = posts["author_id"].map(renamed)
-    as_author = author.notna()
-    posts.loc[as_author, "author_id"] = author[as_author]
-    posts.loc[as_author, "author_role"] = "org"
-    touched = as_author.to_numpy(copy=True)  # rows naming an organisation by its pseudonym
-    for column in ("parent_author", "quoted_author", "shared_author"):
-        named = posts[column].map(renamed)
-        posts.loc[named.notna(), column] = named[named.notna()]
-        touched |= named.notna().to_numpy()
-    mentions = posts["mentions"].explode()
-    with_mention = posts.index.isin(mentions.index[mentions.isin(list(renamed))]) | as_author.to_numpy()
-    posts.loc[with_mention, "mentions"] = pd.Series(
-        [_renamed_mentions(ids, renamed, author_id) for ids, author_id in
-         zip(posts.loc[with_mention, "mentions"], posts.loc[with_mention, "author_id"], strict=True)],
-        index=posts.index[with_mention], dtype=object)
-    # A post's aliases are those of the accounts it names, so only these rows can hold one.
-    with_alias = touched | with_mention
-    posts.loc[with_alias, "aliases"] = pd.Series(
-        [[_renamed_alias(alias, renamed) for alias in values] for values in posts.loc[with_alias, "aliases"]],
-        index=posts.index[with_alias], dtype=object)
-    in_text = {pseudonym: "@" + name.split(":", 1)[1] for pseudonym, name in renamed.items()}
-    alternatives = "|".join(re.escape(pseudonym) for pseudonym in sorted(in_text))
-    pattern = re.compile(f"@({alternatives})(?![0-9a-f])")
-    # candidates first, with pyarrow's regex search (which knows no look-ahead) over the column
-    in_texts = posts["text"].str.contains(f"@(?:{alternatives})", regex=True).to_numpy(dtype=bool)
-    posts.loc[in_texts, "text"] = [pattern.sub(lambda m: in_text[m.group(1)], text)
-                                   for text in posts.loc[in_texts, "text"]]
-    changed = as_author.to_numpy() | in_texts
-    posts.loc[changed, "text_key"] = [text_key(author_id, text) for author_id, text in
-                                      zip(posts.loc[changed, "author_id"], posts.loc[changed, "text"],
-                                          strict=True)]
-    return posts
-
-
-def _renamed_mentions(mentions: Any, renamed: dict[str, str], author_id: str) -> list[str]:
-    """Mentions with organisation pseudonyms named, without the author and without repeats."""
-    result: list[str] = []
-    for mention in mentions:
-        target = renamed.get(mention, mention)
-        if target != author_id and target not in result:
-            result.append(target)
-    return result
-
-
-def _renamed_alias(alias: str, renamed: dict[str, str]) -> str:
-    """``alias_key=author_id`` with an organisation's pseudonym replaced by its name."""
-    alias_key, author_id = alias.split("=", 1)
-    return f"{alias_key}={renamed[author_id]}" if author_id in renamed else alias
 
 
 def changed_duplicates(posts: pd.DataFrame, stats: list[FileStats]) -> list[str]:
@@ -993,14 +892,6 @@ def _repeated_text(posts: pd.DataFrame, window_hours: float, exclude: np.ndarray
         else:
             kept_key, kept_time = row_key, created
     return repeat
-
-
-def alias_table(posts: pd.DataFrame) -> pd.DataFrame:
-    """``alias_key -> author_id`` from the staged posts' ``aliases`` column (keyed hashes only)."""
-    pairs = posts["aliases"].explode().dropna().drop_duplicates()
-    split = pairs.str.split("=", n=1, expand=True) if len(pairs) else pd.DataFrame(columns=[0, 1])
-    table = pd.DataFrame({"alias_key": split[0].astype(str), "author_id": split[1].astype(str)})
-    return table.sort_values(["alias_key", "author_id"], ignore_index=True)
 
 
 def remove_authors(

@@ -178,6 +178,16 @@ def mode_shares_over_time(config: StudyConfig, org_id: str | None = None) -> pd.
     return mode_shares(load_thread_modes(config, org_id), config.analysis.time_slice)
 
 
+def _org_public_tables(config: StudyConfig, org_id: str | None, measure: str
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | NotComputed:
+    """Posts, interactions and accounts of a scope for a measure of organisation-public exchange,
+    or why there is none (no posts, no organisation accounts in the data)."""
+    posts, interactions, accounts = _tables(config, org_id)
+    if posts.empty:
+        return no_posts(config, org_id, measure)
+    return missing_org_accounts(config, org_id, posts, measure) or (posts, interactions, accounts)
+
+
 def reciprocity_table(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Reciprocity of organisation-public exchange (:func:`helpers.classify.modes.org_reciprocity`).
 
@@ -185,13 +195,10 @@ def reciprocity_table(config: StudyConfig, org_id: str | None = None) -> Shown:
     the data, or no exchange at all between them and the public.
     """
     measure = "Reciprocity between organisation and public"
-    posts, interactions, accounts = _tables(config, org_id)
-    if posts.empty:
-        return no_posts(config, org_id, measure)
-    missing = missing_org_accounts(config, org_id, posts, measure)
-    if missing:
-        return missing
-    table = org_reciprocity(posts, interactions, accounts)
+    tables = _org_public_tables(config, org_id, measure)
+    if isinstance(tables, NotComputed):
+        return tables
+    table = org_reciprocity(*tables)
     if not (table["dyads"] > 0).any():
         who = scope_name(config, org_id)
         return NotComputed(measure, f"no reply, mention or quote passed between {who}'s accounts and the "
@@ -203,13 +210,10 @@ def reciprocity_table(config: StudyConfig, org_id: str | None = None) -> Shown:
 def response_time_table(config: StudyConfig, org_id: str | None = None) -> Shown:
     """Per public post addressed to the organisation: answered or not, and after how long."""
     measure = "Response time"
-    posts, interactions, accounts = _tables(config, org_id)
-    if posts.empty:
-        return no_posts(config, org_id, measure)
-    missing = missing_org_accounts(config, org_id, posts, measure)
-    if missing:
-        return missing
-    table = response_times(posts, interactions, accounts)
+    tables = _org_public_tables(config, org_id, measure)
+    if isinstance(tables, NotComputed):
+        return tables
+    table = response_times(*tables)
     if table.empty:
         who = scope_name(config, org_id)
         return NotComputed(measure, f"no public post replied to, mentioned or quoted {who}'s accounts",

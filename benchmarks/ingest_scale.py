@@ -61,12 +61,19 @@ WORDS = [
 ]
 
 
+SIGNED_SHARE = 0.05
+"""Share of comments that end with a user name written without ``@`` ("- user_12"), as real posts
+do: the study-wide step scrubs them (helpers.handles)."""
+
+
 def write_dump(path: Path, n_comments: int, seed: int = 1) -> None:
-    """Write ``n_comments`` Pushshift-shaped comments in ~200 threads."""
+    """Write ``n_comments`` Pushshift-shaped comments in ~200 threads, some signed with a user name."""
     rng = random.Random(seed)
     with path.open("w") as fh:
         for i in range(n_comments):
             body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 60)))
+            if rng.random() < SIGNED_SHARE:
+                body += f" - user_{rng.randint(0, n_comments // 20)}"
             record = {
                 "id": f"c{i:08x}",
                 "name": f"t1_c{i:08x}",
@@ -115,7 +122,8 @@ if mode == "stage":
     plan = pipeline.plan_inputs(config)[0]
     from helpers.privacy import Scrubber, load_or_create_secret, org_account_index
     key = load_or_create_secret(config.secret_path)
-    rules = pipeline.StagingRules(key, org_account_index(config.organisations), Scrubber())
+    rules = pipeline.StagingRules(key, org_account_index(config.organisations), Scrubber(),
+                                  pipeline.RecordLimits.from_settings(config.ingestion))
     staged = pipeline._stage_file(plan, "bench", config.processed_path / "_bench", rules, progress=False)
     records = staged.stats.read
 else:

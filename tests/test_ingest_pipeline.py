@@ -274,7 +274,7 @@ def test_files_read_side_by_side_give_the_tables_of_one_after_the_other(
 
 
 def test_recognising_an_organisation_id_renames_every_reference_to_its_pseudonym() -> None:
-    from helpers.ingest.pipeline import recognise_org_ids, text_key
+    from helpers.ingest.identities import recognise_org_ids, text_key
     from helpers.privacy import OrgAccount, Pseudonymiser
 
     p = Pseudonymiser(b"k" * 32)
@@ -287,7 +287,7 @@ def test_recognising_an_organisation_id_renames_every_reference_to_its_pseudonym
         "aliases": [[f"a={org}"], [f"b={person}", f"c={org}"]],
         "text_key": ["x", "y"],
     })
-    out = recognise_org_ids(posts, {("twitter", "99"): OrgAccount("sma-uk", "SMAUK")}, p)
+    out, _ = recognise_org_ids(posts, {("twitter", "99"): OrgAccount("sma-uk", "SMAUK")}, p)
     assert out["author_id"].tolist() == ["twitter:SMAUK", person]
     assert out["author_role"].tolist() == ["org", "public"]
     assert out["text"].tolist() == [f"Thanks @{person}!", f"@SMAUK and @{org}0 said so"]

@@ -146,8 +146,7 @@ def slow_scrub(text: str, platform: str, keep_url_paths: bool = False) -> str:
 
         text = URL.sub(_domain, text)
     text = AT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
-    if platform == "reddit":
-        text = REDDIT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
+    text = REDDIT_MENTION.sub(lambda m: _resolve(m.group(1)), text)  # u/name names a Redditor anywhere
     return PHONE_CANDIDATE.sub(_phone, text)
 
 
@@ -177,7 +176,9 @@ def test_each_scrubbing_step_still_applies(text: str) -> None:
     assert Scrubber().scrub(text, "reddit", _resolve) == slow_scrub(text, "reddit")
     assert scrub_emails(text) == EMAIL.sub(EMAIL_TOKEN, text)
     assert scrub_urls(text, keep_paths=True) == text
-    assert scrub_mentions(text, "mastodon", _resolve) == AT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
+    marked = AT_MENTION.sub(lambda m: _resolve(m.group(1)), text)
+    expected = REDDIT_MENTION.sub(lambda m: _resolve(m.group(1)), marked)
+    assert scrub_mentions(text, "mastodon", _resolve) == expected
 
 
 JSON_VALUES = st.recursive(

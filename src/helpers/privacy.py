@@ -315,15 +315,19 @@ def org_account_index(organisations: Iterable) -> dict[tuple[str, str], OrgAccou
 # --------------------------------------------------------------------------- scrubbing
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
-URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
+URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+"
+                 r"|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>\"']*")
+"""A link with a scheme or ``www.``, or a domain followed by a path without either
+(``facebook.com/some.person.42``): both keep only their domain."""
 # A candidate phone number: optional + or 00, digits with spaces, dots, dashes or
 # brackets between them.  Kept only when it has 9 to 15 digits and is not a date.
 PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{6,}\d(?![\w])")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 # @handle, @user@instance.host, @name.bsky.social; Reddit's u/name and /u/name.
 AT_MENTION = re.compile(
-    r"(?<![\w@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)"
+    r"(?<![@/])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)"
 )
+"""``@handle`` anywhere, also glued to a word (``thanks@name``): e-mail addresses are scrubbed first."""
 REDDIT_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 
 EMAIL_TOKEN = "[email]"
@@ -387,8 +391,8 @@ def _closes_outside(url: str) -> bool:
 
 
 def may_hold_url(text: str) -> bool:
-    """Cheap pre-check: every match of ``URL`` holds ``://`` or ``www.`` (any case)."""
-    return "://" in text or ("." in text and "www." in text.lower())
+    """Cheap pre-check: every match of ``URL`` holds ``://``, ``www.`` (any case) or a dot and a slash."""
+    return "://" in text or ("." in text and ("/" in text or "www." in text.lower()))
 
 
 def scrub_emails(text: str) -> str:
@@ -417,16 +421,20 @@ def scrub_phones(text: str) -> str:
     return PHONE_CANDIDATE.sub(_phone, text)
 
 
-def scrub_mentions(text: str, platform: str, resolve: MentionResolver) -> str:
-    """Replace each @mention (or Reddit u/name) by what ``resolve(handle)`` returns.
+def scrub_mentions(text: str, platform: str, resolve: MentionResolver,
+                   resolve_reddit: MentionResolver | None = None) -> str:
+    """Replace each @mention, and each Reddit ``u/name`` on any platform, by what the resolver returns.
 
     ``resolve`` returns ``@Handle`` for organisation accounts and the person's
-    pseudonym (``@P-…``) otherwise.
+    pseudonym (``@P-…``) otherwise.  ``u/name`` names a Reddit account
+    wherever it is written (a tweet quoting a Redditor), so it goes to
+    ``resolve_reddit`` (``resolve`` on Reddit, or when none is given).
     """
     if "@" in text:
         text = AT_MENTION.sub(lambda m: resolve(m.group(1)), text)
-    if platform == "reddit" and "u/" in text:
-        text = REDDIT_MENTION.sub(lambda m: resolve(m.group(1)), text)
+    if "u/" in text:
+        reddit = resolve if platform == "reddit" or resolve_reddit is None else resolve_reddit
+        text = REDDIT_MENTION.sub(lambda m: reddit(m.group(1)), text)
     return text
 
 
@@ -458,11 +466,12 @@ class Scrubber:
     keep_url_paths: bool = False
     person_names: re.Pattern[str] | None = None
 
-    def scrub(self, text: str, platform: str, resolve: MentionResolver) -> str:
+    def scrub(self, text: str, platform: str, resolve: MentionResolver,
+              resolve_reddit: MentionResolver | None = None) -> str:
         """Return ``text`` with e-mails, links, mentions, phones and listed names scrubbed."""
         text = scrub_emails(text)
         text = scrub_urls(text, self.keep_url_paths)
-        text = scrub_mentions(text, platform, resolve)
+        text = scrub_mentions(text, platform, resolve, resolve_reddit)
         text = scrub_phones(text)
         if self.person_names is not None:
             text = self.person_names.sub(NAME_TOKEN, text)

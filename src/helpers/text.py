@@ -143,12 +143,38 @@ def is_tidy_whitespace(text: str) -> bool:
 
 
 def clean_text(text: str, is_html: bool = False) -> str:
-    """Repair mojibake (ftfy), strip HTML when needed, normalise to NFC and whitespace."""
+    """Repair mojibake (ftfy), strip HTML when needed, drop zero-width characters inside words,
+    normalise to NFC and whitespace."""
     if is_html:
         text = html_to_text(text)
     if not ftfy_would_keep(text):
         text = unicodedata.normalize("NFC", ftfy.fix_text(text, unescape_html=not is_html))
+    if not text.isascii():
+        text = remove_zero_width(text)
     return normalise_whitespace(text)
+
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]|(?<=\\w)\u200d(?=\\w)")
+
+
+def remove_zero_width(text: str) -> str:
+    """Drop zero-width spaces, joiners between letters, word joiners, BOMs and soft hyphens.
+
+    They are invisible, and hide a handle or name from any search
+    (``jane\u200b_doe77``); a zero-width joiner between emoji (which builds
+    one emoji from several) is kept.
+
+    Examples
+    --------
+    >>> remove_zero_width("jane\u200b_doe\u00ad77 \U0001F469\u200d\U0001F467")
+    'jane_doe77 \U0001F469\u200d\U0001F467'
+    """
+    if _ZERO_WIDTH_CHARS.isdisjoint(text):
+        return text
+    return _ZERO_WIDTH.sub("", text)
+
+
+_ZERO_WIDTH_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
 def ftfy_would_keep(text: str) -> bool:

@@ -9,7 +9,7 @@ may reach the study-wide step under two identities:
 * a **person named by handle only** (twarc-csv writes mentions as ``@handle``;
   a Mastodon mention may lack its id) got the pseudonym of the handle, while
   their own posts, which carry their account id, got the pseudonym of the id;
-  :func:`unify_handle_only_accounts` gives them the id's pseudonym.
+  :func:`handle_only_accounts` says which id's pseudonym they get.
 
 Both rename the account everywhere it appears: as author, as replied-to,
 quoted or shared author, in mentions, in the keyed aliases (for erasure) and
@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.handles import KnownAccounts, name_variants
 from helpers.ingest.records import ParsedPost
 from helpers.privacy import OrgAccount, Pseudonymiser
 
@@ -34,33 +35,74 @@ HANDLE_KEYED_PLATFORMS = ("reddit",)
 """Platforms whose pseudonyms always key on the handle (see :meth:`Pseudonymiser.account_key`)."""
 
 
-def account_aliases(p: Pseudonymiser, post: ParsedPost) -> list[str]:
-    """``alias_key=author_id`` for every account id and handle the post names.
+def account_aliases(p: Pseudonymiser, post: ParsedPost, known: KnownAccounts | None = None) -> list[str]:
+    """``alias_key=author_id`` for every account id and handle the post names; learns their names.
 
     Erasure requests name people by handle or id; these keyed hashes let
     :mod:`helpers.erasure` find their pseudonyms without storing either.  An
     account known by its handle alone gets ``alias_key=author_id=handle``, so
     that the study-wide step can give it the pseudonym of the account id that
     carries that handle elsewhere (:func:`handle_only_accounts`).
+
+    With ``known``, the handle and display name of every private account the
+    post names (author, mentioned, replied-to, quoted and shared accounts)
+    are learnt as well, in memory only (:mod:`helpers.handles`); organisation
+    accounts keep their names and are not learnt.
     """
     platform = post.platform
-    accounts = [(post.author_native_id, post.author_handle)]
-    accounts += [(m.native_id, m.handle) for m in post.mentions]
-    accounts += [(post.parent_author_native_id, post.parent_author_handle),
-                 (post.quoted_author_native_id, post.quoted_author_handle),
-                 (post.shared_author_native_id, post.shared_author_handle)]
+    accounts = [(post.author_native_id, post.author_handle, post.author_display_name)]
+    accounts += [(m.native_id, m.handle, None) for m in post.mentions]
+    for native_id, handle in ((post.parent_author_native_id, post.parent_author_handle),
+                              (post.quoted_author_native_id, post.quoted_author_handle),
+                              (post.shared_author_native_id, post.shared_author_handle)):
+        if native_id is not None or handle is not None:
+            accounts.append((native_id, handle, None))
+    memo = known.aliases if known is not None else {}
     found: dict[str, None] = {}
-    for native_id, handle in accounts:
+    for native_id, handle, display_name in accounts:
         if native_id is None and handle is None:
             continue
-        author_id = p.author_id(platform, native_id, handle)
-        handle_only = (native_id is None and platform not in HANDLE_KEYED_PLATFORMS
-                       and not author_id.startswith(f"{platform}:"))
-        for value in (native_id, handle):
-            if value:
-                entry = f"{p.alias_key(platform, value)}={author_id}"
-                found.setdefault(f"{entry}={HANDLE_ONLY}" if handle_only else entry, None)
+        account = (platform, native_id, handle)
+        entries = memo.get(account)
+        if entries is None:
+            entries = memo[account] = _account_entries(p, platform, native_id, handle)
+        aliases, author_id, is_org = entries
+        for alias in aliases:
+            found.setdefault(alias, None)
+        if known is not None and not is_org and (account, display_name) not in known.seen:
+            known.seen.add((account, display_name))
+            has_id = native_id is not None or platform in HANDLE_KEYED_PLATFORMS
+            for variant in name_variants(platform, handle) if handle else ():
+                known.add(variant, author_id, has_id=has_id)
+            known.add(display_name, author_id, has_id=has_id)
     return list(found)
+
+
+def _account_entries(p: Pseudonymiser, platform: str, native_id: str | None,
+                     handle: str | None) -> tuple[tuple[str, ...], str, bool]:
+    """An account's alias entries, its author id and whether it is an organisation account."""
+    author_id = p.author_id(platform, native_id, handle)
+    is_org = author_id.startswith(platform + ":")
+    handle_only = native_id is None and platform not in HANDLE_KEYED_PLATFORMS and not is_org
+    suffix = f"={HANDLE_ONLY}" if handle_only else ""
+    values = (native_id, *(name_variants(platform, handle) if handle else ()))
+    aliases = tuple(dict.fromkeys(f"{p.alias_key(platform, value)}={author_id}{suffix}"
+                                  for value in values if value))
+    return aliases, author_id, is_org
+
+
+def text_mention_aliases(p: Pseudonymiser, platform: str, handles: list[str]) -> list[str]:
+    """Handle-only alias entries of ``@handles`` written in a post's text without an id in its entities.
+
+    A local Mastodon mention (``@ann`` for ``ann@health.community``) or any
+    ``@name`` a reader could not tie to an account id is pseudonymised by the
+    handle; these entries let :func:`handle_only_accounts` give it the
+    pseudonym of the account with that handle.
+    """
+    if platform in HANDLE_KEYED_PLATFORMS:
+        return []
+    return list(dict.fromkeys(f"{p.alias_key(platform, handle)}={p.author_id(platform, None, handle)}="
+                              f"{HANDLE_ONLY}" for handle in handles))
 
 
 def alias_table(posts: pd.DataFrame) -> pd.DataFrame:
@@ -102,19 +144,9 @@ def handle_only_accounts(aliases: pd.DataFrame) -> dict[str, str]:
     return renamed
 
 
-def unify_handle_only_accounts(posts: pd.DataFrame) -> pd.DataFrame:
-    """Give every account named by handle only the pseudonym of the account id with that handle."""
-    if posts.empty:
-        return posts
-    renamed = handle_only_accounts(alias_table(posts))
-    if not renamed:
-        return posts
-    return rename_accounts(posts, renamed, in_text={old: "@" + new for old, new in renamed.items()})
-
-
 def recognise_org_ids(
     posts: pd.DataFrame, org_ids: dict[tuple[str, str], OrgAccount], pseudonymiser: Pseudonymiser
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Name an organisation wherever a staged post refers to it by an account id learnt in any file.
 
     A post that names an organisation account by handle and id teaches its id
@@ -137,15 +169,27 @@ def recognise_org_ids(
 
     Returns
     -------
-    DataFrame
+    posts : DataFrame
         The posts, changed in place where they name an organisation.
+    renamed : dict
+        The pseudonyms that became an organisation's name.
     """
-    renamed = {pseudonymiser.pseudonym(platform, native_id): f"{platform}:{account.handle}"
-               for (platform, native_id), account in org_ids.items()}
+    renamed = org_pseudonyms(org_ids, pseudonymiser)
     if posts.empty or not renamed:
-        return posts
-    in_text = {pseudonym: "@" + name.split(":", 1)[1] for pseudonym, name in renamed.items()}
-    return rename_accounts(posts, renamed, in_text=in_text, role="org")
+        return posts, renamed
+    return rename_accounts(posts, renamed, in_text=org_mentions(renamed), role="org"), renamed
+
+
+def org_pseudonyms(org_ids: dict[tuple[str, str], OrgAccount],
+                   pseudonymiser: Pseudonymiser) -> dict[str, str]:
+    """``pseudonym -> platform:Handle`` for every organisation account id the files taught."""
+    return {pseudonymiser.pseudonym(platform, native_id): f"{platform}:{account.handle}"
+            for (platform, native_id), account in org_ids.items()}
+
+
+def org_mentions(renamed: dict[str, str]) -> dict[str, str]:
+    """What ``@pseudonym`` of an organisation becomes in a text: ``@Handle``."""
+    return {pseudonym: "@" + name.split(":", 1)[1] for pseudonym, name in renamed.items()}
 
 
 def rename_accounts(posts: pd.DataFrame, renamed: dict[str, str], *, in_text: dict[str, str],
@@ -163,6 +207,8 @@ def rename_accounts(posts: pd.DataFrame, renamed: dict[str, str], *, in_text: di
     role : str, optional
         The author role of posts whose author is renamed (``"org"``), unchanged when None.
     """
+    if posts.empty or not renamed:
+        return posts
     author = posts["author_id"].map(renamed)
     as_author = author.notna()
     posts.loc[as_author, "author_id"] = author[as_author]

@@ -47,13 +47,17 @@ from helpers import __version__
 from helpers.config import IngestionSettings, InputFile, Organisation, StudyConfig
 from helpers.erasure import ERASED_MENTION, ErasureRegister, load_register
 from helpers.errors import UserError, require_folder, storage_errors
+from helpers.handles import KnownAccounts
 from helpers.ingest import READERS, detect_format, get_reader
 from helpers.ingest.identities import (
     account_aliases,
     alias_table,
+    handle_only_accounts,
+    org_pseudonyms,
     recognise_org_ids,
+    rename_accounts,
     text_key,
-    unify_handle_only_accounts,
+    text_mention_aliases,
 )
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext, encoding_problem
 from helpers.locks import exclusive_lock
@@ -326,13 +330,16 @@ def _ingest_locked(
         return IngestResult(stats, tables, skipped=True, summary_path=out_dir / SUMMARY,
                             counts=manifest.get("counts", {}), warnings=manifest.get("warnings", []))
 
+    remove_leftovers(out_dir)
     stage_results = _stage_files(plans, file_keys, out_dir / "_stage", rules, force=force, progress=progress)
-    return _combine(config, stage_results, tables, erasure, rules, warnings=plan_warnings(plans),
-                    manifest_extra={
+    result = _combine(config, plans, stage_results, tables, erasure, rules, warnings=plan_warnings(plans),
+                      manifest_extra={
         "key_fingerprint": key_fingerprint(key),
         "run_key": run_key,
         "inputs": {plan.source_file: _sha256(plan.path) for plan in plans},
     })
+    remove_stale_stages(out_dir / "_stage", set(file_keys))
+    return result
 
 
 # --------------------------------------------------------------------------- stage 1: per file
@@ -340,10 +347,72 @@ def _ingest_locked(
 
 @dataclass
 class _Staged:
+    """One file's staged read: from the cache, or read now and not yet final.
+
+    A file read now is final once the study-wide step has scrubbed every name
+    the study knows from its rows (:func:`scrub_known_names`): until then its
+    rows are in memory (``frame``, read in this process) or in a pending file
+    (``pending``, read by a helper process), and its counts are not saved, so
+    the cache never holds a name the study knows.
+    """
+
     stats: FileStats
     posts: Path
     quarantine: Path
     org_ids: dict[tuple[str, str], OrgAccount] = field(default_factory=dict)
+    known: KnownAccounts | None = None  # the file's private names, in memory only (None: from the cache)
+    frame: pd.DataFrame | None = None
+    pending: Path | None = None
+    stats_path: Path | None = None  # where the counts go once the rows are final
+    stage_stats: dict[str, Any] = field(default_factory=dict)  # the counts of the read itself
+
+    @property
+    def fresh(self) -> bool:
+        """Read in this run (not taken from the cache)."""
+        return self.known is not None
+
+    def rows(self) -> pd.DataFrame:
+        """The staged rows, from memory, the pending file or the cache."""
+        if self.frame is not None:
+            return self.frame
+        return pd.read_parquet(self.pending if self.pending is not None else self.posts)
+
+    def finish(self, rows: pd.DataFrame) -> None:
+        """Write a fresh file's final rows to the cache, then its counts (which mark the read complete)."""
+        write_parquet_atomic(rows, self.posts)
+        if self.pending is not None:
+            self.pending.unlink(missing_ok=True)
+        write_json_atomic(self.stats_path, self.stage_stats)
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    """Delete what an interrupted ingestion left: temporary and pending files of its tables and cache.
+
+    They may hold rows not yet scrubbed of every known name, or of a person
+    erased since (the caller holds the study's lock).  Returns how many went.
+    """
+    removed = 0
+    for folder in (out_dir, out_dir / "_stage"):  # the ingestion's own files; other steps have their own
+        for pattern in (".*.tmp", ".*.pending"):
+            for path in folder.glob(pattern):
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    if removed:
+        logger.info("Removed %d temporary file(s) an interrupted run left in %s", removed, out_dir)
+    return removed
+
+
+def remove_stale_stages(stage_dir: Path, file_keys: set[str]) -> int:
+    """Delete the cached reads of files that are no longer inputs of the study (or changed since)."""
+    removed = 0
+    if not stage_dir.is_dir():
+        return 0
+    for path in stage_dir.iterdir():
+        if path.is_file() and path.name.split(".", 1)[0] not in file_keys:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _stage_paths(stage_dir: Path, file_key: str) -> dict[str, Path]:
@@ -384,7 +453,7 @@ def _stage_files(
         for index in todo:
             if staged[index] is None:  # read here: one CPU, or a helper process failed
                 plan = plans[index]
-                staged[index] = _stage_file(plan, file_keys[index], stage_dir, rules,
+                staged[index] = _stage_file(plan, file_keys[index], stage_dir, rules, in_memory=True,
                                             progress=progress)
                 bar.update(1)
     return [item for item in staged if item is not None]
@@ -456,23 +525,30 @@ def _stage_file(
     rules: StagingRules,
     *,
     progress: bool,
+    in_memory: bool = False,
 ) -> _Staged:
-    """Read one file, apply the privacy rules, and write its staged rows, quarantine and counts.
+    """Read one file, apply the privacy rules, and stage its rows, quarantine and learnt organisation ids.
 
     The file gets a pseudonymiser of its own: the organisation account ids
     it learns (from posts that name an organisation by handle and id) apply
     within the file while it is read, and are saved beside its rows for the
     study-wide step, which applies them to every file
-    (:func:`recognise_org_ids`).
+    (:func:`recognise_org_ids`).  The rows are kept in memory (``in_memory``,
+    a file read in the process that combines) or in a pending file (a helper
+    process); the study-wide step scrubs the names the study knows from them
+    and writes them to the cache (:meth:`_Staged.finish`).
     """
     paths = _stage_paths(stage_dir, file_key)
     pseudonymiser = rules.pseudonymiser()
+    known = KnownAccounts()
     stats = FileStats(plan.source_file, plan.org_id, plan.format)
     quarantine_rows: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     stage_dir.mkdir(parents=True, exist_ok=True)
     tmp_posts = paths["posts"].with_name(f".{paths['posts'].name}.{os.getpid()}.tmp")
-    writer = _ChunkWriter(pq.ParquetWriter(tmp_posts, _stage_arrow_schema()))
+    schema = _stage_arrow_schema()
+    sink = _TableSink(schema) if in_memory else pq.ParquetWriter(tmp_posts, schema)
+    writer = _ChunkWriter(sink)
     try:
         chunk: list[dict[str, Any]] = []
         for item in tqdm(_read_all(plan), desc=plan.source_file, unit=" rec", leave=False,
@@ -488,7 +564,7 @@ def _stage_file(
                 stats.quarantined += 1
                 continue
             try:
-                row = normalise_post(item, plan, pseudonymiser, rules.scrubber)
+                row = normalise_post(item, plan, pseudonymiser, rules.scrubber, known)
             except (ValueError, TypeError) as exc:
                 reason = f"cannot normalise: {exc}"
                 quarantine_rows.append(_quarantine_row(plan, item.source_line, reason, ""))
@@ -509,16 +585,24 @@ def _stage_file(
         tmp_posts.unlink(missing_ok=True)
         raise
     stats.accepted = len(seen_ids)
-    _refuse_unreadable(plan, stats, quarantine_rows)
-    tmp_posts.replace(paths["posts"])
+    try:
+        _refuse_unreadable(plan, stats, quarantine_rows)
+    except IngestError:
+        tmp_posts.unlink(missing_ok=True)
+        raise
+    pending = None
+    if not in_memory:
+        pending = paths["posts"].with_name(f".{paths['posts'].name}.pending")
+        tmp_posts.replace(pending)
     write_parquet_atomic(pd.DataFrame(quarantine_rows, columns=list(SCHEMAS["quarantine"].columns)),
                          paths["quarantine"])
     org_ids = pseudonymiser.learnt_org_ids()
     _write_org_ids(paths["orgs"], org_ids)
-    write_json_atomic(paths["stats"], asdict(stats))  # last: its presence marks a complete stage
     logger.info("%s: read %d, accepted %d, quarantined %d, duplicates %d", plan.source_file,
                 stats.read, stats.accepted, stats.quarantined, stats.duplicates)
-    return _Staged(stats, paths["posts"], paths["quarantine"], org_ids)
+    return _Staged(stats, paths["posts"], paths["quarantine"], org_ids, known,
+                   frame=sink.to_pandas() if in_memory else None, pending=pending, stats_path=paths["stats"],
+                   stage_stats=asdict(stats))
 
 
 def _read_all(plan: InputPlan) -> Iterator[ParsedPost | BadRecord]:
@@ -552,6 +636,23 @@ class _Chunk:
     languages: Future[list[str | None]] | None = None
 
 
+class _TableSink:
+    """Collects staged chunks in memory, with the interface of the parquet writer it stands in for."""
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        self.tables: list[pa.Table] = []
+
+    def write_table(self, table: pa.Table) -> None:
+        self.tables.append(table)
+
+    def close(self) -> None:
+        pass
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pa.concat_tables(self.tables or [self.schema.empty_table()]).to_pandas()
+
+
 class _ChunkWriter:
     """Writes staged chunks in order, detecting languages in a second process on larger files.
 
@@ -564,7 +665,7 @@ class _ChunkWriter:
     is written. The result is the same either way.
     """
 
-    def __init__(self, writer: pq.ParquetWriter) -> None:
+    def __init__(self, writer: pq.ParquetWriter | _TableSink) -> None:
         self._writer = writer
         self._queue: deque[_Chunk] = deque()
         self._executor: ProcessPoolExecutor | None = None
@@ -647,9 +748,13 @@ def _stage_arrow_schema() -> pa.Schema:
 
 
 def normalise_post(
-    post: ParsedPost, plan: InputPlan, pseudonymiser: Pseudonymiser, scrubber: Scrubber
+    post: ParsedPost, plan: InputPlan, pseudonymiser: Pseudonymiser, scrubber: Scrubber,
+    known: KnownAccounts | None = None,
 ) -> dict[str, Any]:
     """Turn a reader's post into a pseudonymised, scrubbed row of the posts table.
+
+    With ``known``, the handles and display names of the private accounts the
+    post names are learnt (in memory) for the study-wide scrubbing of names.
 
     Parameters
     ----------
@@ -673,13 +778,22 @@ def normalise_post(
     author_id = p.author_id(platform, post.author_native_id, post.author_handle)
     role = "org" if p.org_of(platform, post.author_native_id, post.author_handle) else "public"
     known_ids = _mention_index(post)
+    named_in_text: list[str] = []  # handles written in the text with no id in the post's entities
 
     def resolve(handle: str) -> str:
         native = known_ids.get(normalise_handle(platform, handle))
         org_handle = p.org_handle(platform, native, handle)
-        return "@" + (org_handle if org_handle is not None else p.author_id(platform, native, handle))
+        if org_handle is not None:
+            return "@" + org_handle
+        if native is None:
+            named_in_text.append(handle)
+        return "@" + p.author_id(platform, native, handle)
 
-    text = scrubber.scrub(clean_text(post.text, post.text_is_html), platform, resolve)
+    def resolve_reddit(handle: str) -> str:
+        org_handle = p.org_handle("reddit", None, handle)
+        return "@" + (org_handle if org_handle is not None else p.author_id("reddit", None, handle))
+
+    text = scrubber.scrub(clean_text(post.text, post.text_is_html), platform, resolve, resolve_reddit)
     mentions = []
     for mention in post.mentions:
         if mention.native_id is None and mention.handle is None:
@@ -713,7 +827,7 @@ def normalise_post(
         "quoted_author": _author_ref(p, platform, post.quoted_author_native_id, post.quoted_author_handle),
         "shared_author": _author_ref(p, platform, post.shared_author_native_id, post.shared_author_handle),
         "text_key": text_key(author_id, text),
-        "aliases": account_aliases(p, post),
+        "aliases": account_aliases(p, post, known) + text_mention_aliases(p, platform, named_in_text),
     }
 
 
@@ -763,6 +877,7 @@ def _quarantine_row(plan: InputPlan, line: int, reason: str, raw: str) -> dict[s
 
 def _combine(
     config: StudyConfig,
+    plans: list[InputPlan],
     staged: list[_Staged],
     tables: dict[str, Path],
     erasure: ErasureRegister,
@@ -771,17 +886,32 @@ def _combine(
     manifest_extra: dict[str, Any],
 ) -> IngestResult:
     stats = [item.stats for item in staged]
-    frames = [pd.read_parquet(item.posts) for item in staged]
-    # A study without input files yet (as `rarevoices init` writes it) gives empty tables of the same shape.
-    empty = _stage_arrow_schema().empty_table().to_pandas()
-    posts = pd.concat(frames, ignore_index=True) if frames else empty
-    posts["_file"] = [i for i, frame in enumerate(frames) for _ in range(len(frame))]
+    frames = [item.rows() for item in staged]
     org_ids: dict[tuple[str, str], OrgAccount] = {}
     for item in staged:
         for account_id, account in item.org_ids.items():
             org_ids.setdefault(account_id, account)
-    posts = recognise_org_ids(posts, org_ids, rules.pseudonymiser())
-    posts = unify_handle_only_accounts(posts)
+    org_renamed = org_pseudonyms(org_ids, rules.pseudonymiser())
+    aliases = pd.concat([frame[["aliases"]] for frame in frames]) if frames else pd.DataFrame({"aliases": []})
+    handle_renamed = handle_only_accounts(alias_table(aliases))
+    known = KnownAccounts()
+    for plan, item in zip(plans, staged, strict=True):
+        known.update(item.known if item.known is not None else _learn_file_names(plan, rules))
+    known.drop(org_renamed)
+    known.rename(handle_renamed)
+    changed = scrub_known_names(frames, known)
+    for index, item in enumerate(staged):
+        if item.fresh:
+            item.finish(frames[index])
+        elif index in changed:  # a cached file holds a name another file taught: scrubbed in the cache too
+            write_parquet_atomic(frames[index], item.posts)
+    # A study without input files yet (as `rarevoices init` writes it) gives empty tables of the same shape.
+    empty = _stage_arrow_schema().empty_table().to_pandas()
+    posts = pd.concat(frames, ignore_index=True) if frames else empty
+    posts["_file"] = [i for i, frame in enumerate(frames) for _ in range(len(frame))]
+    posts, _ = recognise_org_ids(posts, org_ids, rules.pseudonymiser())
+    in_text = {old: f"@{new}" for old, new in handle_renamed.items()}
+    posts = rename_accounts(posts, handle_renamed, in_text=in_text)
     warnings = warnings + changed_duplicates(posts, stats)
     posts = _drop_cross_file_duplicates(posts, stats, config.analysis.duplicate_window_hours)
     aliases = alias_table(posts)
@@ -824,6 +954,46 @@ def _combine(
         "counts": result.counts,
     })
     return result
+
+
+def _learn_file_names(plan: InputPlan, rules: StagingRules) -> KnownAccounts:
+    """The private names of a file whose staged rows come from the cache (read again, kept in memory)."""
+    known = KnownAccounts()
+    pseudonymiser = rules.pseudonymiser()
+    for item in _read_all(plan):
+        if isinstance(item, ParsedPost) and rules.limits.problem(item) is None:
+            pseudonymiser.remember_org(item.platform, item.author_native_id, item.author_handle,
+                                       item.author_display_name)
+            account_aliases(pseudonymiser, item, known)
+    return known
+
+
+def scrub_known_names(frames: list[pd.DataFrame], known: KnownAccounts) -> set[int]:
+    """Replace every known handle and display name in the staged rows' text by its pseudonym (in place).
+
+    ``frames`` are the staged rows of each file; what is scrubbed here reaches
+    both the tables and the cache, so that no known name is written.  The
+    rows keep their ``text_key`` (the key of repeated texts, a hash of the text
+    as read). See :mod:`helpers.handles`.
+
+    Returns
+    -------
+    set of int
+        The positions of the files whose rows changed.
+    """
+    if not frames or not known.names:
+        return set()
+    texts_of = [frame["text"].tolist() for frame in frames]
+    texts = [text for file_texts in texts_of for text in file_texts]
+    scrubbed = known.compile().scrub_all(texts)  # the same object where nothing changed
+    changed, start = set(), 0
+    for index, file_texts in enumerate(texts_of):
+        new = scrubbed[start:start + len(file_texts)]
+        if any(after is not before for after, before in zip(new, file_texts, strict=True)):
+            frames[index]["text"] = new
+            changed.add(index)
+        start += len(file_texts)
+    return changed
 
 
 def changed_duplicates(posts: pd.DataFrame, stats: list[FileStats]) -> list[str]:

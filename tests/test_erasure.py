@@ -53,7 +53,10 @@ def test_forget_by_handle_or_id_removes_every_trace(ingested, account: str) -> N
     assert not posts["text"].str.contains(carer, regex=False).any()
     assert not ((interactions["source_author"] == carer) | (interactions["target_author"] == carer)).any()
     assert carer not in set(accounts["author_id"])
-    assert not (out / "_stage").exists(), "the per-file cache held the person's posts"
+    for cached in (out / "_stage").glob("*.posts.parquet"):  # the cached reads are purged, not dropped
+        rows = pd.read_parquet(cached)
+        assert not (rows["author_id"] == carer).any(), "the per-file cache held the person's posts"
+        assert not rows["text"].str.contains(carer, regex=False).any()
     for path in out.rglob("*"):
         if path.is_file():
             assert carer.encode() not in path.read_bytes(), path
@@ -121,3 +124,80 @@ def test_an_erasure_request_makes_earlier_reports_out_of_date(ingested) -> None:
     before = run_fingerprint(ingested, notebooks, "sma-uk")
     forget(ingested, "twitter", CARER)
     assert run_fingerprint(ingested, notebooks, "sma-uk") != before
+
+
+# --------------------------------------------------------------------------- issue 25: complete and safe
+
+
+@pytest.mark.parametrize("platform, account, expected", [
+    ("twiter", CARER, "unknown platform"), ("twitter", "  @ ", "empty"), ("twitter", "carer_joe", "never seen"),
+    ("reddit", CARER, "never seen"),
+])
+def test_a_request_that_names_nobody_exits_2_and_records_nothing(ingested, capsys, platform, account,
+                                                                 expected) -> None:
+    code = main(["forget", platform, account, "--config", str(ingested.source)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert expected in err.replace("was seen", "never seen") and "Traceback" not in err
+    assert not ingested.erasure_register_path.exists(), "nothing is recorded"
+
+
+def test_a_rebuilt_cache_never_holds_an_erased_person(ingested) -> None:
+    carer = _carer_pseudonym(ingested)
+    forget(ingested, "twitter", CARER)
+    ingest_study(ingested, progress=False, force=True)  # every file read again from the raw exports
+    for cached in (ingested.processed_path / "_stage").glob("*.posts.parquet"):
+        rows = pd.read_parquet(cached)
+        assert not (rows["author_id"] == carer).any(), cached.name
+        assert not rows["aliases"].map(lambda entries: any(carer in e for e in entries)).any()
+
+
+def test_forget_waits_for_a_running_ingestion(ingested) -> None:
+    import fcntl
+    import threading
+    import time
+
+    lock = open(ingested.processed_path / ".ingest.lock", "a+")  # noqa: SIM115
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (forget(ingested, "twitter", CARER), done.set()))
+    worker.start()
+    time.sleep(1.0)
+    assert not done.is_set(), "forget ran while another process held the study's lock"
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    worker.join(timeout=60)
+    assert done.is_set()
+
+
+def test_forget_deletes_leftovers_exports_and_the_reports_that_may_show_the_person(ingested) -> None:
+    from helpers.networks import analyse_network
+
+    analyse_network(ingested, "sma-uk", progress=False)
+    exports = ingested.processed_path / "networks" / "sma-uk"
+    assert any(exports.glob("*.gexf"))
+    leftover = ingested.processed_path / "_stage" / ".abc.posts.parquet.123.tmp"
+    leftover.write_text("rows of an interrupted write")
+    reports = ingested.reports_path
+    for org in ("sma-uk", "pku-us", "compare"):
+        (reports / org).mkdir(parents=True)
+        (reports / org / "report.html").write_text("<p>P-xxxx</p>")
+    (reports / "index.html").write_text("<html><body><h1>Index</h1></body></html>")
+    forget(ingested, "twitter", CARER)
+    assert not leftover.exists()
+    assert not (ingested.processed_path / "networks").exists()
+    assert not (reports / "sma-uk").exists() and not (reports / "compare").exists()
+    assert (reports / "pku-us" / "report.html").exists(), "organisations the person never met keep theirs"
+    index = (reports / "index.html").read_text()
+    assert 'id="erasure-pending"' in index and "sma-uk" in index
+
+
+def test_the_cached_reads_of_an_edited_export_are_deleted(ingested) -> None:
+    stage = ingested.processed_path / "_stage"
+    before = {path.name for path in stage.iterdir()}
+    raw = ingested.project_root / "raw" / "comments.ndjson"
+    raw.write_text(raw.read_text().splitlines()[0] + "\n")
+    ingest_study(ingested, progress=False)
+    after = {path.name for path in stage.iterdir()}
+    assert before - after, "the edited file's old cached read is gone"
+    assert len(after) == len(before)

@@ -237,9 +237,10 @@ def _forget(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     result = forget(config, args.platform, args.account)
     print(f"Removed {result.posts_removed} posts and {result.interactions_removed} interactions "
-          f"from {config.processed_path}; rewrote {len(result.files_rewritten)} files.")
+          f"from {config.processed_path}; rewrote {len(result.files_rewritten)} files; deleted "
+          f"{result.reports_removed} report files that may show the person.")
     print(f"The request is recorded in {config.erasure_register_path} (no handle or id stored); "
-          "later ingestions keep this person out. Re-run the analyses (the batch does it).")
+          "later ingestions keep this person out. Run the batch to render the reports again.")
     return 0
 
 

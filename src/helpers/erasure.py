@@ -11,6 +11,7 @@ was asked for, so it can be kept with the project.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import shutil
@@ -83,10 +84,11 @@ class ErasureResult:
     posts_removed: int
     interactions_removed: int
     files_rewritten: list[Path]
+    reports_removed: int = 0
 
 
 def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
-    """Remove a person from the study's processed data and record the request.
+    """Remove a person from the study's processed data and reports, and record the request.
 
     Parameters
     ----------
@@ -100,51 +102,151 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
     -------
     ErasureResult
 
+    Raises
+    ------
+    ErasureError
+        For an unknown platform, an empty account, or an account never seen in
+        the study (a typo): nothing is recorded or changed then.
+
     Notes
     -----
-    Every parquet file under the processed folder loses the rows of the
-    person's posts (by ``post_id``) and the rows naming them (``author_id``,
-    ``source_author``, ``target_author``); the per-file ingestion cache is
-    deleted (the next ingestion rebuilds it from the raw files, without the
-    person); mentions of them in other posts become ``@[erased]``.  Analyses
-    that derive from the tables (classification, topics, networks) must be
-    re-run; the batch sees the changed inputs and does so.
+    Holding the study's lock (an ingestion waits for it, and it for an
+    ingestion): every parquet file under the processed folder loses the rows
+    of the person's posts (by ``post_id``) and the rows naming them
+    (``author_id``, ``source_author``, ``target_author``), the cached reads of
+    the input files included (their counts move the posts from accepted to
+    erased); mentions of them in other posts become ``@[erased]``; leftover
+    temporary files, the network exports and saved analyses, the cached
+    embeddings of their posts and the saved topic models are deleted; the
+    reports of the organisations they took part in are deleted and the index
+    says they are out of date until the next batch.  Later ingestions leave
+    them out of every file they read, before its rows reach the cache.
     """
-    from helpers.ingest.pipeline import ALIASES, read_manifest
+    from helpers.ingest.pipeline import ALIASES, read_manifest, remove_leftovers
+    from helpers.locks import exclusive_lock
     from helpers.privacy import Pseudonymiser, load_or_create_secret, org_account_index
 
+    platform, account = _checked_request(platform, account)
     out_dir = config.processed_path
-    manifest = read_manifest(out_dir)
-    if not config.secret_path.exists():
-        from helpers.privacy import SecretError
+    with exclusive_lock(out_dir / ".ingest.lock", "an ingestion"):
+        manifest = read_manifest(out_dir)
+        if not config.secret_path.exists():
+            from helpers.privacy import SecretError
 
-        raise SecretError(f"{config.secret_path}: the study's key is needed to find the person's pseudonym")
-    key = load_or_create_secret(config.secret_path, expected_fingerprint=manifest.get("key_fingerprint"))
-    p = Pseudonymiser(key, org_account_index(config.organisations))
-    alias_keys = sorted({p.alias_key(platform, account)})
-    candidates = {p.author_id(platform, account, None), p.author_id(platform, None, account)}
-    aliases_path = out_dir / ALIASES
-    aliases = pd.read_parquet(aliases_path) if aliases_path.exists() else None
-    if aliases is not None:
-        candidates |= set(aliases.loc[aliases["alias_key"].isin(alias_keys), "author_id"])
+            raise SecretError(f"{config.secret_path}: the study's key is needed to find the person's "
+                              "pseudonym")
+        key = load_or_create_secret(config.secret_path,
+                                    expected_fingerprint=manifest.get("key_fingerprint"))
+        p = Pseudonymiser(key, org_account_index(config.organisations))
+        alias_keys = sorted({p.alias_key(platform, account)})
+        aliases_path = out_dir / ALIASES
+        aliases = pd.read_parquet(aliases_path) if aliases_path.exists() else pd.DataFrame(
+            columns=["alias_key", "author_id"])
+        candidates = set(aliases.loc[aliases["alias_key"].isin(alias_keys), "author_id"])
+        if not candidates:
+            raise ErasureError(
+                f"no account {account!r} on {platform} was seen in {out_dir} (by handle or id): nothing was "
+                "recorded. Check the spelling and the platform; run the ingestion first if the study is new.")
+        candidates |= {p.author_id(platform, account, None), p.author_id(platform, None, account)}
+        register = load_register(config)
+        register.requests.append({
+            "recorded_at": datetime.now(UTC).date().isoformat(),
+            "platform": platform,
+            "alias_keys": alias_keys,
+            "author_ids": sorted(candidates),
+        })
+        register.save()
+        logger.info("Erasure request recorded in %s (no identity stored).", register.path)
+        remove_leftovers(out_dir)
+        orgs = _organisations_of(out_dir, candidates)
+        _purge_stage_caches(out_dir / "_stage", candidates)
+        from helpers.networks import forget_saved_analyses
 
-    register = load_register(config)
-    register.requests.append({
-        "recorded_at": datetime.now(UTC).date().isoformat(),
-        "platform": platform,
-        "alias_keys": alias_keys,
-        "author_ids": sorted(candidates),
-    })
-    register.save()
-    logger.info("Erasure request recorded in %s (no identity stored).", register.path)
+        forget_saved_analyses(config)
+        shutil.rmtree(out_dir / "networks", ignore_errors=True)  # exports name the person's pseudonym
+        result = _purge_processed(config, out_dir, candidates)
+    result.reports_removed = retract_reports(config, orgs)
+    return result
 
-    stage = out_dir / "_stage"
-    if stage.exists():
-        shutil.rmtree(stage)
-    from helpers.networks import forget_saved_analyses
 
-    forget_saved_analyses(config)
-    return _purge_processed(config, out_dir, candidates)
+PLATFORM_NAMES = ("twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum")
+
+
+def _checked_request(platform: str, account: str) -> tuple[str, str]:
+    """The platform and account of an erasure request, or an :class:`ErasureError` saying what is wrong."""
+    platform = platform.strip().lower()
+    if platform not in PLATFORM_NAMES:
+        raise ErasureError(f"unknown platform {platform!r}; one of {', '.join(PLATFORM_NAMES)}")
+    account = account.strip().removeprefix("/").removeprefix("u/").lstrip("@").strip()
+    if not account:
+        raise ErasureError("the account to erase is empty: give the person's handle or account id")
+    return platform, account
+
+
+def _organisations_of(out_dir: Path, erased: set[str]) -> set[str]:
+    """The organisations in whose data the erased accounts wrote or were addressed."""
+    orgs: set[str] = set()
+    for name, columns in (("posts", ["author_id"]), ("interactions", ["source_author", "target_author"])):
+        path = out_dir / f"{name}.parquet"
+        if path.exists():
+            frame = pd.read_parquet(path, columns=[*columns, "org_id"])
+            hit = pd.Series(False, index=frame.index)
+            for column in columns:
+                hit |= frame[column].isin(erased)
+            orgs |= set(frame.loc[hit, "org_id"])
+    return orgs
+
+
+def _purge_stage_caches(stage_dir: Path, erased: set[str]) -> None:
+    """Remove the erased accounts from every cached read, moving their posts from accepted to erased."""
+    from helpers.ingest.pipeline import remove_authors
+    from helpers.schema import write_parquet_atomic
+
+    if not stage_dir.is_dir():
+        return
+    for path in sorted(stage_dir.glob("*.posts.parquet")):
+        rows = pd.read_parquet(path)
+        kept, removed = remove_authors(rows, erased, count_by="source_file")
+        if not removed and len(kept) == len(rows) and kept["text"].equals(rows["text"]):
+            continue
+        write_parquet_atomic(kept, path)
+        stats_path = path.with_name(path.name.replace(".posts.parquet", ".stats.json"))
+        stats = read_json_marker(stats_path, "cached read's counts")
+        if isinstance(stats, dict):
+            count = sum(removed.values())
+            stats["accepted"] -= count
+            stats["erased"] = stats.get("erased", 0) + count
+            write_json_atomic(stats_path, stats)
+
+
+def retract_reports(config: StudyConfig, orgs: set[str]) -> int:
+    """Delete the rendered reports that may show an erased person, and say so in the index.
+
+    The reports of ``orgs`` (the organisations the person took part in), the
+    comparison and the reviewer bundle go: their tables, figures, executed
+    notebooks and logs may hold the person's pseudonym.  ``index.html`` keeps
+    its links but says at the top which reports are out of date until the
+    next batch renders them again (their fingerprint covers the register).
+    Returns how many files went.
+    """
+    reports = config.reports_path
+    removed = 0
+    for folder in [*(reports / org for org in sorted(orgs)), reports / "compare", reports / "reviewer"]:
+        if folder.is_dir():
+            removed += sum(1 for path in folder.rglob("*") if path.is_file())
+            shutil.rmtree(folder)
+    index = reports / "index.html"
+    if index.exists():
+        names = ", ".join(sorted(orgs)) or "none"
+        banner = (f'<p class="error" id="erasure-pending">An erasure request was recorded on '
+                  f"{datetime.now(UTC).date().isoformat()}: the reports of {html.escape(names)} and the "
+                  "comparison were deleted, and this index is out of date until the next batch renders them "
+                  "again (rarevoices batch).</p>")
+        page = index.read_text(encoding="utf-8")
+        if 'id="erasure-pending"' not in page:
+            page = page.replace("<body>", "<body>\n" + banner, 1)
+        write_text_atomic(index, page)
+    return removed
 
 
 def _forget_embeddings(config: StudyConfig, texts: list[str]) -> None:

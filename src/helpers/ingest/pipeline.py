@@ -900,6 +900,7 @@ def _combine(
     known.drop(org_renamed)
     known.rename(handle_renamed)
     changed = scrub_known_names(frames, known)
+    changed |= _leave_out_erased(frames, staged, erasure.author_ids(alias_table(aliases)))
     for index, item in enumerate(staged):
         if item.fresh:
             item.finish(frames[index])
@@ -966,6 +967,26 @@ def _learn_file_names(plan: InputPlan, rules: StagingRules) -> KnownAccounts:
                                        item.author_display_name)
             account_aliases(pseudonymiser, item, known)
     return known
+
+
+def _leave_out_erased(frames: list[pd.DataFrame], staged: list[_Staged], erased: set[str]) -> set[int]:
+    """Remove erased people from each file's staged rows, before they reach the cache (in place).
+
+    Their posts count as erased in the file's counts; returns the positions of the files that changed.
+    """
+    changed = set()
+    for index, item in enumerate(staged):
+        frames[index], removed = remove_authors(frames[index], erased, count_by="source_file")
+        count = sum(removed.values())
+        if not count:
+            continue
+        changed.add(index)
+        if item.fresh:
+            item.stage_stats["accepted"] -= count
+            item.stage_stats["erased"] = item.stage_stats.get("erased", 0) + count
+        item.stats.accepted -= count
+        item.stats.erased += count
+    return changed
 
 
 def scrub_known_names(frames: list[pd.DataFrame], known: KnownAccounts) -> set[int]:
@@ -1098,7 +1119,11 @@ def remove_authors(
     for column in ("parent_author", "quoted_author", "shared_author"):
         if column in posts.columns:
             posts[column] = posts[column].where(~posts[column].isin(erased), None)
-    pattern = "|".join(re.escape("@" + author) + r"\b" for author in sorted(erased))
+    if "aliases" in posts.columns:  # staged rows: the keyed aliases of the accounts a post names
+        posts["aliases"] = posts["aliases"].map(
+            lambda entries: [entry for entry in entries if entry.split("=")[1] not in erased])
+    # "@pseudonym" of a mention, or the bare pseudonym a known name was replaced by (helpers.handles)
+    pattern = "|".join("@?" + re.escape(author) + r"\b" for author in sorted(erased))
     posts["text"] = posts["text"].str.replace(pattern, ERASED_MENTION, regex=True)
     return posts, removed
 

@@ -130,8 +130,8 @@ def test_an_erasure_request_makes_earlier_reports_out_of_date(ingested) -> None:
 
 
 @pytest.mark.parametrize("platform, account, expected", [
-    ("twiter", CARER, "unknown platform"), ("twitter", "  @ ", "empty"), ("twitter", "carer_joe", "never seen"),
-    ("reddit", CARER, "never seen"),
+    ("twiter", CARER, "unknown platform"), ("twitter", "  @ ", "empty"),
+    ("twitter", "carer_joe", "never seen"), ("reddit", CARER, "never seen"),
 ])
 def test_a_request_that_names_nobody_exits_2_and_records_nothing(ingested, capsys, platform, account,
                                                                  expected) -> None:

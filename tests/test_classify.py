@@ -798,12 +798,21 @@ def test_example_posts_follow_the_privacy_rules(study) -> None:
     config, _ = study
     examples = report.example_posts(config, per_class=2)
     assert not examples.empty
-    assert (examples["excerpt"].str.len() <= config.privacy.quote_max_chars).all()
     posts = load_classified_posts(config)
     authors = posts[posts["shared_id"].isna()].groupby(["org_id", "knowledge_type"])["author_id"].nunique()
     for org, kind in examples[["org_id", "knowledge_type"]].drop_duplicates().itertuples(index=False):
         assert authors[(org, kind)] >= config.privacy.min_group_size
     assert "author_id" not in examples.columns
+    shown = examples.to_string()
+    texts = posts["text"].tolist()
+    assert "excerpt" not in examples.columns, "without allow_verbatim no text is shown, not even in part"
+    assert not any(text[:30] in shown for text in texts if len(text) >= 30)
+    assert (examples["words"] > 0).all() and examples["signals"].str.len().gt(0).all()
+
+    opted_in = config.privacy.model_copy(update={"allow_verbatim": True})
+    verbatim = config.model_copy(update={"privacy": opted_in})
+    quoted = report.example_posts(verbatim, per_class=2)
+    assert (quoted["excerpt"].str.len() <= config.privacy.quote_max_chars).all()
 
 
 @pytest.mark.slow

@@ -50,7 +50,7 @@ from jupyter_client.manager import AsyncKernelManager
 from tqdm import tqdm
 
 from helpers.config import StudyConfig, load_config
-from helpers.store import read_json_marker, write_json_atomic
+from helpers.store import read_json_marker, tighten, write_json_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -290,6 +290,7 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
         if name == "topics":
             classify.finish()
         release_free_heap()  # so that the next step does not start on top of this one's leftovers
+    tighten(config.processed_path)  # what libraries wrote with the process's umask becomes owner-only
     return phases
 
 
@@ -600,7 +601,9 @@ class ChainKernel:
         """Start the kernel in ``cwd`` and set it up (:data:`FIGURES_SETUP`, :data:`IMPORTS_SETUP`)."""
         from jupyter_core.utils import run_sync
 
-        run_sync(self.manager.start_kernel)(cwd=self.cwd)
+        # No input history: IPython would keep every executed cell (and so what it shows) in
+        # ~/.ipython/profile_default/history.sqlite, outside the study's folders.
+        run_sync(self.manager.start_kernel)(cwd=self.cwd, extra_arguments=["--HistoryManager.enabled=False"])
         self.run_silently(FIGURES_SETUP)
         self.run_silently(IMPORTS_SETUP)
 

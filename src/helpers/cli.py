@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -114,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     record or field and what to do); 130 interrupted.
     """
     args = build_parser().parse_args(argv)
+    os.umask(0o077)  # every file the study's commands write is its owner's only (health data)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
@@ -179,8 +181,6 @@ def report_bug(exc: BaseException, args: argparse.Namespace) -> int:
 
 
 def _log_folders(args: argparse.Namespace) -> list[Path]:
-    import os
-
     folders = []
     config_path = getattr(args, "config", None)
     if config_path is not None:

@@ -118,6 +118,11 @@ class PrivacySettings(_Strict):
     allow_verbatim: bool = False
     quote_max_chars: int = Field(140, ge=20)
     person_names_file: Path | None = None
+    scrub_person_names: Literal["off", "ner"] = Field(
+        "off", description="'ner': also replace the person names a spaCy pipeline finds (docs/privacy.md); "
+        "needs spaCy and a pipeline installed")
+    ner_pipeline: str = Field("en_core_web_sm", description="the spaCy pipeline for 'ner': a package name or "
+                              "the folder of a saved pipeline")
     keep_url_paths: bool = False
     erasure_register: Path = Field(
         Path("config/erasure_register.json"),

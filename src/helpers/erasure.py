@@ -23,7 +23,7 @@ import pandas as pd
 
 from helpers.config import StudyConfig
 from helpers.errors import UserError
-from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
+from helpers.store import read_json_marker, tighten, write_csv_atomic, write_json_atomic, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +165,7 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
         forget_saved_analyses(config)
         shutil.rmtree(out_dir / "networks", ignore_errors=True)  # exports name the person's pseudonym
         result = _purge_processed(config, out_dir, candidates)
+        tighten(out_dir)
     result.reports_removed = retract_reports(config, orgs)
     return result
 
@@ -314,7 +315,7 @@ def _record_in_summary(out_dir: Path, removed_per_file: dict[str, int]) -> None:
             row = summary["source_file"] == source_file
             summary.loc[row, "accepted"] -= count
             summary.loc[row, "erased"] += count
-        write_text_atomic(summary_path, summary.to_csv(index=False))
+        write_csv_atomic(summary_path, summary)
     manifest_path = out_dir / MANIFEST
     manifest = read_json_marker(manifest_path, "ingestion manifest")
     if isinstance(manifest, dict):

@@ -61,7 +61,7 @@ from tqdm import tqdm
 from helpers.config import StudyConfig
 from helpers.notice import NotComputed, drawable, show_instead
 from helpers.schema import INTERACTION_KINDS, read_table, table_path
-from helpers.store import atomic_path, write_bytes_atomic
+from helpers.store import atomic_path, tighten, write_bytes_atomic, write_csv_atomic
 
 if TYPE_CHECKING:  # imported lazily: igraph and plotly are only needed by some functions
     import igraph as ig
@@ -1926,13 +1926,9 @@ def export_graph(G: nx.Graph, folder: Path, name: str = "interactions") -> dict[
     finally:
         if layouts is not None:
             G.graph[LAYOUTS_KEY] = layouts
-    edges = nx.to_pandas_edgelist(G, source="source", target="target")
-    with atomic_path(paths["edges"]) as tmp:
-        edges.to_csv(tmp, index=False)
+    write_csv_atomic(paths["edges"], nx.to_pandas_edgelist(G, source="source", target="target"))
     nodes = pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index")
-    nodes = nodes.reindex(list(G)).rename_axis("node")
-    with atomic_path(paths["nodes"]) as tmp:
-        nodes.to_csv(tmp)
+    write_csv_atomic(paths["nodes"], nodes.reindex(list(G)).rename_axis("node"), index=True)
     return paths
 
 
@@ -2261,6 +2257,7 @@ def analyse_network(
         return saved
     result = compute_network(config, org_id, export=export, progress=progress, backend=backend)
     _save_analysis(result, path)
+    tighten(networks_folder(config, org_id))
     return result
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,30 @@ class NotComputed:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """A passage of a report as HTML, built by :func:`paragraphs` and friends from escaped values.
+
+    Report text is composed from the study's own names (organisations,
+    diseases, the study, topic labels): a name such as
+    ``<img src=x onerror=...>`` must show as text, never run.  Values are
+    escaped where they are put into the HTML, never rendered as Markdown.
+    """
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", " ", self.html)).strip()
+
+
+def paragraphs(*texts: str) -> Prose:
+    """Plain sentences, each text a paragraph, every character escaped."""
+    return Prose("".join(f"<p>{html.escape(text)}</p>" for text in texts if text))
+
+
+@dataclass(frozen=True)
 class Remark:
     """A sentence shown where an empty table would have been (e.g. "No record was quarantined.")."""
 
@@ -88,7 +113,7 @@ class WithNotes:
 
     def _repr_html_(self) -> str:
         notes = "".join(note._repr_html_() for note in self.notes)
-        return notes + (self.table.style.hide(axis="index").to_html() if not self.table.empty else "")
+        return notes + (styled(self.table).to_html() if not self.table.empty else "")
 
     def __repr__(self) -> str:
         notes = "\n".join(note.sentence() for note in self.notes)
@@ -167,5 +192,10 @@ def shown(value: Any, decimals: int = 3) -> Any:
     if isinstance(value, WithNotes):
         return WithNotes(value.table.round(decimals), value.notes)
     if isinstance(value, pd.DataFrame):
-        return value.round(decimals).style.hide(axis="index") if len(value) else None
+        return styled(value.round(decimals)) if len(value) else None
     return value
+
+
+def styled(table: pd.DataFrame):  # -> pandas Styler (imported lazily, it needs jinja2)
+    """A table for a report: no row numbers, every cell escaped (names from the data must not run)."""
+    return table.style.hide(axis="index").format(escape="html")

@@ -524,6 +524,23 @@ def mask_excerpt(raw: str) -> str:
     return re.sub(r'(?<!")\b[^\W_]+\b(?!"\s*:)', lambda m: _mask_bare(m.group(0)), masked)
 
 
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def mask_reason(reason: str) -> str:
+    """A quarantine reason with every quoted value shape-masked: the kind of problem, not the content.
+
+    Readers name the value that failed (``unparseable timestamp 'jane_doe77 +44 7700 900123'``);
+    such a value can hold a handle, a name or a phone number, so only its shape stays.
+
+    Examples
+    --------
+    >>> mask_reason("unparseable timestamp 'jane_doe77 +44 7700 900123'")
+    "unparseable timestamp 'aaaa_aaa99 +99 9999 999999'"
+    """
+    return _QUOTED.sub(lambda match: mask_shape(match.group(0)), reason)
+
+
 _JSON_WORDS = {"true", "false", "null"}
 
 

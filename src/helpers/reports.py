@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import logging
+import shutil
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from helpers.config import StudyConfig
-from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
+from helpers.store import read_json_marker, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from helpers.batch import BatchResult, OrgRun
@@ -178,7 +179,38 @@ def render_batch(config: StudyConfig, result: BatchResult) -> Path:
     if result.compare is not None:
         for name, path in render_run(result.compare, config.name).items():
             compare_links[name] = str(path.relative_to(reports))
+    write_reviewer_bundle(config, rows, result.compare, compare_links)
     return write_text_atomic(reports / "index.html", index_html(config, rows, result.compare, compare_links))
+
+
+REVIEWER_FOLDER = "reviewer"
+
+
+def write_reviewer_bundle(config: StudyConfig, rows: list[IndexRow], compare: OrgRun | None,
+                          compare_links: dict[str, str]) -> Path:
+    """``reports/reviewer/``: only the reviewer pages (no code, no notebooks, no logs) and their index.
+
+    This is the folder to hand to reviewers and ethics boards: the executed
+    notebooks, the pages with code and the run logs stay in ``reports/``.
+    Made anew by every batch.
+    """
+    reports = config.reports_path
+    bundle = reports / REVIEWER_FOLDER
+    shutil.rmtree(bundle, ignore_errors=True)
+    kept_rows = []
+    for row in rows:
+        source = row.links.get("reviewer")
+        links = {}
+        if source is not None and (reports / source).is_file():
+            write_bytes_atomic(bundle / source, (reports / source).read_bytes())
+            links["reviewer"] = source
+        kept_rows.append(IndexRow(row.org_id, row.name, row.status, row.error, links, row.figures))
+    kept_compare = {}
+    if "reviewer" in compare_links and (reports / compare_links["reviewer"]).is_file():
+        source = compare_links["reviewer"]
+        write_bytes_atomic(bundle / source, (reports / source).read_bytes())
+        kept_compare["reviewer"] = source
+    return write_text_atomic(bundle / "index.html", index_html(config, kept_rows, compare, kept_compare))
 
 
 def index_html(config: StudyConfig, rows: list[IndexRow], compare: OrgRun | None,

@@ -16,7 +16,15 @@ import pandas as pd
 
 from helpers.config import StudyConfig
 from helpers.ingest.report import load_posts
-from helpers.notice import NA, NotComputed, WithNotes, notes_of, table_of
+from helpers.notice import NA, NotComputed, Prose, WithNotes, notes_of, paragraphs, table_of
+
+
+def esc(value: object) -> str:
+    """A value from the study file or the data, escaped for the HTML of a report."""
+    import html
+
+    return html.escape(str(value))
+
 
 PROVENANCE_PACKAGES = (
     "rarevoices", "pandas", "pyarrow", "pandera", "networkx", "bertopic", "sentence-transformers",
@@ -163,23 +171,29 @@ def ingestion_summary(config: StudyConfig, org_id: str | None) -> str:
     return " ".join(sentences)
 
 
-def report_header(config: StudyConfig, org_id: str | None) -> str:
-    """Title block of a report (markdown); states verbatim quoting on the first page when it is on."""
+def report_header(config: StudyConfig, org_id: str | None) -> Prose:
+    """Title block of a report; states on the first page whether posts are quoted verbatim."""
     if org_id:
         org = config.organisation(org_id)
-        lines = [f"# {org.name}", "",
-                 f"*{org.disease} · {org.country} · language {org.language} · study: {config.name}*"]
+        title = f"<h1>{esc(org.name)}</h1><p><em>{esc(org.disease)} · {esc(org.country)} · language " \
+                f"{esc(org.language)} · study: {esc(config.name)}</em></p>"
     else:
-        lines = [f"# {config.name}: all organisations", ""]
+        title = f"<h1>{esc(config.name)}: all organisations</h1>"
     if config.privacy.allow_verbatim:
-        lines += ["", "> **This report quotes posts verbatim** (`privacy.allow_verbatim: true` in the study "
-                  "configuration). Handles are still replaced by pseudonyms."]
-    return "\n".join(lines)
+        privacy = config.privacy
+        title += ("<blockquote><p><strong>This report quotes posts verbatim</strong> "
+                  "(<code>privacy.allow_verbatim: true</code> in the study configuration), from groups of at "
+                  f"least {privacy.min_group_size} authors, cut to {privacy.quote_max_chars} characters. "
+                  "Handles are still replaced by pseudonyms.</p></blockquote>")
+    else:
+        title += ("<p><em>No post is quoted in this report (<code>privacy.allow_verbatim: false</code>): "
+                  "posts are described by their class, signals, length and month.</em></p>")
+    return Prose(title)
 
 
-def org_summary(config: StudyConfig, org_id: str | None) -> str:
-    """The opening summary of a report, composed from the results (markdown)."""
-    return "\n\n".join([ingestion_summary(config, org_id), analysis_summary(config, org_id)])
+def org_summary(config: StudyConfig, org_id: str | None) -> Prose:
+    """The opening summary of a report, composed from the results."""
+    return paragraphs(ingestion_summary(config, org_id), analysis_summary(config, org_id))
 
 
 def analysis_summary(config: StudyConfig, org_id: str | None) -> str:
@@ -189,7 +203,7 @@ def analysis_summary(config: StudyConfig, org_id: str | None) -> str:
     sentences = [_modes_sentence(config, org_id), _knowledge_sentence(config, org_id)]
     topics = top_topic_labels(config, org_id)
     if topics:
-        sentences.append("The largest topics: " + "; ".join(f"*{label}*" for label in topics) + ".")
+        sentences.append("The largest topics: " + "; ".join(f"“{label}”" for label in topics) + ".")
     else:
         sentences.append("Too few posts for a topic view of this organisation (see the topics section).")
     nodes, ties = network_size(config, org_id)
@@ -225,35 +239,41 @@ def _knowledge_sentence(config: StudyConfig, org_id: str | None) -> str:
 # --------------------------------------------------------------------------- ethics
 
 
-def ethics_statement(config: StudyConfig) -> str:
-    """The ethics section of a report, as markdown, from the study's privacy settings."""
+def ethics_statement(config: StudyConfig) -> Prose:
+    """The ethics section of a report, from the study's privacy settings."""
     privacy = config.privacy
     from helpers.erasure import load_register
 
     erasures = len(load_register(config).requests)
     verbatim = (
-        "**Verbatim quoting is switched on (`allow_verbatim: true`)**: example posts appear as written."
+        "<strong>Verbatim quoting is switched on (<code>allow_verbatim: true</code>)</strong>: example posts "
+        f"appear as written, only from groups of at least {privacy.min_group_size} distinct authors, cut to "
+        f"{privacy.quote_max_chars} characters, never with a handle."
         if privacy.allow_verbatim
-        else f"Example posts are shown only from groups of at least {privacy.min_group_size} distinct "
-        f"authors and truncated to {privacy.quote_max_chars} characters; they are never shown with a handle."
+        else "No post text appears in this report, its notebooks or its logs (<code>allow_verbatim: "
+        "false</code>): example posts are described by their class, the classifier's signals, their length "
+        "and their month, never quoted, not even in part."
     )
     links = "kept whole" if privacy.keep_url_paths else "reduced to their domain"
     names = "and the listed person names removed" if privacy.person_names_file else (
-        "(no list of person names was configured, so names written in posts were not removed)")
-    return "\n".join([
-        "## Ethics and data protection",
-        "",
-        "- Every account that is not one of the organisations' own accounts appears only as a keyed "
-        "pseudonym (HMAC-SHA256 with a per-study key kept outside the project); post ids are keyed too.",
-        f"- Text was scrubbed before storage: mentions of private people replaced by pseudonyms, e-mail "
-        f"addresses and phone numbers removed, links {links} {names}.",
-        f"- {verbatim}",
-        f"- Erasure requests honoured so far: {erasures}. A person can ask to be removed; "
-        "`rarevoices forget` removes them from all processed data and keeps them out of later runs.",
-        "- Data retention: raw exports stay in `data/raw/` as the study's data management plan says; "
-        "processed tables contain no handles, e-mail addresses or phone numbers and can be deleted and "
+        "(no list of person names was configured, so names written in posts that belong to no account of "
+        "the study were not removed)")
+    items = [
+        "Every account that is not one of the organisations' own accounts appears only as a keyed pseudonym "
+        "(HMAC-SHA256 with a per-study key kept outside the project); post ids are keyed too.",
+        "Text was scrubbed before storage: mentions of private people and every handle and display name the "
+        f"study saw, wherever written, replaced by pseudonyms; e-mail addresses and phone numbers removed; "
+        f"links {links} {names}.",
+        verbatim,
+        f"Erasure requests honoured so far: {erasures}. A person can ask to be removed; "
+        "<code>rarevoices forget</code> removes them from all processed data and reports and keeps them out "
+        "of later runs.",
+        "Data retention: raw exports stay in <code>data/raw/</code> as the study's data management plan "
+        "says; processed tables contain no handles, e-mail addresses or phone numbers and can be deleted and "
         "regenerated from the raw data at any time.",
-    ])
+    ]
+    return Prose("<h2>Ethics and data protection</h2><ul>" + "".join(f"<li>{item}</li>" for item in items)
+                 + "</ul>")
 
 
 # --------------------------------------------------------------------------- provenance

@@ -77,7 +77,7 @@ from helpers.embeddings import Encoder, embedding_text, is_multilingual, study_e
 from helpers.locks import exclusive_lock
 from helpers.notice import NotComputed, drawable, show_instead
 from helpers.schema import table_path, write_parquet_atomic
-from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
+from helpers.store import read_json_marker, tighten, write_json_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -1343,6 +1343,7 @@ def study_topics(
         result.params["org_languages"] = org_languages
         result.params["grouped_by_language"] = groups is not None and len(set(groups.tolist())) > 1
         _save(result, folder, inputs_key)
+        tighten(folder)  # BERTopic writes its model files with the process's umask
     return result
 
 
@@ -1659,23 +1660,25 @@ def topic_shares_by_org(result: TopicResult, top_n: int = 15) -> pd.DataFrame:
 def example_posts(
     view: TopicView, config: StudyConfig, *, per_topic: int = 2, top_n: int = 8
 ) -> pd.DataFrame | NotComputed:
-    """Example posts of the view's largest topics, within the study's privacy rules.
+    """Example posts of the view's largest topics, described, or quoted only when the study allows it.
 
     Only topics with at least ``privacy.min_group_size`` distinct authors in
     the view give examples; each example is the post closest to the topic's
-    centroid from a different author, cut to ``privacy.quote_max_chars``
-    unless ``privacy.allow_verbatim`` is set.  Text is the scrubbed post text.
+    centroid from a different author.  Without ``privacy.allow_verbatim`` (the
+    default) no text is shown: the post's closeness to the topic, its
+    author's role, its month and its length, beside the topic's own words
+    (used by enough authors to be shown).  With it, an excerpt cut to
+    ``privacy.quote_max_chars`` is added.
 
     Returns
     -------
-    DataFrame
-        ``topic, label, authors, author_role, created, excerpt``.
+    DataFrame or NotComputed
+        ``topic, label, authors, author_role, month, words, similarity`` (and
+        ``excerpt`` with verbatim quoting).
     """
-    columns = ["topic", "label", "authors", "author_role", "created", "excerpt"]
     if not view.has_topics:
         return _no_topic_view(view, "Example posts")
     privacy = config.privacy
-    limit = None if privacy.allow_verbatim else privacy.quote_max_chars
     rows = []
     large = view.topics["authors"] >= privacy.min_group_size
     topics = view.topics[(view.topics["topic"] != OUTLIER) & large]
@@ -1683,17 +1686,20 @@ def example_posts(
         members = view.documents[view.documents["topic"] == topic]
         members = members.sort_values(["similarity", "post_id"], ascending=[False, True])
         for post in members.drop_duplicates("author_id").head(per_topic).itertuples(index=False):
-            rows.append({"topic": int(topic), "label": label, "authors": int(authors),
-                         "author_role": post.author_role, "created": post.created_at.date(),
-                         "excerpt": _truncate(post.doc, limit)})
+            row = {"topic": int(topic), "label": label, "authors": int(authors),
+                   "author_role": post.author_role, "month": post.created_at.strftime("%Y-%m"),
+                   "words": len(post.doc.split()), "similarity": round(float(post.similarity), 2)}
+            if privacy.allow_verbatim:
+                row["excerpt"] = _truncate(post.doc, privacy.quote_max_chars)
+            rows.append(row)
     if not rows:
         return NotComputed("Example posts", f"no topic of {_scope_label(view)} has posts by "
                            f"{privacy.min_group_size} or more authors (privacy.min_group_size)")
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows)
 
 
-def _truncate(text: str, limit: int | None) -> str:
-    if limit is None or len(text) <= limit:
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"

@@ -38,6 +38,7 @@ from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
 from helpers.config import StudyConfig
 from helpers.errors import UserError
+from helpers.store import write_csv_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -339,7 +340,6 @@ def validation_sample(
     for column in ("communication_mode", "knowledge_type", "narrative_person", "coder", "note"):
         sample[column] = ""
     target = config.resolve(Path(path)) if path else config.processed_path / "validation_sample.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sample.to_csv(target, index=False)
+    write_csv_atomic(target, sample)
     logger.info("Wrote %d posts to code to %s", len(sample), target)
     return sample.reset_index(drop=True)

@@ -319,46 +319,56 @@ def classifier_card(config: StudyConfig) -> dict[str, pd.DataFrame]:
     return {"signal_weights": classifier.signal_weights(), "seed_cross_validation": cv, "weights": weights}
 
 
-def example_posts(config: StudyConfig, org_id: str | None = None, per_class: int = 2) -> pd.DataFrame:
-    """The most clear-cut posts of each knowledge type, under the study's privacy rules.
+EXAMPLE_COLUMNS = ["org_id", "knowledge_type", "score", "author_role", "month", "words", "signals"]
+
+
+def example_posts(config: StudyConfig, org_id: str | None = None, per_class: int = 2) -> Shown:
+    """The most clear-cut posts of each knowledge type, described, or quoted only when the study allows it.
 
     A class contributes examples only when at least ``privacy.min_group_size``
-    distinct authors have posts in it (per organisation); texts are cut to
-    ``privacy.quote_max_chars`` unless ``privacy.allow_verbatim``; no author
-    id is shown.  Shares are left out (their text is someone else's).
+    distinct authors have posts in it (per organisation); no author id is
+    shown.  Without ``privacy.allow_verbatim`` (the default) no text is shown,
+    not even in part: a post is described by its class score, its author's
+    role, its month, its length and the signals of the classifier that it
+    holds, which is what a reviewer needs to judge the class.  With it, an
+    excerpt cut to ``privacy.quote_max_chars`` is added.  Shares are left out
+    (their text is someone else's).
 
     Returns
     -------
-    DataFrame
-        ``org_id``, ``knowledge_type``, ``score``, ``author_role``, ``excerpt``.
+    DataFrame or NotComputed
+        ``org_id``, ``knowledge_type``, ``score``, ``author_role``, ``month``,
+        ``words``, ``signals`` (and ``excerpt`` with verbatim quoting).
     """
     privacy = config.privacy
     posts, _ = _knowledge_posts(config, org_id, "Example posts")
     if isinstance(posts, NotComputed):
-        return pd.DataFrame(columns=["org_id", "knowledge_type", "score", "author_role", "excerpt"])
+        return posts
     posts = posts[posts["text"].str.strip() != ""]
+    signal_columns = [c for c in posts.columns if c.startswith("sig_") and c != "sig_words"]
     rows = []
     for (org, kind), group in posts.groupby(["org_id", "knowledge_type"], sort=True):
         if group["author_id"].nunique() < privacy.min_group_size:
             continue
         top = group.sort_values([f"knowledge_{kind}", "post_id"], ascending=[False, True]).head(per_class)
-        limit = None if privacy.allow_verbatim else privacy.quote_max_chars
-        for row in top.itertuples(index=False):
-            rows.append(
-                {
-                    "org_id": org,
-                    "knowledge_type": kind,
-                    "score": round(getattr(row, f"knowledge_{kind}"), 2),
-                    "author_role": row.author_role,
-                    "excerpt": _excerpt(row.text, limit),
-                }
-            )
-    return pd.DataFrame(rows, columns=["org_id", "knowledge_type", "score", "author_role", "excerpt"])
+        for _, row in top.iterrows():
+            fired = [f"{name.removeprefix('sig_').replace('_', ' ')} ({int(row[name])})"
+                     for name in signal_columns if row[name] > 0]
+            example = {"org_id": org, "knowledge_type": kind, "score": round(row[f"knowledge_{kind}"], 2),
+                       "author_role": row["author_role"], "month": row["created_at"].strftime("%Y-%m"),
+                       "words": len(row["text"].split()), "signals": ", ".join(fired) or "none"}
+            if privacy.allow_verbatim:
+                example["excerpt"] = _excerpt(row["text"], privacy.quote_max_chars)
+            rows.append(example)
+    if not rows:
+        return NotComputed("Example posts", f"no knowledge type of {scope_name(config, org_id)} has posts by "
+                           f"{privacy.min_group_size} or more authors (privacy.min_group_size)")
+    return pd.DataFrame(rows, columns=EXAMPLE_COLUMNS + (["excerpt"] if privacy.allow_verbatim else []))
 
 
-def _excerpt(text: str, limit: int | None) -> str:
+def _excerpt(text: str, limit: int) -> str:
     flat = " ".join(text.split())
-    if limit is None or len(flat) <= limit:
+    if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"

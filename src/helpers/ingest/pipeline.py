@@ -69,13 +69,14 @@ from helpers.privacy import (
     load_or_create_secret,
     load_person_names,
     mask_excerpt,
+    mask_reason,
     normalise_handle,
     org_account_index,
     url_domain,
 )
 from helpers.processes import parallel_parts, usable_cpus
 from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
-from helpers.store import read_json_marker, write_json_atomic, write_text_atomic
+from helpers.store import read_json_marker, tighten, write_csv_atomic, write_json_atomic
 from helpers.text import clean_text, detect_languages, extract_hashtags, normalise_hashtags, normalise_lang
 
 logger = logging.getLogger(__name__)
@@ -302,12 +303,19 @@ def ingest_study(
     out_dir = require_folder(config.processed_path, "processed_dir")
     # Parallel batch workers may all start an ingestion: one runs, the others then find it done.
     with storage_errors(out_dir), exclusive_lock(out_dir / ".ingest.lock", "the ingestion"):
-        return _ingest_locked(config, plans, out_dir, force=force, progress=progress)
+        result = _ingest_locked(config, plans, out_dir, force=force, progress=progress)
+        if not result.skipped:
+            tighten(out_dir)
+        return result
 
 
 def _ingest_locked(
     config: StudyConfig, plans: list[InputPlan], out_dir: Path, *, force: bool, progress: bool
 ) -> IngestResult:
+    if config.privacy.scrub_person_names == "ner":  # a missing pipeline stops the run before anything is read
+        from helpers.person_names import check_pipeline
+
+        check_pipeline(config.privacy.ner_pipeline)
     manifest = read_manifest(out_dir)
     key = load_or_create_secret(config.secret_path, expected_fingerprint=manifest.get("key_fingerprint"))
     scrubber = Scrubber(
@@ -867,7 +875,7 @@ def _quarantine_row(plan: InputPlan, line: int, reason: str, raw: str) -> dict[s
         "source_line": line,
         "org_id": plan.org_id,
         "format": plan.format,
-        "reason": reason,
+        "reason": mask_reason(reason),
         "raw_excerpt": mask_excerpt(raw),
     }
 
@@ -900,6 +908,8 @@ def _combine(
     known.drop(org_renamed)
     known.rename(handle_renamed)
     changed = scrub_known_names(frames, known)
+    if config.privacy.scrub_person_names == "ner":
+        changed |= _scrub_person_names(frames, staged, config.privacy.ner_pipeline)
     changed |= _leave_out_erased(frames, staged, erasure.author_ids(alias_table(aliases)))
     for index, item in enumerate(staged):
         if item.fresh:
@@ -967,6 +977,26 @@ def _learn_file_names(plan: InputPlan, rules: StagingRules) -> KnownAccounts:
                                        item.author_display_name)
             account_aliases(pseudonymiser, item, known)
     return known
+
+
+def _scrub_person_names(frames: list[pd.DataFrame], staged: list[_Staged], pipeline: str) -> set[int]:
+    """Replace the person names a spaCy pipeline finds in the rows of the files read now (in place).
+
+    Cached rows were scrubbed when they were read (the setting is part of
+    their cache key).  See :mod:`helpers.person_names`.
+    """
+    from helpers.person_names import scrub_person_names
+
+    changed = set()
+    for index, item in enumerate(staged):
+        if not item.fresh or frames[index].empty:
+            continue
+        texts = frames[index]["text"].tolist()
+        scrubbed = scrub_person_names(texts, pipeline)
+        if any(new is not old for new, old in zip(scrubbed, texts, strict=True)):
+            frames[index]["text"] = scrubbed
+            changed.add(index)
+    return changed
 
 
 def _leave_out_erased(frames: list[pd.DataFrame], staged: list[_Staged], erased: set[str]) -> set[int]:
@@ -1285,7 +1315,7 @@ def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
 
 def _write_summary(result: IngestResult) -> None:
     if result.summary_path is not None:
-        write_text_atomic(result.summary_path, result.summary().to_csv(index=False))
+        write_csv_atomic(result.summary_path, result.summary())
 
 
 def load_summary(config: StudyConfig) -> pd.DataFrame:

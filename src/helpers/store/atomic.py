@@ -23,10 +23,37 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 logger = logging.getLogger(__name__)
 
 PRIVATE_FILE_MODE = 0o600
 """Files of the processed folder hold (pseudonymised) personal data: readable by their owner only."""
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def tighten(folder: Path) -> int:
+    """Make every file under ``folder`` owner-only (0600) and every folder 0700; returns how many changed.
+
+    The package writes its own files 0600 (:func:`atomic_path`), but libraries
+    write with the process's umask (BERTopic's saved model, pyarrow's writers),
+    and folders are created 0755: a step that writes under the processed folder
+    calls this when it ends.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    changed = 0
+    for path in [folder, *folder.rglob("*")]:
+        try:
+            mode = path.lstat().st_mode
+            wanted = PRIVATE_FOLDER_MODE if path.is_dir() else PRIVATE_FILE_MODE
+            if not path.is_symlink() and mode & 0o077:
+                os.chmod(path, wanted)
+                changed += 1
+        except FileNotFoundError:  # removed meanwhile by another process
+            continue
+    return changed
 
 
 @contextmanager
@@ -123,3 +150,39 @@ def read_json_marker(path: Path, what: str = "marker") -> Any | None:
         logger.warning("The %s %s is damaged (%d bytes, not JSON), e.g. by a crash or a full disk; "
                        "treating it as missing", what, path, len(data))
         return None
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP, CSV injection)."""
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (and index) cannot be taken for a formula by a spreadsheet.
+
+    A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading ``'`` (OWASP's advice for CSV files): a hashtag
+    ``=HYPERLINK(...)`` or a handle ``@cmd`` opens as text in Excel or
+    LibreOffice instead of running.  Numbers are left alone.
+
+    Examples
+    --------
+    >>> spreadsheet_safe(pd.DataFrame({"tag": ["=1+1", "sma", "@cmd"], "n": [-1, 2, 3]}))["tag"].tolist()
+    ["'=1+1", 'sma', "'@cmd"]
+    """
+    def safe(value: Any) -> Any:
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    safe_frame = frame.copy()
+    for column in safe_frame.columns:
+        if safe_frame[column].dtype == object or pd.api.types.is_string_dtype(safe_frame[column]):
+            safe_frame[column] = safe_frame[column].map(safe)
+    if safe_frame.index.dtype == object or pd.api.types.is_string_dtype(safe_frame.index):
+        safe_frame.index = safe_frame.index.map(safe)
+    return safe_frame
+
+
+def write_csv_atomic(path: Path, frame: pd.DataFrame, *, index: bool = False) -> Path:
+    """Write ``frame`` as a spreadsheet-safe CSV (:func:`spreadsheet_safe`), atomically."""
+    with atomic_path(path) as tmp:
+        spreadsheet_safe(frame).to_csv(tmp, index=index)
+    return Path(path)

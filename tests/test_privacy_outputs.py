@@ -111,7 +111,8 @@ def test_notebook_kernels_keep_no_input_history(tmp_path: Path, monkeypatch) -> 
         client.start_channels()
         try:
             await client.wait_for_ready(timeout=60)
-            await client.execute_interactive("planted = 'a post by jane_doe77'", store_history=True, timeout=60)
+            await client.execute_interactive("planted = 'a post by jane_doe77'", store_history=True,
+                                             timeout=60)
         finally:
             client.stop_channels()
 

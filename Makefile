@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export MPLBACKEND := Agg
 
-.PHONY: help setup demo demo-data ingest batch test lint lab bench clean
+.PHONY: help setup chromium demo demo-data ingest batch test lint lab bench clean
 
 help:
 	@echo "make demo   set up .venv, generate the demo corpus and run the pipeline on it"
@@ -19,7 +19,17 @@ help:
 	@echo "make batch  run the notebooks per organisation and render reports/ (CONFIG=...)"
 	@echo "make bench  benchmarks: ingestion, the whole batch at 10k/50k/200k posts, networks, bfloat16 embeddings (about 2 h 15 min)"
 
-setup: $(STAMP)
+setup: $(STAMP) chromium
+
+# The browser tests open every report in headless Chromium (Debian's package, never installed by a test).
+# Installed where this machine allows it (root and apt-get, as on CI); elsewhere those tests are skipped.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	       && { apt-get install -y -q chromium >/dev/null 2>&1 \
+	            || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; } \
+	       && echo "Installed Debian's chromium for the browser tests"; } \
+	  || echo "Chromium is not installed (needs root and apt-get): the browser tests will be skipped"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "rarevoices needs Python 3.11, found " + sys.version.split()[0]'
@@ -46,7 +56,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/nbstripout --verify notebooks/*.ipynb
 
-test: $(STAMP) lint
+test: setup lint
 	$(BIN)/python -m pytest $(if $(FULL),,-m "not slow")
 
 BENCH_SIZES ?= 10000 50000 200000

@@ -34,27 +34,13 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def find_or_install_chromium() -> str | None:
-    """Path of Chromium; installs Debian's package when missing and possible, else None."""
+def find_chromium() -> str | None:
+    """Path of Chromium, or None.  ``make setup`` installs Debian's package where it can (never a test)."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
             return found
-    if shutil.which("apt-get") is None:
-        return None
-    try:
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium"], check=True, capture_output=True, timeout=900
-        )
-    except (OSError, subprocess.SubprocessError):
-        try:
-            subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True, timeout=600)
-            subprocess.run(
-                ["apt-get", "install", "-y", "-q", "chromium"], check=True, capture_output=True, timeout=900
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-    return shutil.which("chromium")
+    return None
 
 
 @dataclass

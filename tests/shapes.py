@@ -745,6 +745,11 @@ def _display_url(url: str, limit: int = 26) -> str:
     return bare if len(bare) <= limit else bare[:limit] + "…"
 
 
+def display_name(handle: str) -> str:
+    """The display name the writers give an account: its handle's words, capitalised ("Maria K")."""
+    return _display_name(handle)
+
+
 def _display_name(handle: str) -> str:
     local = handle.split("@")[0].split(".")[0]
     words = [w for w in re.split(r"[_\-\d]+", local) if w]

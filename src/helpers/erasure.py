@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import logging
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -195,6 +196,11 @@ def _organisations_of(out_dir: Path, erased: set[str]) -> set[str]:
             for column in columns:
                 hit |= frame[column].isin(erased)
             orgs |= set(frame.loc[hit, "org_id"])
+    posts = out_dir / "posts.parquet"
+    if posts.exists() and erased:  # posts that name them (a mention, or a name replaced by the pseudonym)
+        frame = pd.read_parquet(posts, columns=["text", "org_id"])
+        pattern = "|".join(re.escape(author) for author in sorted(erased))
+        orgs |= set(frame.loc[frame["text"].str.contains(pattern, regex=True), "org_id"])
     return orgs
 
 

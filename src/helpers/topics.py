@@ -454,6 +454,9 @@ class TopicView:
     def _repr_markdown_(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:  # the documents hold post texts: a notebook's plain-text output must not
+        return f"TopicView(scope={self.scope!r}, status={self.status!r}): {self.message}"
+
 
 # --------------------------------------------------------------------------- fitting
 

@@ -201,3 +201,12 @@ def test_after_forget_and_the_next_batch_the_person_is_nowhere(leak_study) -> No
     assert not _found([processed, reports], [pseudonym, *leak_study["identifiers"]])
     index = (reports / "index.html").read_text()
     assert 'id="erasure-pending"' not in index, "the next batch renders the reports again"
+
+
+def test_the_reviewer_bundle_holds_only_reviewer_pages(leak_study) -> None:
+    bundle = leak_study["reports"] / "reviewer"
+    files = sorted(path.relative_to(bundle).as_posix() for path in bundle.rglob("*") if path.is_file())
+    assert "index.html" in files and any(name.endswith("/report.html") for name in files)
+    assert all(name == "index.html" or name.endswith("/report.html") for name in files), files
+    index = (bundle / "index.html").read_text()
+    assert "report_full" not in index and ".ipynb" not in index and "run.log" not in index

@@ -38,7 +38,8 @@ FIXTURE = HERE.parent / "tests" / "fixtures" / "privacy" / "named_posts.json"
 def write_statuses(path: Path, fixture: dict) -> None:
     """The fixture's posts as Mastodon API statuses (accounts with their display names)."""
     accounts = {a["handle"]: {"id": str(100 + i), "username": a["handle"], "acct": a["handle"],
-                              "display_name": a["display_name"], "url": f"https://health.community/@{a['handle']}"}
+                              "display_name": a["display_name"],
+                              "url": f"https://health.community/@{a['handle']}"}
                 for i, a in enumerate(fixture["accounts"])}
     statuses = []
     for i, post in enumerate(fixture["posts"]):
@@ -48,7 +49,8 @@ def write_statuses(path: Path, fixture: dict) -> None:
                          "mentions": [], "tags": [], "language": "en", "favourites_count": 0,
                          "reblogs_count": 0, "replies_count": 0, "visibility": "public",
                          "uri": f"https://health.community/users/x/statuses/{5000 + i}",
-                         "url": f"https://health.community/@x/{5000 + i}", "spoiler_text": "", "sensitive": False})
+                         "url": f"https://health.community/@x/{5000 + i}", "spoiler_text": "",
+                         "sensitive": False})
     path.write_text(json.dumps(statuses))
 
 
@@ -93,9 +95,9 @@ def measure(fixture: dict, setting: str, ner_pipeline: str | None) -> dict:
                 missed.append(name)
         if not post["names"] and text != post["text"]:
             false_alarms += 1
+    without_names = sum(not post["names"] for post in fixture["posts"])
     return {"setting": setting, "labelled_names": labelled, "removed": labelled - kept,
-            "recall": round((labelled - kept) / labelled, 3), "posts_without_names": sum(not p["names"] for p in
-                                                                                          fixture["posts"]),
+            "recall": round((labelled - kept) / labelled, 3), "posts_without_names": without_names,
             "false_alarms": false_alarms, "missed": missed, "seconds": round(seconds, 2)}
 
 
@@ -109,9 +111,11 @@ def main() -> None:
     for row in rows:
         print(json.dumps({k: v for k, v in row.items() if k != "missed"}), "missed:", row["missed"])
     if not args.ner_pipeline:
-        print("+ ner: not measured (no --ner-pipeline: no spaCy pipeline ships with rarevoices)", file=sys.stderr)
+        print("+ ner: not measured (no --ner-pipeline: no spaCy pipeline ships with rarevoices)",
+              file=sys.stderr)
     out = HERE / "results" / "privacy_recall.json"
-    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%d"), "fixture": str(FIXTURE.relative_to(HERE.parent)),
+    fixture_name = str(FIXTURE.relative_to(HERE.parent))
+    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%d"), "fixture": fixture_name,
                                "ner_pipeline": args.ner_pipeline, "rows": rows}, indent=2))
     print(f"written {out}")
 

@@ -81,3 +81,7 @@ def tiny_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return root
+
+
+# The small studies of real shapes and the leak study, batched once per session (tests/studies.py).
+from tests.studies import empty_study, leak_study, shape_batches  # noqa: E402, F401

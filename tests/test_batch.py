@@ -27,10 +27,10 @@ from helpers.batch import (
     run_org_chain,
     run_study_steps,
 )
+from helpers.browser import check_page, find_chromium
 from helpers.cli import main
 from helpers.config import load_config
 from helpers.privacy import SecretError
-from tests.browser import check_page, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILING_ORG = "fop-au"

@@ -10,135 +10,20 @@ whole module runs in a few minutes; the browser checks of the reports in
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
-import yaml
 
 from helpers.batch import CHAIN
-from helpers.cli import main
 from helpers.config import load_config
 from tests.mounts import can_mount_read_only, read_only_run
-from tests.shapes import FORMATS, file_name, synthetic_posts, write_export
+from tests.studies import SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 RAREVOICES = Path(sys.executable).parent / "rarevoices"
-
-
-@dataclass
-class OrgShape:
-    """One organisation of a shape study: what its exports look like."""
-
-    org_id: str
-    fmt: str
-    posts: int = 50
-    seed: int = 7
-    accounts: bool = True
-    language: str = "en"
-    options: dict = field(default_factory=dict)
-    short_texts: bool = False  # every post under the topic model's 5 words
-
-
-@dataclass
-class StudyShape:
-    """A whole study: its organisations, and what its reports must say."""
-
-    name: str
-    orgs: list[OrgShape]
-
-
-FORMAT_ALONE = [
-    StudyShape(f"only-{fmt}", [OrgShape("solo", fmt, accounts=fmt not in ("pushshift", "table"),
-                                        language="fi" if fmt == "table" else "en")])
-    for fmt in FORMATS
-]
-"""Each of the ten input formats as the only input of a one-organisation study; the Pushshift and
-forum studies are community studies (no accounts of their own), and the forum writes Finnish (a
-whole study in a language with no lexicon)."""
-
-DEGENERATE = StudyShape("degenerate-orgs", [
-    OrgShape("no-engagement", "twarc2", posts=60, seed=11,
-             options={"zero_engagement": ("likes", "shares", "replies"), "reply_share": 0.0,
-                      "share_share": 0.0, "mention_share": 0.0}),
-    OrgShape("tiny", "mastodon", posts=12, seed=12),
-    OrgShape("short-posts", "bluesky", posts=40, seed=13, short_texts=True),
-    OrgShape("finnish", "pushshift", posts=40, seed=14, accounts=False, language="fi"),
-])
-"""Several organisations, no account in two of them: no engagement and no replies at all, fewer than
-30 posts, every post filtered out of the topic model, and posts in a language with no lexicon."""
-
-SHAPES = {shape.name: shape for shape in [*FORMAT_ALONE, DEGENERATE]}
-
-
-def build_study(root: Path, shape: StudyShape) -> Path:
-    """Write a study folder for ``shape`` with ``rarevoices init`` and exports in real formats."""
-    assert main(["init", str(root), "--name", f"Shape {shape.name}"]) == 0
-    study_file = root / "config" / "study.yml"
-    data = yaml.safe_load(study_file.read_text())
-    data["privacy"]["secret_file"] = str(root.parent / f"{root.name}.key")
-    data["organisations"] = [_write_org(root, org) for org in shape.orgs]
-    study_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    return study_file
-
-
-def _write_org(root: Path, org: OrgShape) -> dict:
-    platform = FORMATS[org.fmt]
-    options = {"org_handle": f"{org.org_id.replace('-', '')}Org" if org.accounts else None, **org.options}
-    posts = synthetic_posts(org.posts, platform=platform, seed=org.seed, language=org.language, **options)
-    if org.short_texts:
-        posts = [replace(post, text=" ".join(post.text.split()[:3]), hashtags=[], urls=[], mentions=[])
-                 for post in posts]
-    relative = Path(org.org_id) / file_name(org.fmt)
-    entry = {"path": relative.as_posix(), **write_export(org.fmt, root / "data" / "raw" / relative, posts)}
-    accounts = {}
-    if org.accounts:
-        handles = {post.author_handle for post in posts if post.author_handle.lower().startswith(
-            org.org_id.replace("-", "").lower())}
-        accounts = {platform if platform != "forum" else "forum": sorted(handles)}
-    return {"id": org.org_id, "name": f"Org {org.org_id}", "disease": "Test disease", "country": "GB",
-            "language": org.language, "accounts": accounts, "inputs": [entry]}
-
-
-def run_batch_cli(study_file: Path) -> int:
-    """``rarevoices batch`` on a study, as a user runs it (its own process); the exit code."""
-    done = subprocess.run([str(RAREVOICES), "batch", "--config", str(study_file), "--workers", "2",
-                           "--no-progress"], capture_output=True, text=True, timeout=900,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
-    (study_file.parent.parent / "batch.log").write_text(done.stdout + done.stderr)
-    return done.returncode
-
-
-@pytest.fixture(scope="session")
-def shape_batches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int]]:
-    """Every shape built and batched once: name -> (study file, exit code).
-
-    Two batches run at a time: much of a tiny batch is one process starting up
-    (imports, the embedding model), which leaves the second CPU idle.
-    """
-    studies = {name: build_study(tmp_path_factory.mktemp("shapes") / name, shape)
-               for name, shape in SHAPES.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        codes = dict(zip(studies, pool.map(run_batch_cli, studies.values()), strict=True))
-    return {name: (studies[name], codes[name]) for name in studies}
-
-
-@pytest.fixture(scope="session")
-def empty_study(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    """A study folder straight from ``rarevoices init``, batched as it is (no exports yet)."""
-    root = tmp_path_factory.mktemp("shapes") / "fresh"
-    assert main(["init", str(root)]) == 0
-    study_file = root / "config" / "study.yml"
-    data = yaml.safe_load(study_file.read_text())
-    data["privacy"]["secret_file"] = str(root.parent / "fresh.key")
-    study_file.write_text(yaml.safe_dump(data, sort_keys=False))
-    return study_file, run_batch_cli(study_file)
 
 
 def _pages(config) -> list[Path]:

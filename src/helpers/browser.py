@@ -1,7 +1,10 @@
-"""Open a page in headless Chromium and report console errors and images that did not load.
+"""Headless Chromium for the reports: check that a page works, and take screenshots of it.
 
-Talks to Chromium over the DevTools protocol (websocket-client, already a
-dependency of Jupyter), so the test needs no Selenium or Playwright.
+Talks to Chromium over the DevTools protocol (websocket-client), so nothing
+needs Selenium or Playwright.  Chromium is Debian's package, which
+``make setup`` installs where it can; nothing here installs it.  Used by the
+tests (every page of a batch must load without errors) and by ``make demo``
+(screenshots of the first screens under ``reports/screenshots/``).
 """
 
 from __future__ import annotations
@@ -52,6 +55,45 @@ class PageCheck:
     broken_images: list[str] = field(default_factory=list)
     title: str = ""
     external_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)  # anything not in the page's own folder
+    empty_figures: int = 0
+
+
+class Browser:
+    """One headless Chromium for many pages: ``with Browser(chromium) as browser: browser.check(path)``.
+
+    Starting Chromium costs about a second; a session opens each page in the
+    same tab, so checking every page of a batch takes a fraction of that.
+    """
+
+    def __init__(self, chromium: str, timeout: float = 60.0) -> None:
+        self.chromium = chromium
+        self.timeout = timeout
+
+    def __enter__(self) -> Browser:
+        self._profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
+        self._process = subprocess.Popen(
+            [self.chromium, *CHROMIUM_FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self._socket = _connect(Path(self._profile.name), self.timeout)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._socket.close()
+        finally:
+            _stop_process_group(self._process)
+            self._profile.cleanup()
+
+    def check(self, path: Path) -> PageCheck:
+        """Load ``path`` in the session's tab (see :func:`check_page` for what is collected)."""
+        return _inspect(self._socket, path.resolve().as_uri(), self.timeout)
+
+    def screenshot(self, path: Path, out: Path, width: int, height: int = 900,
+                   full_page: bool = False) -> Path:
+        """A PNG of ``path`` at ``width`` CSS pixels (the first screen, or the whole page)."""
+        return _screenshot(self._socket, path.resolve().as_uri(), out, width, height, full_page, self.timeout)
 
 
 def check_page(chromium: str, path: Path, timeout: float = 60.0) -> PageCheck:
@@ -133,6 +175,7 @@ def _inspect(socket: websocket.WebSocket, url: str, timeout: float) -> PageCheck
             check.console_errors.append(params["entry"].get("text", ""))
         elif method == "Network.requestWillBeSent":
             request_url = params["request"]["url"]
+            check.requests.append(request_url)
             if request_url.startswith(("http://", "https://")):
                 check.external_requests.append(request_url)
         elif method == "Page.loadEventFired":
@@ -153,4 +196,60 @@ def _inspect(socket: websocket.WebSocket, url: str, timeout: float) -> PageCheck
     check.title = result["title"]
     check.images = len(result["images"])
     check.broken_images = [src for src, ok in result["images"] if not ok]
+    check.empty_figures = _empty_figures(socket, send)
+    folder = url.rsplit("/", 1)[0] + "/"
+    check.outside_requests = [u for u in check.requests if not u.startswith(folder) and u != url
+                              and not u.startswith("data:")]
     return check
+
+
+def _evaluate(socket: websocket.WebSocket, send, expression: str) -> object:
+    wanted = send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+    while True:
+        reply = json.loads(socket.recv())
+        if reply.get("id") == wanted:
+            return reply["result"]["result"].get("value")
+
+
+def _empty_figures(socket: websocket.WebSocket, send) -> int:
+    """Plotly figure containers that hold no drawn figure (checked after plotly has had time to draw)."""
+    script = ("new Promise(done => setTimeout(() => done(Array.from(document.querySelectorAll("
+              "'.plotly-graph-div')).filter(d => !d.querySelector('.main-svg')).length), 500))")
+    return int(_evaluate(socket, send, script) or 0)
+
+
+def _screenshot(socket: websocket.WebSocket, url: str, out: Path, width: int, height: int, full_page: bool,
+                timeout: float) -> Path:
+    """Navigate to ``url`` at a given window width and save a PNG screenshot to ``out``."""
+    import base64
+
+    counter = iter(range(100_000, 200_000))
+
+    def send(method: str, **params: object) -> int:
+        message_id = next(counter)
+        socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
+        return message_id
+
+    def wait(message_id: int) -> dict:
+        while True:
+            reply = json.loads(socket.recv())
+            if reply.get("id") == message_id:
+                return reply.get("result", {})
+
+    socket.settimeout(timeout)
+    wait(send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
+              mobile=False))
+    wait(send("Page.navigate", url=url))
+    _evaluate(socket, send, "new Promise(done => { const ready = () => setTimeout(done, 800); "
+                            "document.readyState === 'complete' ? ready() : "
+                            "addEventListener('load', ready); })")
+    params: dict[str, object] = {"format": "png"}
+    if full_page:
+        metrics = wait(send("Page.getLayoutMetrics"))
+        size = metrics.get("cssContentSize") or metrics.get("contentSize")
+        params["clip"] = {"x": 0, "y": 0, "width": width, "height": min(size["height"], 20_000), "scale": 1}
+        params["captureBeyondViewport"] = True
+    data = wait(send("Page.captureScreenshot", **params))["data"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(base64.b64decode(data))
+    return out

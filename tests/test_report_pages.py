@@ -1,0 +1,45 @@
+"""Every page of every batch works in a browser (issue 26): no console error, no empty figure, no broken
+image, no request that leaves the page's folder.
+
+The pages are those of the small real-shape studies, the fresh ``init`` study and
+the leak study (tests/studies.py), opened one after the other in one headless
+Chromium.  A figure left blank on every page of a batch (plotly.js written into
+one notebook of a chain and not the next) fails here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.browser import Browser, find_chromium
+from helpers.config import load_config
+
+
+def _pages(*study_files: Path) -> list[Path]:
+    pages = []
+    for study_file in study_files:
+        pages += sorted(load_config(study_file).reports_path.rglob("*.html"))
+    return pages
+
+
+def test_every_page_of_every_batch_works_in_a_browser(shape_batches, empty_study, leak_study) -> None:
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed (make setup installs Debian's package where it can)")
+    studies = [study for study, _ in shape_batches.values()] + [empty_study[0], leak_study["study"]]
+    pages = _pages(*studies)
+    assert len(pages) > 100
+    problems = []
+    with Browser(chromium) as browser:
+        for page in pages:
+            check = browser.check(page)
+            for kind, found in (("console errors", check.console_errors),
+                                ("broken images", check.broken_images),
+                                ("requests outside its folder", check.outside_requests)):
+                if found:
+                    problems.append((str(page), kind, found[:3]))
+            if check.empty_figures:
+                problems.append((str(page), "empty figures", check.empty_figures))
+    assert not problems, problems[:15]

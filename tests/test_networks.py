@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from helpers import networks as nw
+from helpers.interactive import figure_html
 from helpers.truth import truth_dir
 
 ORG = "twitter:HelpOrg"
@@ -442,7 +443,7 @@ def test_interactive_view_is_self_contained(tmp_path: Path) -> None:
     measures = nw.node_measures(G)
     fig = nw.interactive_network(G, membership=nw.communities(G, seed=1), measures=measures, seed=1)
     assert {trace.name for trace in fig.data[1:]} == {"community 0", "community 1"}
-    html = nw.figure_html(fig, tmp_path / "view.html")
+    html = figure_html(fig, tmp_path / "view.html")
     assert (tmp_path / "view.html").read_text(encoding="utf-8") == html
     scripts = ScriptTags()
     scripts.feed(html)

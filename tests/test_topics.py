@@ -31,7 +31,6 @@ from helpers.topics import (
     load_topics,
     make_vectorizer,
     npmi_coherence,
-    offline_html,
     plot_top_terms,
     plot_topic_hierarchy,
     plot_topic_shares_by_org,
@@ -673,24 +672,30 @@ def test_example_posts_follow_the_privacy_rules(hashed: tuple) -> None:
     examples = example_posts(view, config)
     assert len(examples) > 0
     assert (examples["authors"] >= config.privacy.min_group_size).all()
-    assert examples["excerpt"].str.len().max() <= config.privacy.quote_max_chars
+    assert "excerpt" not in examples, "no post text without privacy.allow_verbatim"
+    documents = set(view.documents["doc"])
+    assert not any(str(value) in documents for value in examples.to_numpy().ravel())
     privacy = config.privacy.model_copy(update={"allow_verbatim": True})
     verbatim = config.model_copy(update={"privacy": privacy})
-    longest = example_posts(view, verbatim)["excerpt"].str.len().max()
-    assert longest >= examples["excerpt"].str.len().max()
+    excerpts = example_posts(view, verbatim)["excerpt"]
+    assert excerpts.str.len().max() <= config.privacy.quote_max_chars
+    assert all(excerpt.rstrip("…") in " ".join(documents) for excerpt in excerpts)
 
 
-def test_interactive_figures_work_offline(hashed: tuple) -> None:
+def test_interactive_figures_load_plotly_from_the_report_folder(hashed: tuple, monkeypatch) -> None:
+    from helpers.interactive import PLOTLY_ASSET, REPORT_ASSETS, show_figures
+
     _, result = hashed
     figures = interactive_figures(topic_view(result, "sma-uk"))
-    assert {"barchart", "hierarchy", "over_time", "per_class"} <= set(figures)
-    parts = offline_html(figures)
-    assert len(parts) == len(figures) + 1
-    assert "plotly" in parts[0] and len(parts[0]) > 1_000_000  # plotly.js itself, inline
-    for part in parts:
-        assert "<script src=" not in part and 'src="http' not in part  # nothing fetched from a CDN
-    for part in parts[1:]:
-        assert "cdn." not in part and "mathjax" not in part.lower()
+    assert {"intertopic", "barchart", "hierarchy", "over_time", "per_class"} <= set(figures)
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, **_: shown.append(obj.data))
+    monkeypatch.setenv(REPORT_ASSETS, "1")
+    show_figures(figures)
+    assert PLOTLY_ASSET in shown[0] and len(shown) == len(figures) + 1
+    for part in shown[1:]:
+        assert "<script src=" not in part and "cdn." not in part and "mathjax" not in part.lower()
+        assert len(part) < 500_000, "plotly.js is not repeated in every figure"
 
 
 def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple, monkeypatch) -> None:

@@ -473,11 +473,14 @@ def run_org_chain(
     """
     import papermill as pm
 
+    from helpers.interactive import REPORT_ASSETS
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # Kernels inherit the environment: a headless backend set for the command line (MPLBACKEND=Agg)
     # would leave the notebooks without figures.
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    os.environ[REPORT_ASSETS] = "1"  # plotly figures load plotly.js from the report's assets/ folder
     log_file = out / "run.log"
     handler = logging.FileHandler(log_file, mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -59,9 +59,10 @@ from scipy.sparse import csgraph
 from tqdm import tqdm
 
 from helpers.config import StudyConfig
+from helpers.interactive import figure_html
 from helpers.notice import NotComputed, drawable, show_instead
 from helpers.schema import INTERACTION_KINDS, read_table, table_path
-from helpers.store import atomic_path, tighten, write_bytes_atomic, write_csv_atomic
+from helpers.store import atomic_path, tighten, write_csv_atomic
 
 if TYPE_CHECKING:  # imported lazily: igraph and plotly are only needed by some functions
     import igraph as ig
@@ -1742,10 +1743,11 @@ def interactive_network(
 ) -> go.Figure | None:
     """An interactive view (plotly): zoom, pan, hover for an account's measures, toggle communities.
 
-    Plotly is used because its figures work offline: a notebook rendered to
-    HTML by the report batch carries plotly.js inline, and :func:`figure_html`
-    writes a self-contained file (no CDN).  Only organisation names and
-    pseudonyms appear.  Large graphs are reduced as in :func:`draw_network`.
+    Plotly is used because its figures work offline: a report page loads
+    plotly.js from its ``assets/`` folder (:func:`helpers.interactive.show_figures`),
+    and :func:`helpers.interactive.figure_html` writes a self-contained file
+    (no CDN).  Only organisation names and pseudonyms appear.  Large graphs
+    are reduced as in :func:`draw_network`.
 
     Parameters
     ----------
@@ -1814,31 +1816,6 @@ def _hover(H: nx.Graph, node: Hashable, measures: pd.DataFrame | None, membershi
             if column in row:
                 lines.append(f"{column}: {float(row[column]):.4f}")
     return "<br>".join(lines)
-
-
-def figure_html(fig: go.Figure, path: Path | None = None) -> str:
-    """Self-contained HTML of a plotly figure (plotly.js inline, no CDN); written to ``path`` if given."""
-    html = fig.to_html(include_plotlyjs=True, full_html=True)
-    if path is not None:
-        write_bytes_atomic(Path(path), html.encode("utf-8"))
-    return html
-
-
-
-
-def show_interactive(fig: go.Figure | None) -> None:
-    """Display a plotly figure so that the notebook's HTML export works offline.
-
-    Same mechanism as the topic figures (:func:`helpers.topics.show_offline`):
-    plotly.js inline once per executed notebook, nothing from a CDN.  None
-    (no network to show) shows a note instead.
-    """
-    from helpers.topics import show_offline
-
-    if fig is None:
-        show_instead(NotComputed("Interactive network", "there are no ties between accounts to show"))
-        return
-    show_offline([fig])
 
 
 def topic_pairs(T: nx.Graph | None, n: int = 15) -> pd.DataFrame:

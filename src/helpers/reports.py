@@ -7,11 +7,13 @@ Executed notebooks are rendered with nbconvert into two versions:
 * **full** (``report_full.html`` and one ``<notebook>.html`` per notebook of
   the chain): with the code, for methods reviewers.
 
-Both are single self-contained files: images are embedded as data URIs and
-the page loads nothing from the network (the template drops nbconvert's CDN
-scripts for require.js, MathJax and Mermaid; interactive plotly figures carry
-plotly.js inline, see :func:`helpers.topics.show_offline`), so a report can be
-mailed or opened offline.  ``reports/index.html`` links every report with the
+Pages load nothing from the network: images are embedded as data URIs, the
+template drops nbconvert's CDN scripts for require.js, MathJax and Mermaid,
+and a page with interactive plotly figures loads plotly.js from
+``assets/plotly.min.js`` in its own folder (copied there by the rendering,
+see :mod:`helpers.interactive`), so plotly's 4.8 MB are stored once per
+folder instead of in every page.  A report folder can be zipped, mailed and
+opened offline.  ``reports/index.html`` links every report with the
 organisation's key figures and the cross-organisation comparison.
 """
 
@@ -30,6 +32,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from helpers.config import StudyConfig
+from helpers.interactive import copy_assets
 from helpers.store import read_json_marker, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 if TYPE_CHECKING:
@@ -88,11 +91,14 @@ def render_notebook(
     Nothing is done when ``html_path`` is newer than the notebook: it is up to date.
     """
     if html_path.exists() and html_path.stat().st_mtime_ns >= notebook_path.stat().st_mtime_ns:
+        copy_assets(html_path)
         return html_path
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.metadata["title"] = title or notebook_path.stem
     body, _ = shared_html_exporter(with_code).from_notebook_node(notebook)
-    return write_text_atomic(html_path, body)
+    write_text_atomic(html_path, body)
+    copy_assets(html_path)
+    return html_path
 
 
 def render_run(run: OrgRun, study_name: str | None = None) -> dict[str, Path]:
@@ -203,12 +209,14 @@ def write_reviewer_bundle(config: StudyConfig, rows: list[IndexRow], compare: Or
         links = {}
         if source is not None and (reports / source).is_file():
             write_bytes_atomic(bundle / source, (reports / source).read_bytes())
+            copy_assets(bundle / source)
             links["reviewer"] = source
         kept_rows.append(IndexRow(row.org_id, row.name, row.status, row.error, links, row.figures))
     kept_compare = {}
     if "reviewer" in compare_links and (reports / compare_links["reviewer"]).is_file():
         source = compare_links["reviewer"]
         write_bytes_atomic(bundle / source, (reports / source).read_bytes())
+        copy_assets(bundle / source)
         kept_compare["reviewer"] = source
     return write_text_atomic(bundle / "index.html", index_html(config, kept_rows, compare, kept_compare))
 

@@ -1986,8 +1986,9 @@ def hierarchy_linkage(hierarchy: pd.DataFrame) -> np.ndarray:
 def interactive_figures(view: TopicView, top_n: int = 10) -> dict[str, go.Figure]:
     """BERTopic's plotly figures for a view: barchart, hierarchy, topics over time, per class.
 
-    Empty when the view has no topics.  Show them with :func:`show_offline`
-    so that the HTML report carries plotly.js inline (no CDN).  The figures
+    Empty when the view has no topics.  Show them with
+    :func:`helpers.interactive.show_figures` (plotly.js from the report's
+    ``assets/`` folder, no CDN).  The figures
     are saved beside the model the first time (:func:`save_interactive_figures`
     does it for every organisation in the batch's study step), so a notebook
     needs neither BERTopic nor the model to show them.
@@ -2029,8 +2030,12 @@ def _bertopic_figures(view: TopicView, top_n: int) -> dict[str, go.Figure]:
     model = view.result.load_model()
     chosen = view.topics.loc[view.topics["topic"] != OUTLIER, "topic"].head(top_n).astype(int).tolist()
     with _quiet_bertopic():
-        figures = {"barchart": model.visualize_barchart(topics=chosen, n_words=8, custom_labels=True,
-                                                         title=f"<b>Top words ({view.scope})</b>")}
+        figures = {}
+        intertopic = _intertopic_map(model, chosen, view.scope)
+        if intertopic is not None:
+            figures["intertopic"] = intertopic
+        figures["barchart"] = model.visualize_barchart(topics=chosen, n_words=8, custom_labels=True,
+                                                         title=f"<b>Top words ({view.scope})</b>")
         if not view.result.hierarchy.empty:
             hierarchy = view.result.hierarchy.copy()
             figures["hierarchy"] = model.visualize_hierarchy(hierarchical_topics=hierarchy,
@@ -2039,50 +2044,27 @@ def _bertopic_figures(view: TopicView, top_n: int) -> dict[str, go.Figure]:
         figures["over_time"] = model.visualize_topics_over_time(
             over_time, topics=chosen, custom_labels=True, title=f"<b>Topics over time ({view.scope})</b>")
         per_class = topics_per_class(view, "author_role")
-        figures["per_class"] = model.visualize_topics_per_class(per_class, topics=chosen, custom_labels=True,
-                                                                title="<b>Topics: organisation vs public</b>")
+        if isinstance(per_class, pd.DataFrame) and not per_class.empty:
+            figures["per_class"] = model.visualize_topics_per_class(
+                per_class, topics=chosen, custom_labels=True, title="<b>Topics: organisation vs public</b>")
     return figures
 
 
-_PLOTLY_INJECTED = False
+def _intertopic_map(model: Any, chosen: list[int], scope: str) -> go.Figure | None:
+    """BERTopic's intertopic distance map (topics placed by their c-TF-IDF similarity), when it can be drawn.
 
-
-def offline_html(
-    figures: dict[str, go.Figure] | Sequence[go.Figure], include_plotlyjs: bool = True
-) -> list[str]:
-    """HTML fragments of plotly figures that work offline.
-
-    The first fragment is a ``<script>`` with plotly.js itself (when
-    ``include_plotlyjs``), the others one ``<div>`` per figure that uses it:
-    no CDN and no MathJax download, so an exported HTML report opens offline.
+    BERTopic reduces the topic vectors to two dimensions with UMAP, which
+    needs a handful of topics; with fewer (or a degenerate layout) there is
+    no map, and the other figures stand alone.
     """
-    from plotly.offline import get_plotlyjs
-
-    items = list(figures.values()) if isinstance(figures, dict) else list(figures)
-    parts = []
-    if include_plotlyjs and items:
-        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
-    parts += [fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False) for fig in items]
-    return parts
-
-
-def show_offline(figures: dict[str, go.Figure] | Sequence[go.Figure]) -> None:
-    """Display plotly figures in a notebook so that its HTML export works offline.
-
-    plotly.js is written inline once per kernel (once per executed notebook,
-    i.e. per report), then each figure (see :func:`offline_html`).
-    """
-    global _PLOTLY_INJECTED
-    from IPython.display import HTML, display
-
-    if not figures:
-        show_instead(NotComputed("Interactive topic figures", "there is no topic view for this scope"))
-        return
-    parts = offline_html(figures, include_plotlyjs=not _PLOTLY_INJECTED)
-    if parts and not _PLOTLY_INJECTED:
-        _PLOTLY_INJECTED = True
-    for part in parts:
-        display(HTML(part))
+    if len(chosen) < 4:
+        return None
+    try:
+        return model.visualize_topics(topics=chosen, custom_labels=True,
+                                      title=f"<b>Intertopic distance map ({scope})</b>")
+    except (ValueError, TypeError, IndexError) as error:  # UMAP on very few points
+        logger.info("no intertopic map for %s: %s", scope, error)
+        return None
 
 
 # --------------------------------------------------------------------------- numba, logging

@@ -181,21 +181,22 @@ def drawable(value: Any, figure: str | None = None) -> pd.DataFrame | None:
     return table
 
 
-def shown(value: Any, decimals: int = 3) -> Any:
+def shown(value: Any) -> Any:
     """What a notebook cell shows of an analysis result.
 
-    A table without its row numbers and with its numbers rounded to
-    ``decimals``; a :class:`NotComputed` or :class:`Remark` as its sentence; a
+    A table as people read it (:func:`helpers.tables.for_people`: formatted
+    numbers, human headers, no row numbers, every cell escaped); a
+    :class:`NotComputed` or :class:`Remark` as its sentence; a
     :class:`WithNotes` as its notes above its table; None (nothing shown) for
     an empty table or None.
     """
-    if isinstance(value, WithNotes):
-        return WithNotes(value.table.round(decimals), value.notes)
     if isinstance(value, pd.DataFrame):
-        return styled(value.round(decimals)) if len(value) else None
+        return styled(value) if len(value) else None
     return value
 
 
 def styled(table: pd.DataFrame):  # -> pandas Styler (imported lazily, it needs jinja2)
-    """A table for a report: no row numbers, every cell escaped (names from the data must not run)."""
-    return table.style.hide(axis="index").format(escape="html")
+    """A table for a report (:func:`helpers.tables.for_people`)."""
+    from helpers.tables import for_people
+
+    return for_people(table)

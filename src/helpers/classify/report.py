@@ -44,6 +44,7 @@ from helpers.classify.study import (
 from helpers.config import StudyConfig
 from helpers.notice import NotComputed, Shown, WithNotes, with_notes
 from helpers.schema import read_table, table_path
+from helpers.tables import PERCENT
 
 MIN_ENGAGEMENT_POSTS = 20
 
@@ -278,7 +279,9 @@ def knowledge_by_mode(config: StudyConfig, org_id: str | None = None) -> Shown:
         return posts
     table = pd.crosstab(posts["knowledge_type"], posts["mode"], normalize="columns")
     modes = [mode for mode in MODES if mode in table.columns]
-    return with_notes(table.reindex(index=list(KNOWLEDGE_TYPES), columns=modes, fill_value=0.0), notes)
+    table = table.reindex(index=list(KNOWLEDGE_TYPES), columns=modes, fill_value=0.0)
+    table.attrs[PERCENT] = modes
+    return with_notes(table, notes)
 
 
 def narrative_overview(config: StudyConfig, org_id: str | None = None) -> Shown:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -11,14 +13,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from matplotlib.transforms import Bbox
 
 from helpers.config import StudyConfig, load_config
 from helpers.embeddings import CachedEncoder, Encoder, cache_root, embedding_text
 from helpers.notice import NotComputed
 from helpers.topics import (
+    LABEL_SEPARATOR,
     OUTLIER,
     GroupedUMAP,
     TopicParams,
+    TopicResult,
     author_vocabulary,
     enable_numba_cache,
     evaluate_topics,
@@ -31,6 +36,7 @@ from helpers.topics import (
     load_topics,
     make_vectorizer,
     npmi_coherence,
+    over_time_bins,
     plot_top_terms,
     plot_topic_hierarchy,
     plot_topic_shares_by_org,
@@ -666,6 +672,140 @@ def test_static_figures_render(hashed: tuple) -> None:
     assert plot_topics_per_class(topics_per_class(view)).images
 
 
+# --------------------------------------------------------------------------- readable labels and figures
+
+LONG_WORDS = ["supercalifragilistic", "rarediseaseday", "awareness", "fundraising", "campaign", "wheelchair",
+              "accessibility", "physiotherapy", "appointments"]
+
+
+def label_words(label: str) -> list[str]:
+    return [w for term in label.split(": ", 1)[-1].split(LABEL_SEPARATOR) for w in term.split()]
+
+
+def with_long_labels(result: TopicResult) -> TopicResult:
+    """The result with long labels (a language with long words, or labels of another representation)."""
+    long = [label if topic == OUTLIER else f"{topic}: " + " · ".join(LONG_WORDS[topic % 3:topic % 3 + 6])
+            for topic, label in zip(result.topics["topic"], result.topics["label"], strict=True)]
+    return replace(result, topics=result.topics.assign(label=long))
+
+
+def overlapping(boxes: Sequence[Bbox]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j and a.overlaps(b)]
+
+
+def test_the_labels_of_a_fitted_model_repeat_no_word(hashed: tuple) -> None:
+    _, result = hashed
+    topics = result.topics[result.topics["topic"] != OUTLIER]
+    for topic, label in zip(topics["topic"], topics["label"], strict=True):
+        assert label.startswith(f"{topic}: ")
+        words = label_words(label)
+        assert words and len(words) == len(set(words)) and len(words) <= 4, label
+    assert result.model.custom_labels_ == [result.labels()[t] for t in sorted(result.labels())]
+
+
+def test_a_model_saved_with_the_old_labels_is_shown_with_readable_ones(hashed: tuple, tmp_path: Path) -> None:
+    from helpers.topics import _load_current
+
+    _, result = hashed
+    folder = tmp_path / "topics"
+    shutil.copytree(result.folder.parent.parent, folder)
+    run = folder / "runs" / result.folder.name
+    old = {int(t): "outliers" if t == OUTLIER else f"{t}: {', '.join((list(k) or list(w))[:3])}"
+           for t, k, w in zip(result.topics["topic"], result.topics["keybert"], result.topics["words"],
+                              strict=True)}
+    assert any(len(label_words(label)) != len(set(label_words(label))) for label in old.values())
+    result.topics.assign(label=result.topics["topic"].map(old)).to_parquet(run / "topics.parquet")
+    saved = json.loads((run / "model" / "topics.json").read_text())
+    saved["custom_labels"] = [old[t] for t in sorted(old)]
+    (run / "model" / "topics.json").write_text(json.dumps(saved))
+
+    loaded = _load_current(folder, None)
+    assert loaded.labels() == result.labels()
+    assert all(len(label_words(label)) == len(set(label_words(label))) for label in loaded.labels().values())
+    model = loaded.load_model()
+    assert model.custom_labels_ == [result.labels()[t] for t in sorted(result.labels())]
+    chosen = result.topics.loc[result.topics["topic"] != OUTLIER, "topic"].head(2).tolist()
+    barchart = model.visualize_barchart(topics=chosen, custom_labels=True)
+    assert [a.text for a in barchart.layout.annotations] == [result.labels()[t] for t in chosen]
+
+
+def test_saved_interactive_figures_are_not_shown_with_other_labels(hashed: tuple) -> None:
+    from helpers.topics import _figures_file
+
+    _, result = hashed
+    relabelled = replace(result, topics=result.topics.assign(label=result.topics["label"] + " x"))
+    assert _figures_file(result, "study", 10) != _figures_file(relabelled, "study", 10)
+    assert _figures_file(result, "study", 10) == _figures_file(replace(result), "study", 10)
+
+
+def test_top_terms_panel_titles_are_wrapped_and_do_not_collide(hashed: tuple) -> None:
+    _, result = hashed
+    fig = plot_top_terms(topic_view(with_long_labels(result)), n_topics=12)
+    fig.canvas.draw()
+    titles = [ax.title for ax in fig.axes if ax.get_visible()]
+    assert len(titles) == 12
+    for title in titles:
+        lines = title.get_text().split("\n")
+        assert len(lines) <= 3 and max(map(len, lines)) <= 30, title.get_text()
+    assert not overlapping([t.get_window_extent() for t in titles])
+    tight = fig.get_tightbbox(fig.canvas.get_renderer())
+    assert tight.width <= 10.0, "wider than a report page: the report would shrink its text"
+
+
+def test_the_time_figure_keeps_its_legend_and_marks_off_the_lines(hashed: tuple) -> None:
+    _, result = hashed
+    view = topic_view(result)
+    assert over_time_bins(view.documents) == "M"  # two years of posts: monthly counts
+    recent = view.documents[view.documents["created_at"] >= view.documents["created_at"].max()
+                            - pd.Timedelta(days=90)]
+    assert over_time_bins(recent) == "W"
+    ax = plot_topics_over_time(view)
+    fig = ax.figure
+    fig.canvas.draw()
+    area = ax.get_window_extent()
+    legends = [*fig.legends, *([ax.get_legend()] if ax.get_legend() is not None else [])]
+    assert len(legends) == 1 and not legends[0].get_window_extent().overlaps(area)
+    marks = [t for t in ax.texts if t.get_text() == "Rare Disease Day"]
+    assert len(marks) == 2
+    for mark in marks:
+        box = mark.get_window_extent()
+        assert not box.overlaps(area), "the mark is written over the lines"
+        assert not box.overlaps(ax.title.get_window_extent())
+    span_months = (view.documents["created_at"].max() - view.documents["created_at"].min()).days / 30
+    topic_lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert len(topic_lines) >= 3 and all(len(line.get_xdata()) <= span_months + 2 for line in topic_lines)
+    ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(t.get_rotation() == 0 for t in ticks)
+    assert not overlapping([t.get_window_extent() for t in ticks])
+    assert fig.get_tightbbox(fig.canvas.get_renderer()).width <= 10.0
+
+
+def test_heatmaps_fit_a_report_page_and_their_cell_texts_do_not_collide(hashed: tuple) -> None:
+    _, result = hashed
+    view = topic_view(result)
+    many = pd.Series({pid: f"knowledge type {i % 14:02d}" for i, pid in enumerate(view.documents["post_id"])})
+    for ax in (plot_topics_per_class(topics_per_class(view, many)), plot_topic_shares_by_org(result),
+               plot_topics_per_class(topics_per_class(view))):
+        fig = ax.figure
+        fig.canvas.draw()
+        assert fig.get_tightbbox(fig.canvas.get_renderer()).width <= 10.0
+        assert not overlapping([t.get_window_extent() for t in ax.texts])
+        assert not overlapping([t.get_window_extent() for t in ax.get_xticklabels()])
+        assert not overlapping([t.get_window_extent() for t in ax.get_yticklabels()])
+
+
+def test_the_hierarchy_fits_a_report_page_with_long_labels(hashed: tuple) -> None:
+    _, result = hashed
+    ax = plot_topic_hierarchy(with_long_labels(result))
+    fig = ax.figure
+    fig.canvas.draw()
+    leaves = [t for t in ax.get_yticklabels() if t.get_text()]
+    assert len(leaves) == len(result.topics[result.topics["topic"] != OUTLIER])
+    assert max(len(t.get_text()) for t in leaves) <= 45
+    assert not overlapping([t.get_window_extent() for t in leaves])
+    assert fig.get_tightbbox(fig.canvas.get_renderer()).width <= 10.0
+
+
 def test_example_posts_follow_the_privacy_rules(hashed: tuple) -> None:
     config, result = hashed
     view = topic_view(result)
@@ -704,8 +844,8 @@ def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple,
     _, result = hashed
     assert save_interactive_figures(result, [None, "sma-uk"]) >= 0
     first = interactive_figures(topic_view(result, "sma-uk"))
-    saved = result.folder / "figures" / "sma-uk-top10.json"
-    assert saved.exists()
+    saved = list((result.folder / "figures").glob("sma-uk-top10-*.json"))
+    assert len(saved) == 1
 
     def no_bertopic(*args, **kwargs):
         raise AssertionError("the saved figures should have been used")

@@ -54,6 +54,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 from scipy import sparse
 from scipy.sparse import csgraph
 from tqdm import tqdm
@@ -61,6 +63,7 @@ from tqdm import tqdm
 from helpers.config import StudyConfig
 from helpers.interactive import figure_html
 from helpers.notice import NotComputed, drawable, show_instead
+from helpers.plots import category_ticks, legend_outside, percent_axis, wrapped
 from helpers.schema import INTERACTION_KINDS, read_table, table_path
 from helpers.store import atomic_path, tighten, write_csv_atomic
 
@@ -1683,14 +1686,17 @@ def draw_network(
     how).  Node size follows ``size`` (e.g. PageRank; interactions by default),
     organisation accounts are squares labelled with the organisation's name,
     and the ``label_top`` largest other nodes carry their pseudonym; nobody
-    else is labelled.  Arrows show direction when there are few enough edges.
+    else is labelled.  A label goes where it covers no other label (beside
+    its node, an organisation's farther away with a leader line) and is left
+    out where there is no such place.  The community legend is outside the
+    drawing.  Arrows show direction when there are few enough edges.
     ``noun`` names the nodes in the caption (e.g. ``"hashtags"``).
     """
     if G.number_of_edges() == 0:
         show_instead(NotComputed(f"Drawing of the {noun}", "there are no ties between them to draw"))
         return None
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 8))
+        _, ax = plt.subplots(figsize=(9, 8), layout="constrained")
     ax.set_axis_off()
     H = drawable_subgraph(G, max_nodes, keep=org_nodes(G), noun=noun)
     pos = remembered_layout(G, H, seed=seed)
@@ -1710,25 +1716,90 @@ def draw_network(
                                    node_size=[sizes[n] for n in selected],
                                    node_color=[colours[n] for n in selected],
                                    edgecolors="black" if shape == "s" else "white", linewidths=0.6)
-    labels = _labels(H, size, label_top)
-    for node, text in labels.items():
-        x, y = pos[node]
-        ax.annotate(text, (x, y), fontsize=8 if H.nodes[node].get("is_org") else 6.5,
-                    fontweight="bold" if H.nodes[node].get("is_org") else "normal",
-                    ha="center", va="bottom", xytext=(0, 5), textcoords="offset points")
     if membership is not None:
         shown = sorted({int(membership[n]) for n in nodes
                         if 0 <= membership.get(n, -1) < len(COMMUNITY_COLOURS)})
         handles = [plt.Line2D([], [], marker="o", linestyle="", color=COMMUNITY_COLOURS[c],
                               label=f"community {c}") for c in shown]
-        if handles:
-            ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False)
+        legend_outside(ax, fontsize=7, handles=handles)
     ax.set_title(title or G.graph.get("name") or "Interaction network", fontsize=11)
     squares = " Squares: organisation accounts." if org_nodes(H) else ""
     sized_by = size.name if size is not None and size.name else "weighted degree"
-    ax.text(0.0, -0.02, f"Shown: {H.graph['filter']}.{squares} Size: {sized_by}.",
+    labelled = f"organisations and up to {label_top} of the largest other {noun}" if squares else (
+        f"up to {label_top} of the largest {noun}")
+    caption = (f"Shown: {H.graph['filter']}.{squares} Size: {sized_by}. Labels: {labelled}, "
+               "where a label covers no other.")
+    ax.text(0.0, -0.02, wrapped(caption, 0.8 * ax.get_figure().get_figwidth(), 7.5),
             transform=ax.transAxes, fontsize=7.5, va="top", color="#444444")
+    _place_labels(ax, H, pos, _labels(H, size, label_top), sizes)
     return ax
+
+
+#: Where a node's label may go, nearest first: (direction x, direction y, horizontal and vertical alignment).
+_LABEL_SPOTS: tuple[tuple[float, float, str, str], ...] = (
+    (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+    (1, 0, "left", "center"), (-1, 0, "right", "center"),
+    (0.7, 0.7, "left", "bottom"), (-0.7, 0.7, "right", "bottom"), (0.7, -0.7, "left", "top"),
+    (-0.7, -0.7, "right", "top"),
+)
+#: Farther distances (points) tried for an organisation's label, with a leader line to its square.
+_LEADER_DISTANCES = (18.0, 30.0, 45.0)
+
+
+def _place_labels(ax: Axes, H: nx.Graph, pos: Mapping[Hashable, np.ndarray], labels: Mapping[Hashable, str],
+                  sizes: Mapping[Hashable, float]) -> list[Annotation]:
+    """Write ``labels`` beside their nodes, in order, where a label covers no label already written.
+
+    The figure is laid out first (constrained layout moves the axes), so the
+    labels' extents in pixels are final; labels stay out of the layout.  Each
+    label tries the spots around its node (just outside the marker), and an
+    organisation's label also farther spots with a leader line; a label that
+    fits nowhere inside the axes is left out (the caption says so).
+    """
+    figure = ax.get_figure()
+    if figure is None or not labels:
+        return []
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = [artist.get_window_extent(renderer) for artist in (ax.title, ax.get_legend())
+             if artist is not None and artist.get_visible()]
+    placed: list[Annotation] = []
+    for node, text in labels.items():
+        is_org = bool(H.nodes[node].get("is_org"))
+        gap = math.sqrt(sizes[node]) / 2 + 2  # marker radius in points, and a little air
+        distances = [(gap, False)] + [(gap + far, True) for far in _LEADER_DISTANCES if is_org]
+        for distance, leader in distances:
+            label = _first_free_spot(ax, text, pos[node], distance, leader, is_org, frame, taken, renderer)
+            if label is not None:
+                placed.append(label)
+                taken.append(_padded(label.get_window_extent(renderer)))
+                break
+        else:
+            logger.debug("Label of %s left out of the drawing: no room beside its node", node)
+    return placed
+
+
+def _first_free_spot(ax: Axes, text: str, xy: np.ndarray, distance: float, leader: bool, is_org: bool,
+                     frame: Bbox, taken: list[Bbox], renderer: Any) -> Annotation | None:
+    """``text`` at the first spot ``distance`` points from ``xy``, inside ``frame``, clear of ``taken``."""
+    for dx, dy, ha, va in _LABEL_SPOTS:
+        label = ax.annotate(text, (float(xy[0]), float(xy[1])), xytext=(dx * distance, dy * distance),
+                            textcoords="offset points", ha=ha, va=va, fontsize=8 if is_org else 6.5,
+                            fontweight="bold" if is_org else "normal", annotation_clip=False,
+                            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6,
+                                        "shrinkA": 0, "shrinkB": 4} if leader else None)
+        label.set_in_layout(False)
+        box = _padded(label.get_window_extent(renderer))
+        inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        if inside and not any(box.overlaps(other) for other in taken):
+            return label
+        label.remove()
+    return None
+
+
+def _padded(box: Bbox, pixels: float = 1.0) -> Bbox:
+    return Bbox.from_extents(box.x0 - pixels, box.y0 - pixels, box.x1 + pixels, box.y1 + pixels)
 
 
 def interactive_network(
@@ -1838,22 +1909,22 @@ def plot_growth(growth: pd.DataFrame | NotComputed, title: str = "How the networ
     growth = drawable(growth)
     if growth is None:
         return None
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
+    _, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True, layout="constrained")
     x = np.arange(len(growth))
     top.bar(x - 0.2, growth["active_accounts"], width=0.4, label="active accounts", color="#1f77b4")
     top.bar(x + 0.2, growth["new_accounts"], width=0.4, label="new accounts", color="#ff7f0e")
     top.plot(x, growth["cumulative_accounts"], color="black", marker="o", label="all accounts so far")
     top.set_ylabel("accounts")
-    top.legend(fontsize=8, frameon=False)
+    legend_outside(top)
     top.set_title(title)
     for column, colour in (("reciprocity", "#2ca02c"), ("public_share", "#9467bd"),
                            ("largest_component_share", "#7f7f7f")):
         bottom.plot(x, growth[column], marker="o", color=colour, label=column.replace("_", " "))
     bottom.set_ylim(0, 1.05)
+    percent_axis(bottom.yaxis)
     bottom.set_ylabel("share")
-    bottom.legend(fontsize=8, frameon=False)
-    bottom.set_xticks(x, growth.index, rotation=45, ha="right")
-    fig.tight_layout()
+    legend_outside(bottom)
+    category_ticks(bottom, [str(period) for period in growth.index], width_inches=7.5)
     return top
 
 

@@ -3,19 +3,25 @@
 Every figure is drawn from aggregated tables (shares, counts, model
 estimates): no text, handle or pseudonym reaches them.  Colours are fixed per
 mode and knowledge type, so figures of different organisations compare.
+Every figure uses constrained layout and keeps its legend out of the data
+area (the layout helpers are in :mod:`helpers.plots`).
 """
 
 from __future__ import annotations
+
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
 
 from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
 from helpers.notice import NotComputed, Shown, drawable, show_instead
+from helpers.plots import date_axis, legend_outside, log_ratio_axis, percent_axis, wrapped
 
 MODE_COLOURS = {"one_way": "#4C72B0", "two_way": "#DD8452", "crowd_sourced": "#55A868"}
 KNOWLEDGE_COLOURS = {
@@ -39,10 +45,15 @@ LABELS = {
 }
 
 
+#: Inches of the forest plot: the class labels on the left, each metric's panel, the whole at most.
+IRR_LABEL_WIDTH, IRR_PANEL_WIDTH, IRR_MAX_WIDTH = 2.2, 2.8, 10.0
+
+
 def _grid(n: int, width: float = 4.2, height: float = 3.0) -> tuple[Figure, np.ndarray]:
     cols = min(n, 2)
     rows = int(np.ceil(n / cols)) if n else 1
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False, sharey=True,
+                             layout="constrained")
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     return fig, axes.ravel()
@@ -73,14 +84,16 @@ def plot_mode_shares(shares: Shown, by: str = "org_id") -> Figure | None:
             labels=[LABELS[m] for m in MODES],
             alpha=0.9,
         )
-        ax.set_title(str(group), fontsize=10)
+        ax.set_title(wrapped(str(group), 3.6, 10), fontsize=10)
         ax.set_ylim(0, 1)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        date_axis(ax.xaxis)
+        percent_axis(ax.yaxis)
+        ax.tick_params(axis="x", labelsize=8)
     if groups:
         axes[0].set_ylabel("share of threads")
-        axes[0].legend(loc="lower left", fontsize=8, framealpha=0.8)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=len(MODES), fontsize=8, frameon=False)
     fig.suptitle("Communication modes over time")
-    fig.tight_layout()
     return fig
 
 
@@ -100,16 +113,18 @@ def plot_knowledge_shares(overview: Shown) -> Axes | None:
         index=["org_id", "author_role"], columns="knowledge_type", values="share", fill_value=0.0
     )
     table = table.reindex(columns=list(KNOWLEDGE_TYPES), fill_value=0.0).sort_index(ascending=False)
-    _, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.5))
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 2.0), layout="constrained")
     left = np.zeros(len(table))
     labels = [f"{org} · {role}" for org, role in table.index]
     for kind in KNOWLEDGE_TYPES:
         ax.barh(labels, table[kind], left=left, color=KNOWLEDGE_COLOURS[kind], label=LABELS[kind])
         left += table[kind].to_numpy()
     ax.set_xlim(0, 1)
+    percent_axis(ax.xaxis)
     ax.set_xlabel("share of posts")
     ax.set_title("Knowledge types by organisation and author")
-    ax.legend(ncol=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    handles, names = ax.get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return ax
 
 
@@ -124,7 +139,7 @@ def plot_knowledge_by_mode(table: Shown) -> Axes | None:
     table = drawable(table)
     if table is None or table.shape[1] == 0:
         return None
-    _, ax = plt.subplots(figsize=(6, 4))
+    _, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
     values = table.to_numpy(dtype=float)
     image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9), aspect="auto")
     ax.set_xticks(range(table.shape[1]), [LABELS.get(c, c) for c in table.columns])
@@ -140,7 +155,8 @@ def plot_knowledge_by_mode(table: Shown) -> Axes | None:
             color="white" if value > values.max() * 0.6 else "black",
         )
     ax.set_title("Knowledge types within each mode (share of posts)")
-    plt.colorbar(image, ax=ax, fraction=0.04)
+    colourbar = plt.colorbar(image, ax=ax, fraction=0.04)
+    percent_axis(colourbar.ax.yaxis)
     return ax
 
 
@@ -163,7 +179,7 @@ def plot_response_times(times: Shown, max_hours: float = 24 * 7) -> Axes | None:
         show_instead(NotComputed("Response-time curves", "the organisation answered none of the public posts "
                                  "addressed to it in the exports"))
         return None
-    _, ax = plt.subplots(figsize=(7, 3.8))
+    _, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
     for org_id, group in times.groupby("org_id", sort=True):
         if len(group) < 2 or not group["answered"].any():
             continue
@@ -174,12 +190,14 @@ def plot_response_times(times: Shown, max_hours: float = 24 * 7) -> Axes | None:
         y = np.concatenate([[1.0], fit.surv_prob])
         ax.step(x, y, where="post", label=f"{org_id} (n={len(group)})")
     ax.set_xlim(0, max_hours)
+    if max_hours >= 48:  # ticks at whole days
+        ax.xaxis.set_major_locator(MultipleLocator(24 * math.ceil(max_hours / 24 / 8)))
     ax.set_ylim(0, 1.02)
+    percent_axis(ax.yaxis)
     ax.set_xlabel("hours since the public post")
     ax.set_ylabel("share still unanswered")
     ax.set_title("Organisations' response to the public (Kaplan-Meier)")
-    if ax.lines:
-        ax.legend(fontsize=8)
+    legend_outside(ax)
     return ax
 
 
@@ -195,17 +213,20 @@ def plot_irr(models: Shown) -> Figure | None:
     if models is None:
         return None
     metrics = list(dict.fromkeys(models["metric"]))
+    panels = max(len(metrics), 1)
+    width = min(IRR_MAX_WIDTH, IRR_LABEL_WIDTH + IRR_PANEL_WIDTH * panels)
     fig, axes = plt.subplots(
         1,
-        max(len(metrics), 1),
-        figsize=(4.2 * max(len(metrics), 1), 0.35 * max(len(models) // max(len(metrics), 1), 4) + 1.5),
+        panels,
+        figsize=(width, 0.4 * max(len(models) // panels, 4) + 1.8),
         squeeze=False,
         sharey=True,
+        layout="constrained",
     )
     for ax, metric in zip(axes.ravel(), metrics, strict=False):
         table = models[models["metric"] == metric].reset_index(drop=True)
         labels = [
-            f"{LABELS.get(level, level)} (vs {LABELS.get(ref, ref)})"
+            f"{LABELS.get(level, level)}\n(vs {LABELS.get(ref, ref)})"
             for level, ref in zip(table["level"], table["reference"], strict=True)
         ]
         y = np.arange(len(table))[::-1]
@@ -220,18 +241,19 @@ def plot_irr(models: Shown) -> Figure | None:
         )
         ax.scatter(table["irr"], y, c=colours, zorder=3)
         ax.axvline(1.0, color="black", linewidth=0.8, linestyle=":")
-        ax.set_xscale("log")
+        log_ratio_axis(ax)
         ax.set_yticks(y, labels, fontsize=8)
-        ax.set_title(f"{metric} ({table['model'].iloc[0].split(',')[0]})", fontsize=9)
+        title = f"{metric} ({table['model'].iloc[0].split(',')[0]})"
+        ax.set_title(wrapped(title, (width - IRR_LABEL_WIDTH) / panels, 9), fontsize=9)
         ax.set_xlabel("incidence rate ratio")
     fig.suptitle("Engagement by knowledge type and mode")
-    fig.tight_layout()
     return fig
 
 
 def plot_confusion(confusion: pd.DataFrame, title: str = "Confusion matrix") -> Axes:
     """Confusion matrix as a heat map: colour by row share (recall), numbers are counts."""
-    _, ax = plt.subplots(figsize=(1.1 * confusion.shape[1] + 2.5, 0.8 * confusion.shape[0] + 1.5))
+    _, ax = plt.subplots(figsize=(1.1 * confusion.shape[1] + 2.5, 0.8 * confusion.shape[0] + 1.5),
+                         layout="constrained")
     return _confusion_on(ax, confusion, title)
 
 
@@ -269,8 +291,8 @@ def plot_validation(tables: dict[str, pd.DataFrame]) -> Figure | None:
     keys = [k for k in ("mode_confusion", "knowledge_confusion") if k in tables]
     if not keys:
         return None
-    fig, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 4.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 4.6), squeeze=False,
+                             layout="constrained")
     for ax, key in zip(axes.ravel(), keys, strict=True):
         _confusion_on(ax, tables[key], key.replace("_confusion", "").replace("_", " "))
-    fig.tight_layout()
     return fig

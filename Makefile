@@ -49,6 +49,7 @@ batch: $(STAMP)
 	$(BIN)/rarevoices batch --config $(CONFIG)
 
 demo: demo-data batch
+	$(BIN)/rarevoices screenshots --config $(CONFIG)
 	@echo ""
 	@echo "Done. Open $(CURDIR)/reports/index.html in a browser (or run: make lab)."
 

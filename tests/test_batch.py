@@ -96,10 +96,11 @@ def test_a_failing_organisation_is_isolated_and_reported(batch) -> None:
     assert FAILING_ORG in index and "forced failure" in index and "Failed:" in index
 
 
-def test_reviewer_report_has_no_code_and_the_full_one_has(batch) -> None:
+def test_reviewer_report_has_no_code_and_the_notebook_page_has(batch) -> None:
     config, _ = batch
     reviewer = (config.reports_path / "sma-uk" / "report.html").read_text()
-    full = (config.reports_path / "sma-uk" / "report_full.html").read_text()
+    full = (config.reports_path / "sma-uk" / "05_org_report.html").read_text()
+    assert not (config.reports_path / "sma-uk" / "report_full.html").exists(), "no duplicate of 05_org_report"
     assert "load_config" in full, "the full version shows the code"
     assert "load_config" not in reviewer, "the reviewer version hides it"
     assert "highlight hl-ipython3" not in reviewer and "highlight hl-ipython3" in full, "code cells"
@@ -210,7 +211,7 @@ def test_rendered_pages_open_in_headless_chromium(batch) -> None:
     chromium = find_chromium()
     if chromium is None:
         pytest.skip("Chromium is not installed (make setup installs Debian's package where it can)")
-    for page in ("index.html", "sma-uk/report.html", "dravet-it/report_full.html"):
+    for page in ("index.html", "sma-uk/report.html", "dravet-it/05_org_report.html"):
         check = check_page(chromium, config.reports_path / page)
         assert check.console_errors == [], (page, check.console_errors)
         assert check.broken_images == [], (page, check.broken_images)
@@ -233,23 +234,89 @@ def test_processed_data_after_the_batch_holds_no_planted_personal_data(batch) ->
         assert f"@{handle.lower()}".encode() not in raw, handle
 
 
+def _percent_of(figure: str) -> int:
+    return int(figure.split("%")[0])
+
+
+def test_headline_numbers_are_those_of_the_processed_tables(batch) -> None:
+    """Each headline of the index, recounted here from the tables with plain pandas."""
+    import pandas as pd
+
+    from helpers.classify.study import load_classified_posts, load_thread_modes
+
+    config, _ = batch
+    figures = json.loads((config.reports_path / "sma-uk" / "key_figures.json").read_text())["figures"]
+    posts = load_classified_posts(config, "sma-uk")
+    threads = load_thread_modes(config, "sma-uk")
+    assert figures["posts"] == f"{len(posts):,}" and figures["authors"] == f"{posts['author_id'].nunique():,}"
+    for mode, label in (("one_way", "one-way"), ("two_way", "two-way"), ("crowd_sourced", "crowd-sourced")):
+        assert _percent_of(figures[label]) == round(100 * (threads["mode"] == mode).mean()), label
+    public = posts[(posts["author_role"] == "public") & posts["shared_id"].isna()]
+    experiential = (public["knowledge_type"] == "experiential").mean()
+    assert _percent_of(figures["experiential"]) == round(100 * experiential)
+    stories = public[public["knowledge_type"].isin(["experiential", "mediated_experiential"])]
+    carers = (stories["knowledge_type"] == "mediated_experiential").mean()
+    assert _percent_of(figures["stories by carers"]) == round(100 * carers)
+    low, high = (int(v) for v in figures["experiential"].split("(")[1].split(")")[0].split("–"))
+    assert low <= _percent_of(figures["experiential"]) <= high, "the interval holds the share"
+
+    page = (config.reports_path / "sma-uk" / "report.html").read_text()
+    times = pd.to_datetime(posts["created_at"], utc=True).dt.tz_localize(None)
+    mondays = (times.dt.normalize() - pd.to_timedelta(times.dt.weekday, unit="D")).value_counts()
+    busiest = min(mondays.index[mondays == mondays.max()])
+    assert f"that of Monday {busiest.day} {busiest.strftime('%B %Y')} ({mondays.max():,} posts)" in page
+    assert f"{len(posts):,} posts from {times.min():%Y-%m-%d} to {times.max():%Y-%m-%d}" in page
+
+
+def test_the_reviewer_report_reads_as_a_report(batch) -> None:
+    config, _ = batch
+    page = (config.reports_path / "sma-uk" / "report.html").read_text()
+    body = page[page.index("<body"):]
+    assert body.index("<h1") < body.index("<p"), "the title comes first, no developer note above it"
+    assert "<h2" not in body[:body.index('<nav class="contents"')], "the contents come before the sections"
+    for section in ("Communication modes", "Knowledge types", "Knowledge by mode", "Reciprocity"):
+        assert f">{section}" in body, section
+    numbers = [int(n) for n in re.findall(r"<strong>Figure (\d+)\.</strong>", body)]
+    assert numbers and numbers == list(range(1, len(numbers) + 1)), "figures are numbered in order"
+    assert "95% CI" in body and "not validated on real posts" in body
+    for link in set(re.findall(r'href="(\.\./methods/[^"#]+)', body)) | {"../methods/methods.html"}:
+        assert (config.reports_path / "sma-uk" / link).resolve().is_file(), link
+    assert "../docs/" not in body and "report_full" not in body
+
+
+def test_figures_that_are_not_comparable_are_marked_with_the_reason(batch) -> None:
+    """The Italian organisation's knowledge types come from the lexicon alone; the demo's Facebook exports
+    hold no replies.  Both are said where the figures stand side by side."""
+    config, _ = batch
+    italian = json.loads((config.reports_path / "dravet-it" / "key_figures.json").read_text())
+    assert italian["figures"]["experiential"].endswith("†")
+    assert any("lexicon alone (Italian)" in caveat for caveat in italian["caveats"])
+    index = (config.reports_path / "index.html").read_text()
+    assert "†" in index and "lexicon alone (Italian)" in index and "hold no replies" in index
+    compare = (config.reports_path / "compare" / "report.html").read_text()
+    assert "lexicon alone (Italian)" in compare and "per platform" in compare
+
+
 def test_an_erased_person_is_gone_from_the_next_report(batch) -> None:
     """Last in this module: it changes the study (an erasure request) and re-runs one organisation."""
     from helpers.erasure import forget
     from helpers.truth import load_truth_posts
 
     config, _ = batch
-    page = config.reports_path / "sma-uk" / "report.html"
+    pages = "\n".join(page.read_text() for page in (config.reports_path / "sma-uk").glob("*.html"))
     truth = load_truth_posts(config)
     shown = truth[(truth["org_id"] == "sma-uk") & (truth["author_role"] == "public")
-                  & truth["author_id"].map(lambda a: a in page.read_text())]
-    assert not shown.empty, "the report shows some pseudonyms (network, tables)"
+                  & truth["author_id"].map(lambda a: a in pages)]
+    assert not shown.empty, "the pages show some pseudonyms (the network's tables and drawing)"
     person = shown.iloc[0]
     forget(config, person["platform"], person["author_handle"])
     result = run_batch(config.source, orgs=["sma-uk"], workers=1, resume=True, progress=False)
     assert [run.status for run in result.runs] == ["ok"], "the erasure made the old report out of date"
     for html_page in [*(config.reports_path / "sma-uk").glob("*.html"), config.reports_path / "index.html"]:
         assert person["author_id"] not in html_page.read_text(), html_page.name
+    index = (config.reports_path / "index.html").read_text()
+    assert "Dravet Insieme Italia" in index and "dravet-it/report.html" in index, \
+        "a batch of one organisation leaves the others in the index"
 
 
 def test_a_study_step_error_reaches_the_caller_from_its_process(tiny_demo: Path, tmp_path: Path) -> None:

@@ -767,6 +767,36 @@ def test_evaluation_reads_hand_coded_labels(study, tmp_path: Path) -> None:
     assert tables["knowledge"].set_index("class").loc["accuracy", "f1"] == 1.0
 
 
+def test_a_hand_coded_evaluation_is_saved_and_each_report_says_how_it_was_validated(study, tmp_path) -> None:
+    """Issue 26: the validation shown next to a headline is this study's hand-coded one once there is one;
+    an organisation none of whose posts were coded is not validated by another's."""
+    from helpers.classify.evaluation import read_labels
+    from helpers.classify.validation import EVALUATION_FILE, save_hand_coded_evaluation, validation_state
+
+    config, _ = study
+    before = validation_state(config, "sma-uk", "knowledge")
+    assert before.state == "demo" and "demo" in before.short()
+    from helpers.classify.study import load_classified_posts
+
+    coded = load_classified_posts(config, "sma-uk").head(40).copy()
+    wrong = coded.index[:10]
+    coded.loc[wrong, "knowledge_type"] = np.where(coded.loc[wrong, "knowledge_type"] == "other",
+                                                  "medical", "other")
+    labels = tmp_path / "coded.csv"
+    coded[["post_id", "knowledge_type"]].to_csv(labels, index=False)
+    try:
+        saved = save_hand_coded_evaluation(config, read_labels(labels), labels)
+        assert saved == config.processed_path / EVALUATION_FILE
+        assert coded["post_id"].iloc[0] not in saved.read_text(), "figures only, no post"
+        state = validation_state(config, "sma-uk", "knowledge")
+        assert state.state == "hand-coded" and state.posts == 40 and state.macro_f1 < 1.0
+        assert state.short().startswith("F1 ") and "on 40 hand-coded posts" in state.short()
+        assert validation_state(config, "dravet-it", "knowledge").state != "hand-coded"
+        assert validation_state(config, None, "mode").state != "hand-coded", "no mode was coded"
+    finally:
+        (config.processed_path / EVALUATION_FILE).unlink(missing_ok=True)
+
+
 def test_validation_sample_is_stratified_and_has_empty_label_columns(study) -> None:
     config, _ = study
     sample = validation_sample(config, n_per_class=3)

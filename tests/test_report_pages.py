@@ -43,3 +43,23 @@ def test_every_page_of_every_batch_works_in_a_browser(shape_batches, empty_study
             if check.empty_figures:
                 problems.append((str(page), "empty figures", check.empty_figures))
     assert not problems, problems[:15]
+
+
+def test_screenshots_of_the_first_screens_at_1400_px_and_a4(shape_batches) -> None:
+    """``make demo`` runs ``rarevoices screenshots``: index, comparison and each report, two widths."""
+    import struct
+
+    from helpers.cli import main
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (make setup installs Debian's package where it can)")
+    study_file, _ = shape_batches["degenerate-orgs"]
+    assert main(["screenshots", "--config", str(study_file)]) == 0
+    config = load_config(study_file)
+    folder = config.reports_path / "screenshots"
+    expected = {"index", "compare", *(org.id for org in config.organisations)}
+    for name in expected:
+        for label, width in (("1400", 1400), ("a4", 794)):
+            png = (folder / f"{name}_{label}.png").read_bytes()
+            assert png[:8] == b"\x89PNG\r\n\x1a\n"
+            assert struct.unpack(">I", png[16:20])[0] == width, (name, label)

@@ -58,6 +58,7 @@ CHAIN = (
     "01_ingest.ipynb", "02_classify.ipynb", "03_topics.ipynb", "04_networks.ipynb", "05_org_report.ipynb",
 )
 COMPARE = "10_compare_orgs.ipynb"
+COMPARE_FOLDER = "compare"  # under the reports folder
 RUN_RECORD = "run.json"
 KERNEL_NAME = "python3"
 KERNEL_TIMEOUT = 120  # seconds for a kernel to start or to clear its variables
@@ -754,7 +755,7 @@ def run_batch(
 
     compare, compare_job = None, None
     if (notebooks / COMPARE).exists() and COMPARE not in chain:
-        out_dir = reports / "compare"
+        out_dir = reports / COMPARE_FOLDER
         fingerprint = run_fingerprint(config, notebooks, None, (COMPARE,))
         earlier = previous_run(out_dir)
         up_to_date = resume and earlier and earlier.status == "ok" and earlier.fingerprint == fingerprint

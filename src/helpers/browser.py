@@ -96,6 +96,30 @@ class Browser:
         return _screenshot(self._socket, path.resolve().as_uri(), out, width, height, full_page, self.timeout)
 
 
+SCREEN_WIDTHS = {"1400": (1400, 900), "a4": (794, 1123)}
+"""Widths the screenshots are taken at: a laptop screen, and A4 paper at 96 dpi (210 mm)."""
+
+
+def save_screenshots(chromium: str, pages: dict[str, Path], folder: Path) -> list[Path]:
+    """The first screen of each page at 1400 px and at A4 width, as ``<folder>/<name>_<width>.png``.
+
+    Parameters
+    ----------
+    pages : dict
+        A short name for each page (``"index"``, ``"compare"``, an
+        organisation id) and its HTML file; missing files are skipped.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with Browser(chromium) as browser:
+        for name, page in pages.items():
+            if not page.is_file():
+                continue
+            for label, (width, height) in SCREEN_WIDTHS.items():
+                written.append(browser.screenshot(page, folder / f"{name}_{label}.png", width, height))
+    return written
+
+
 def check_page(chromium: str, path: Path, timeout: float = 60.0) -> PageCheck:
     """Load ``path`` and collect console errors, exceptions, broken images and network requests."""
     # Chromium's helper processes (renderer, crashpad) can still write into the profile for a

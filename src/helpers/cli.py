@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--no-progress", action="store_true")
     batch.set_defaults(handler=_batch)
 
+    screenshots = add_command(
+        "screenshots", help="first screens of the index, comparison and reports at 1400 px and A4 width")
+    screenshots.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    screenshots.set_defaults(handler=_screenshots)
+
     classify = add_command("classify", help="classify communication modes and knowledge types")
     classify.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     classify.add_argument("--force", action="store_true", help="classify again even if up to date")
@@ -282,6 +287,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     except NoGroundTruth as exc:
         print(f"rarevoices: error: {exc}; pass --labels with a hand-coded sample", file=sys.stderr)
         return 2
+    if labels is not None:
+        from helpers.classify.validation import save_hand_coded_evaluation
+
+        saved = save_hand_coded_evaluation(config, labels, args.labels)
+        print(f"\nSaved the figures (no post, no label) to {saved}: the next batch's reports show them "
+              "next to the headline numbers.")
     title = "Topic model quality (and agreement with ground-truth themes)"
     print(f"\n{title}\n{'-' * len(title)}")
     print(evaluate_topics(config).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -291,6 +302,23 @@ def _evaluate(args: argparse.Namespace) -> int:
         for name, table in evaluate_against_truth(config).items():
             title = f"Networks against the ground truth: {name}"
             print(f"\n{title}\n{'-' * len(title)}\n{table.to_string(float_format=lambda v: f'{v:.3f}')}")
+    return 0
+
+
+def _screenshots(args: argparse.Namespace) -> int:
+    from helpers.browser import find_chromium, save_screenshots
+    from helpers.config import load_config
+
+    config = load_config(args.config)
+    chromium = find_chromium()
+    if chromium is None:
+        print("Chromium is not installed: no screenshots (make setup installs Debian's package where it can)")
+        return 0
+    reports = config.reports_path
+    pages = {"index": reports / "index.html", "compare": reports / "compare" / "report.html"}
+    pages |= {org.id: reports / org.id / "report.html" for org in config.organisations}
+    written = save_screenshots(chromium, pages, reports / "screenshots")
+    print(f"Saved {len(written)} screenshots in {reports / 'screenshots'}")
     return 0
 
 

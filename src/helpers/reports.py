@@ -4,8 +4,9 @@ Executed notebooks are rendered with nbconvert into two versions:
 
 * **reviewer** (``report.html``): code hidden; narrative, figures, tables,
   ethics and provenance;
-* **full** (``report_full.html`` and one ``<notebook>.html`` per notebook of
-  the chain): with the code, for methods reviewers.
+* **with code**: one ``<notebook>.html`` per notebook of the chain
+  (``05_org_report.html`` is the report itself with its code), for methods
+  reviewers.
 
 Pages load nothing from the network: images are embedded as data URIs, the
 template drops nbconvert's CDN scripts for require.js, MathJax and Mermaid,
@@ -23,7 +24,7 @@ import html
 import logging
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,13 @@ from nbconvert import HTMLExporter
 
 from helpers.config import StudyConfig
 from helpers.interactive import copy_assets
+from helpers.report_pages import (
+    METHODS_FOLDER,
+    REPORT_CSS,
+    add_contents,
+    prepare,
+    render_methods,
+)
 from helpers.store import read_json_marker, write_bytes_atomic, write_json_atomic, write_text_atomic
 
 if TYPE_CHECKING:
@@ -43,7 +51,6 @@ logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "resources" / "nbconvert"
 TEMPLATE = "rarevoices"
 REVIEWER_HTML = "report.html"
-FULL_HTML = "report_full.html"
 REPORT_NOTEBOOK = "05_org_report.ipynb"
 
 
@@ -88,15 +95,18 @@ def render_notebook(
 ) -> Path:
     """Render one executed notebook to a single HTML file (written atomically).
 
-    Nothing is done when ``html_path`` is newer than the notebook: it is up to date.
+    The page gets figure captions, a table of contents and links to the
+    rendered methods (:mod:`helpers.report_pages`).  Nothing is done when
+    ``html_path`` is newer than the notebook: it is up to date.
     """
     if html_path.exists() and html_path.stat().st_mtime_ns >= notebook_path.stat().st_mtime_ns:
         copy_assets(html_path)
         return html_path
-    notebook = nbformat.read(notebook_path, as_version=4)
+    notebook = prepare(nbformat.read(notebook_path, as_version=4))
     notebook.metadata["title"] = title or notebook_path.stem
-    body, _ = shared_html_exporter(with_code).from_notebook_node(notebook)
-    write_text_atomic(html_path, body)
+    exporter = shared_html_exporter(with_code)
+    body, _ = exporter.from_notebook_node(notebook, resources={"report_css": REPORT_CSS})
+    write_text_atomic(html_path, add_contents(body))
     copy_assets(html_path)
     return html_path
 
@@ -122,8 +132,6 @@ def render_run(run: OrgRun, study_name: str | None = None) -> dict[str, Path]:
             title = f"{run.org_id}: report"
             rendered["reviewer"] = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False,
                                                    title=title)
-            rendered["full"] = render_notebook(notebook, notebook.parent / FULL_HTML, with_code=True,
-                                               title=f"{title} with code")
         if notebook.name == COMPARE:
             rendered["reviewer"] = render_notebook(notebook, notebook.parent / REVIEWER_HTML, with_code=False,
                                                    title=f"{study_name or run.org_id}: comparison")
@@ -139,12 +147,19 @@ def save_key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
     The batch's workers call this as each organisation's chain ends, so the
     index only collects them.
     """
-    from helpers.summaries import org_key_figures
+    from helpers.summaries import org_caveats, org_key_figures
 
     figures = org_key_figures(config, run.org_id)
     write_json_atomic(config.reports_path / run.org_id / KEY_FIGURES,
-                      {"fingerprint": run.fingerprint, "figures": figures}, indent=2)
+                      {"fingerprint": run.fingerprint, "figures": figures,
+                       "caveats": org_caveats(config, run.org_id)}, indent=2)
     return figures
+
+
+def _caveats(config: StudyConfig, run: OrgRun) -> list[str]:
+    """The saved reasons why some of an organisation's key figures are not comparable."""
+    record = read_json_marker(config.reports_path / run.org_id / KEY_FIGURES, "saved key figures")
+    return list(record.get("caveats", [])) if isinstance(record, dict) else []
 
 
 def _key_figures(config: StudyConfig, run: OrgRun) -> dict[str, str]:
@@ -169,24 +184,46 @@ class IndexRow:
     error: str | None
     links: dict[str, str]
     figures: dict[str, str]
+    caveats: list[str] = field(default_factory=list)
+
+
+def study_runs(config: StudyConfig, result: BatchResult) -> tuple[list[OrgRun], OrgRun | None]:
+    """Every organisation's latest run, in the study's order, and the comparison's.
+
+    A batch of some organisations (``--orgs``) leaves the others' reports as
+    they were: the index still lists them, from their recorded runs.
+    """
+    from helpers.batch import COMPARE_FOLDER, previous_run
+
+    this_batch = {run.org_id: run for run in result.runs}
+    runs = []
+    for org in config.organisations:
+        run = this_batch.get(org.id) or previous_run(config.reports_path / org.id)
+        if run is not None:
+            runs.append(run)
+    compare = result.compare or previous_run(config.reports_path / COMPARE_FOLDER)
+    return runs, compare
 
 
 def render_batch(config: StudyConfig, result: BatchResult) -> Path:
-    """Render every run of a batch and write ``reports/index.html``."""
+    """Render every run of a batch and write ``reports/index.html`` listing every organisation's report."""
     reports = config.reports_path
+    runs, compare = study_runs(config, result)
     rows = []
-    for run in result.runs:
+    for run in runs:
         rendered = render_run(run)
         org = config.organisation(run.org_id)
         links = {name: str(path.relative_to(reports)) for name, path in rendered.items()}
         figures = _key_figures(config, run) if run.status != "failed" else {}
-        rows.append(IndexRow(run.org_id, org.name, run.status, run.error, links, figures))
+        caveats = _caveats(config, run) if run.status != "failed" else []
+        rows.append(IndexRow(run.org_id, org.name, run.status, run.error, links, figures, caveats))
     compare_links = {}
-    if result.compare is not None:
-        for name, path in render_run(result.compare, config.name).items():
+    if compare is not None:
+        for name, path in render_run(compare, config.name).items():
             compare_links[name] = str(path.relative_to(reports))
-    write_reviewer_bundle(config, rows, result.compare, compare_links)
-    return write_text_atomic(reports / "index.html", index_html(config, rows, result.compare, compare_links))
+    render_methods(reports)
+    write_reviewer_bundle(config, rows, compare, compare_links)
+    return write_text_atomic(reports / "index.html", index_html(config, rows, compare, compare_links))
 
 
 REVIEWER_FOLDER = "reviewer"
@@ -211,13 +248,16 @@ def write_reviewer_bundle(config: StudyConfig, rows: list[IndexRow], compare: Or
             write_bytes_atomic(bundle / source, (reports / source).read_bytes())
             copy_assets(bundle / source)
             links["reviewer"] = source
-        kept_rows.append(IndexRow(row.org_id, row.name, row.status, row.error, links, row.figures))
+        kept_rows.append(IndexRow(row.org_id, row.name, row.status, row.error, links, row.figures,
+                                  row.caveats))
     kept_compare = {}
     if "reviewer" in compare_links and (reports / compare_links["reviewer"]).is_file():
         source = compare_links["reviewer"]
         write_bytes_atomic(bundle / source, (reports / source).read_bytes())
         copy_assets(bundle / source)
         kept_compare["reviewer"] = source
+    for page in sorted((reports / METHODS_FOLDER).glob("*.html")):
+        write_bytes_atomic(bundle / METHODS_FOLDER / page.name, page.read_bytes())
     return write_text_atomic(bundle / "index.html", index_html(config, kept_rows, compare, kept_compare))
 
 
@@ -252,26 +292,58 @@ def index_html(config: StudyConfig, rows: list[IndexRow], compare: OrgRun | None
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(config.name)}: reports</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 75rem; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }} th, td {{ border-bottom: 1px solid #ddd;
-padding: .4rem .6rem; text-align: left; vertical-align: top; }} th {{ background: #f4f4f4; }}
-tr.failed {{ background: #fff0f0; }} .error {{ color: #a00; font-size: .9em; }}
-</style></head><body>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{INDEX_CSS}</style></head><body>
 <h1>{html.escape(config.name)}</h1>
-<p>One report per organisation (reviewer version without code; full version with code), generated
-{generated}. Authors other than the organisations' own accounts appear only as pseudonyms.</p>
+<p>One report per organisation (reviewer version without code; the notebooks with their code for methods
+reviewers), generated {generated}. Authors other than the organisations' own accounts appear only as
+pseudonyms.</p>
 {banner}
-<table><thead><tr><th>Organisation</th><th>Run</th>{head}<th>Reports</th></tr></thead>
-<tbody>{"".join(body)}</tbody></table>
+<div class="scroll"><table><thead><tr><th>Organisation</th><th>Run</th>{head}<th>Reports</th></tr></thead>
+<tbody>{"".join(body)}</tbody></table></div>
+{_index_notes(rows)}
 {compare_html}
 </body></html>
 """
 
 
-_LABELS = {"reviewer": "report", "full": "report with code"}
+INDEX_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem;
+  color: #222; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } td { overflow-wrap: anywhere; }
+tr.failed { background: #fff0f0; } .error { color: #a00; font-size: .9em; }
+.notes { font-size: .92rem; color: #333; }
+@page { size: A4; margin: 12mm; }
+@media print { body { margin: 0; max-width: none; } table { font-size: 7.5pt; }
+  th, td { padding: 2px 3px; } a { color: inherit; text-decoration: none; } }
+"""
+
+
+def _index_notes(rows: list[IndexRow]) -> str:
+    """How to read the key figures, and which of them are not comparable and why."""
+    from helpers.summaries import NOT_COMPARABLE
+
+    caveats = "".join(f"<li><strong>{html.escape(row.name)}</strong>, {html.escape(caveat)}</li>"
+                      for row in rows for caveat in row.caveats)
+    text = ("<p>Shares are given with their 95% confidence interval in brackets: modes are shares of "
+            "conversation threads (Wilson interval); <em>experiential</em> is the share of the public's "
+            "original posts telling the author's own story and <em>stories by carers</em> the share of the "
+            "public's stories told about someone else (both cluster bootstrap by thread); "
+            "<em>answered</em> is the share of public posts addressed to the organisation that it answered "
+            "(Wilson). <em>Knowledge classifier</em> says what the knowledge types rest on and how they "
+            "were validated.</p>")
+    if caveats:
+        text += (f"<p>{NOT_COMPARABLE} Not comparable with the other organisations as it stands:</p>"
+                 f"<ul>{caveats}</ul>")
+    return f'<section class="notes">{text}</section>'
+
+
+_LABELS = {"reviewer": "report", "05_org_report.ipynb": "report with code"}
 _FIGURE_ORDER = ["posts", "authors", "one-way", "two-way", "crowd-sourced", "experiential",
-                 "top topics", "network"]
+                 "stories by carers", "answered", "knowledge classifier", "top topics", "network"]
 
 
 def _link_label(name: str) -> str:
@@ -279,7 +351,7 @@ def _link_label(name: str) -> str:
 
 
 def _link_order(name: str) -> tuple[int, str]:
-    return (0 if name == "reviewer" else 1 if name == "full" else 2, name)
+    return (0 if name == "reviewer" else 1 if name == "05_org_report.ipynb" else 2, name)
 
 
 def _figure_order(name: str) -> tuple[int, str]:

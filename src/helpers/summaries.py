@@ -14,9 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import headlines
+from helpers.classify.validation import knowledge_method, validation_state
 from helpers.config import StudyConfig
 from helpers.ingest.report import load_posts
-from helpers.notice import NA, NotComputed, Prose, WithNotes, notes_of, paragraphs, table_of
+from helpers.notice import NA, NotComputed, Prose, WithNotes, paragraphs
+from helpers.periods import busiest_week
+from helpers.uncertainty import Share
 
 
 def esc(value: object) -> str:
@@ -36,24 +40,51 @@ PROVENANCE_PACKAGES = (
 # --------------------------------------------------------------------------- key figures
 
 
+NOT_COMPARABLE = "†"
+"""Marks a key figure not comparable with the other organisations' as it stands (the index says why)."""
+
+
 def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
-    """The handful of numbers the index shows for one organisation, formatted.
+    """The handful of numbers the index shows for one organisation, formatted, shares with their 95% CI.
 
     Posts and authors; the share of threads in each communication mode; the
-    share of experiential knowledge among the public's posts; the three
-    largest topics; the size of the interaction network.  A figure the
-    organisation's data cannot support is :data:`helpers.notice.NA` (the
-    report says why).
+    share of the public's posts telling their own story (experiential) and
+    of their stories told by carers or relatives (mediated); the share of
+    addressed posts the organisation answered; the three largest topics; the
+    size of the interaction network.  A figure the organisation's data cannot
+    support is :data:`helpers.notice.NA` (the report says why); one that
+    cannot be compared with the other organisations' is marked
+    :data:`NOT_COMPARABLE` (:func:`org_caveats` says why).
     """
     posts = load_posts(config, org_id)
+    caveat = headlines.caveats(config).get(org_id, {})
     figures = {"posts": f"{len(posts):,}", "authors": f"{posts['author_id'].nunique():,}"}
-    modes = mode_shares(config, org_id)
-    figures.update({MODE_LABELS[mode]: _percent(share) for mode, share in modes.items()})
-    figures["experiential"] = _percent(experiential_share(config, org_id))
+    modes = headlines.mode_figures(config, org_id)
+    for mode, label in MODE_LABELS.items():
+        figures[label] = _short(modes.get(mode), "modes" in caveat)
+    knowledge = headlines.knowledge_figures(config, org_id)
+    figures["experiential"] = _short(knowledge.get("experiential"), "knowledge" in caveat)
+    figures["stories by carers"] = _short(headlines.mediated_share(config, org_id), "knowledge" in caveat)
+    answered = headlines.answered_share(config, org_id)
+    figures["answered"] = _short(answered if isinstance(answered, Share) else None, False)
+    figures["knowledge classifier"] = (f"{knowledge_method(config, org_id, short=True)}; "
+                                       f"{validation_state(config, org_id, 'knowledge').short()}")
     figures["top topics"] = "; ".join(top_topic_labels(config, org_id)) or NA
     nodes, edges = network_size(config, org_id)
     figures["network"] = f"{nodes:,} accounts, {edges:,} ties" if edges else NA
     return figures
+
+
+def org_caveats(config: StudyConfig, org_id: str) -> list[str]:
+    """Why some of an organisation's key figures cannot be compared with the others', one sentence each."""
+    what = {"modes": "communication modes", "knowledge": "knowledge types"}
+    return [f"{what[name]}: {reason}." for name, reason in headlines.caveats(config).get(org_id, {}).items()]
+
+
+def _short(share: Share | None, not_comparable: bool) -> str:
+    if share is None or share.value is None:
+        return NA
+    return share.short() + (f" {NOT_COMPARABLE}" if not_comparable else "")
 
 
 def key_figures_table(config: StudyConfig) -> pd.DataFrame:
@@ -72,46 +103,7 @@ def key_figures_comparison(config: StudyConfig) -> pd.DataFrame | WithNotes:
                                          "two or more organisations in the study")])
 
 
-MODE_LABELS = {"one_way": "one-way", "two_way": "two-way", "crowd_sourced": "crowd-sourced"}
-
-
-def mode_shares(config: StudyConfig, org_id: str | None) -> dict[str, float | None]:
-    """Share of threads in each communication mode (docs/methods.md); None where it is not defined.
-
-    Without posts every share is None; for a scope with no organisation
-    accounts in the data, one-way and two-way are None (they need the
-    organisation), and crowd-sourced is the share of all threads.
-    """
-    from helpers.classify.report import mode_overview
-
-    overview = mode_overview(config, org_id)
-    table = table_of(overview)
-    if table is None:
-        return dict.fromkeys(MODE_LABELS)
-    threads = table.groupby("mode")["threads"].sum()
-    total = threads.sum()
-    shares: dict[str, float | None] = {
-        mode: float(threads.get(mode, 0) / total) if total else None for mode in MODE_LABELS}
-    if notes_of(overview):  # no organisation accounts: one-way and two-way cannot occur
-        shares["one_way"] = shares["two_way"] = None
-    return shares
-
-
-def experiential_share(config: StudyConfig, org_id: str | None) -> float | None:
-    """Share of the public's posts classified as first-person experiential knowledge.
-
-    None when the scope has no public post whose language a classifier covers.
-    """
-    from helpers.classify.report import knowledge_overview
-
-    table = table_of(knowledge_overview(config, org_id))
-    if table is None:
-        return None
-    public = table[table["author_role"] == "public"]
-    total = public["posts"].sum()
-    if not total:
-        return None
-    return float(public.loc[public["knowledge_type"] == "experiential", "posts"].sum() / total)
+MODE_LABELS = headlines.MODE_LABELS
 
 
 def top_topic_labels(config: StudyConfig, org_id: str | None, n: int = 3) -> list[str]:
@@ -148,7 +140,11 @@ def _percent(share: float | None) -> str:
 
 
 def ingestion_summary(config: StudyConfig, org_id: str | None) -> str:
-    """Sentences on what was read for an organisation (or the whole study), from the data."""
+    """Sentences on what was read for an organisation (or the whole study), from the data.
+
+    The busiest week is named by the Monday it starts on, and as the week of
+    Rare Disease Day when it is (:mod:`helpers.periods`).
+    """
     posts = load_posts(config, org_id)
     who = config.organisation(org_id).name if org_id else config.name
     if posts.empty:
@@ -156,9 +152,9 @@ def ingestion_summary(config: StudyConfig, org_id: str | None) -> str:
                 "file, or none of its records could be read (see the ingestion notebook).")
     first, last = posts["created_at"].min().date(), posts["created_at"].max().date()
     platforms = posts["platform"].value_counts()
-    platform_text = ", ".join(f"{count:,} on {name}" for name, count in platforms.items())
+    platform_text = ", ".join(f"{count:,} on {headlines.platform_names([name])}"
+                              for name, count in platforms.items())
     org_share = (posts["author_role"] == "org").mean()
-    peak_week = posts.set_index("created_at").resample("W").size().idxmax()
     sentences = [f"{who}: {len(posts):,} posts from {first} to {last} ({platform_text}), by "
                  f"{posts['author_id'].nunique():,} distinct accounts;"]
     organisations = [config.organisation(org_id)] if org_id else config.organisations
@@ -167,7 +163,9 @@ def ingestion_summary(config: StudyConfig, org_id: str | None) -> str:
                          "post is a member's.")
     else:
         sentences.append(f"{_percent(org_share)} of the posts came from the organisation's own accounts.")
-    sentences.append(f"The busiest week began {peak_week.date()}.")
+    week = busiest_week(posts["created_at"])
+    if week is not None:
+        sentences.append(week.sentence())
     return " ".join(sentences)
 
 
@@ -178,7 +176,7 @@ def report_header(config: StudyConfig, org_id: str | None) -> Prose:
         title = f"<h1>{esc(org.name)}</h1><p><em>{esc(org.disease)} · {esc(org.country)} · language " \
                 f"{esc(org.language)} · study: {esc(config.name)}</em></p>"
     else:
-        title = f"<h1>{esc(config.name)}: all organisations</h1>"
+        title = f"<h1>{esc(config.name)}: comparing the organisations</h1>"
     if config.privacy.allow_verbatim:
         privacy = config.privacy
         title += ("<blockquote><p><strong>This report quotes posts verbatim</strong> "
@@ -192,48 +190,45 @@ def report_header(config: StudyConfig, org_id: str | None) -> Prose:
 
 
 def org_summary(config: StudyConfig, org_id: str | None) -> Prose:
-    """The opening summary of a report, composed from the results."""
-    return paragraphs(ingestion_summary(config, org_id), analysis_summary(config, org_id))
+    """The opening of a report: what was read, then one reading sentence per answer to the research question.
+
+    Modes (with the platforms' part), knowledge types (own and mediated
+    stories), knowledge by mode, reciprocity and response time, topics and
+    network, each with its 95% interval; then how the classifiers were
+    validated and what limits comparison with the other organisations.
+    """
+    if load_posts(config, org_id).empty:
+        return paragraphs(ingestion_summary(config, org_id), "Without posts, no analysis could be made.")
+    items = [
+        ("Communication modes", headlines.modes_reading(config, org_id)),
+        ("Knowledge shared by the public", headlines.knowledge_reading(config, org_id)),
+        ("Knowledge by mode", headlines.knowledge_by_mode_reading(config, org_id)),
+        ("Reciprocity", headlines.response_reading(config, org_id)),
+        ("Topics and network", _topics_network_sentence(config, org_id)),
+        ("Validation", headlines.validation_line(config, org_id)),
+    ]
+    if org_id:
+        items += [("Not comparable as it stands", caveat) for caveat in org_caveats(config, org_id)]
+    body = "".join(f"<li><strong>{esc(title)}.</strong> {esc(text)}</li>" for title, text in items)
+    return Prose(f"<p>{esc(ingestion_summary(config, org_id))}</p><ul class=\"findings\">{body}</ul>")
 
 
 def analysis_summary(config: StudyConfig, org_id: str | None) -> str:
-    """Sentences on modes, knowledge, topics and the network, each from its result or saying why not."""
-    if load_posts(config, org_id).empty:
-        return "Without posts, no analysis could be made."
-    sentences = [_modes_sentence(config, org_id), _knowledge_sentence(config, org_id)]
+    """The reading sentences of :func:`org_summary` as plain text."""
+    return str(org_summary(config, org_id))
+
+
+def _topics_network_sentence(config: StudyConfig, org_id: str | None) -> str:
     topics = top_topic_labels(config, org_id)
     if topics:
-        sentences.append("The largest topics: " + "; ".join(f"“{label}”" for label in topics) + ".")
+        sentence = "The largest topics: " + "; ".join(f"“{label}”" for label in topics) + "."
     else:
-        sentences.append("Too few posts for a topic view of this organisation (see the topics section).")
+        sentence = "Too few posts for a topic view of this organisation (see the topics section)."
     nodes, ties = network_size(config, org_id)
     if ties:
-        sentences.append(f"The interaction network links {nodes:,} accounts by {ties:,} distinct ties.")
-    else:
-        sentences.append("No account replied to, mentioned, shared or quoted another, so there is no "
-                         "interaction network (page exports carry no replies).")
-    return " ".join(sentences)
-
-
-def _modes_sentence(config: StudyConfig, org_id: str | None) -> str:
-    modes = mode_shares(config, org_id)
-    defined = sorted(((mode, share) for mode, share in modes.items() if share is not None),
-                     key=lambda item: item[1], reverse=True)
-    if len(defined) < len(modes):
-        return (f"Without accounts of the organisation in the data, only crowd-sourced exchange among "
-                f"members is measured ({_percent(modes['crowd_sourced'])} of threads); one-way and two-way "
-                "communication with the organisation are not defined.")
-    (first, one), (second, two), (third, three) = defined
-    return (f"Most conversation threads were {MODE_LABELS[first]} ({_percent(one)}), followed by "
-            f"{MODE_LABELS[second]} ({_percent(two)}) and {MODE_LABELS[third]} ({_percent(three)}).")
-
-
-def _knowledge_sentence(config: StudyConfig, org_id: str | None) -> str:
-    share = experiential_share(config, org_id)
-    if share is None:
-        return ("The share of first-person stories is not known: no public post is in a language the "
-                "knowledge classifier covers (see the classification notebook).")
-    return f"{_percent(share)} of the public's posts told a first-person story (experiential knowledge)."
+        return sentence + f" The interaction network links {nodes:,} accounts by {ties:,} distinct ties."
+    return sentence + (" No account replied to, mentioned, shared or quoted another, so there is no "
+                       "interaction network (page exports carry no replies).")
 
 
 # --------------------------------------------------------------------------- ethics

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from helpers.report_pages import REPORT_CSS, add_contents, prepare
 from helpers.reports import html_exporter, render_notebook, shared_html_exporter
 
 PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -29,9 +30,10 @@ def _notebook(path: Path, heading: str, code: str, language: str = "python") -> 
 
 
 def _fresh_page(path: Path, with_code: bool, title: str) -> str:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = prepare(nbformat.read(path, as_version=4))
     notebook.metadata["title"] = title
-    return html_exporter(with_code).from_notebook_node(notebook)[0]
+    return add_contents(html_exporter(with_code).from_notebook_node(notebook,
+                                                                   resources={"report_css": REPORT_CSS})[0])
 
 
 def test_a_reused_exporter_renders_each_notebook_as_a_fresh_one_does(tmp_path: Path) -> None:

@@ -136,7 +136,6 @@ REPORT_CSS = """
 .jp-RenderedHTMLCommon table.people td, .jp-RenderedHTMLCommon table.people th { white-space: normal;
   min-width: 4rem; max-width: 22rem; overflow-wrap: break-word; hyphens: auto; text-align: left;
   vertical-align: top; }
-.jp-RenderedHTMLCommon table.people td { overflow-wrap: anywhere; }
 .jp-RenderedHTMLCommon table.people td { font-variant-numeric: tabular-nums; }
 .jp-RenderedHTMLCommon img { max-width: 100%; height: auto; }
 p.caption { font-size: 0.9rem; color: #333; margin: 0.2rem 0 1.2rem; }

@@ -41,7 +41,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +51,19 @@ from tqdm import tqdm
 
 from helpers.config import StudyConfig, load_config
 from helpers.store import read_json_marker, tighten, write_json_atomic
+from helpers.store.runs import (
+    CHAIN,
+    COMPARE,
+    COMPARE_FOLDER,
+    RUN_RECORD,
+    BatchResult,
+    OrgRun,
+    Phase,
+    previous_run,
+)
 
 logger = logging.getLogger(__name__)
 
-CHAIN = (
-    "01_ingest.ipynb", "02_classify.ipynb", "03_topics.ipynb", "04_networks.ipynb", "05_org_report.ipynb",
-)
-COMPARE = "10_compare_orgs.ipynb"
-COMPARE_FOLDER = "compare"  # under the reports folder
-RUN_RECORD = "run.json"
 KERNEL_NAME = "python3"
 KERNEL_TIMEOUT = 120  # seconds for a kernel to start or to clear its variables
 FIGURES_SETUP = """
@@ -110,40 +114,6 @@ The names are not left in the notebooks' namespace.
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@dataclass
-class OrgRun:
-    """Outcome of one organisation's notebook chain."""
-
-    org_id: str
-    status: str  # "ok", "failed" or "skipped" (up to date, with --resume)
-    fingerprint: str
-    seconds: float = 0.0
-    notebooks: list[str] = field(default_factory=list)
-    failed_notebook: str | None = None
-    error: str | None = None
-    log_file: str | None = None
-    # notebook name -> fingerprint (notebook_fingerprints) of its executed copy, for those that succeeded
-    notebook_fingerprints: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Phase:
-    """One timed part of a batch run (a study step, the notebooks, the rendering).
-
-    ``started`` and ``ended`` are wall-clock times (``time.time()``), so that a
-    benchmark can match them with memory samples taken beside the run.
-    """
-
-    name: str
-    started: float
-    ended: float
-
-    @property
-    def seconds(self) -> float:
-        """How long the phase took."""
-        return self.ended - self.started
-
-
 @contextmanager
 def _timed(name: str, phases: list[Phase]) -> Iterator[None]:
     started = time.time()
@@ -152,22 +122,6 @@ def _timed(name: str, phases: list[Phase]) -> Iterator[None]:
     finally:
         phases.append(Phase(name, started, time.time()))
         logger.info("%s done in %.1f s", name, phases[-1].seconds)
-
-
-@dataclass
-class BatchResult:
-    """What a batch run produced."""
-
-    runs: list[OrgRun]
-    index_html: Path | None = None
-    compare: OrgRun | None = None
-    phases: list[Phase] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[OrgRun]:
-        """The organisations (and the comparison) whose chain failed."""
-        runs = self.runs + ([self.compare] if self.compare else [])
-        return [run for run in runs if run.status == "failed"]
 
 
 # --------------------------------------------------------------------------- study steps
@@ -180,7 +134,7 @@ def _ingest(config: StudyConfig) -> None:
 
 
 def _embed(config: StudyConfig) -> None:
-    from helpers.embeddings import embed_study
+    from helpers.steps.embed import embed_study
 
     embed_study(config, progress=False)
 
@@ -670,23 +624,6 @@ def _short_error(exc: BaseException) -> str:
     name = getattr(exc, "ename", type(exc).__name__)
     value = getattr(exc, "evalue", str(exc))
     return f"{name}: {value}"[:500]
-
-
-def previous_run(out_dir: Path) -> OrgRun | None:
-    """The recorded outcome of an earlier run in ``out_dir``, if any.
-
-    Its notebooks and log are in ``out_dir``, wherever the project was when it
-    ran (a project folder may have been moved or copied since).
-    """
-    saved = read_json_marker(out_dir / RUN_RECORD, "run record")
-    try:
-        run = OrgRun(**saved)
-    except TypeError:  # missing, damaged, or of another version: the run is done again
-        return None
-    run.notebooks = [str(out_dir / Path(notebook).name) for notebook in run.notebooks]
-    if run.log_file is not None:
-        run.log_file = str(out_dir / Path(run.log_file).name)
-    return run
 
 
 # --------------------------------------------------------------------------- the batch

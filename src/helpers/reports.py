@@ -42,9 +42,10 @@ from helpers.report_pages import (
     render_methods,
 )
 from helpers.store import read_json_marker, write_bytes_atomic, write_json_atomic, write_text_atomic
+from helpers.store.runs import COMPARE, COMPARE_FOLDER, previous_run
 
 if TYPE_CHECKING:
-    from helpers.batch import BatchResult, OrgRun
+    from helpers.store.runs import BatchResult, OrgRun
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +120,6 @@ def render_run(run: OrgRun, study_name: str | None = None) -> dict[str, Path]:
     cross-organisation comparison also get a reviewer page without code;
     ``study_name`` titles the comparison's (default: the run's id).
     """
-    from helpers.batch import COMPARE
-
     rendered: dict[str, Path] = {}
     for notebook in map(Path, run.notebooks):
         if not notebook.exists():
@@ -193,8 +192,6 @@ def study_runs(config: StudyConfig, result: BatchResult) -> tuple[list[OrgRun], 
     A batch of some organisations (``--orgs``) leaves the others' reports as
     they were: the index still lists them, from their recorded runs.
     """
-    from helpers.batch import COMPARE_FOLDER, previous_run
-
     this_batch = {run.org_id: run for run in result.runs}
     runs = []
     for org in config.organisations:

@@ -10,71 +10,23 @@ was asked for, so it can be kept with the project.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import logging
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.config import StudyConfig
-from helpers.errors import UserError
 from helpers.store import read_json_marker, tighten, write_csv_atomic, write_json_atomic, write_text_atomic
+from helpers.store.register import ErasureError, load_register
 
 logger = logging.getLogger(__name__)
 
-ERASED_MENTION = "@[erased]"
 _AUTHOR_COLUMNS = ("author_id", "source_author", "target_author")
-
-
-class ErasureError(UserError, ValueError):
-    """An erasure request or register that cannot be used; the message says what to do."""
-
-
-@dataclass
-class ErasureRegister:
-    """The recorded erasure requests of a study."""
-
-    path: Path
-    requests: list[dict] = field(default_factory=list)
-
-    def fingerprint(self) -> str:
-        """Changes whenever a request is added (part of the ingestion's cache key)."""
-        return hashlib.sha256(json.dumps(self.requests, sort_keys=True).encode()).hexdigest()
-
-    def author_ids(self, aliases: pd.DataFrame | None = None) -> set[str]:
-        """Pseudonyms to remove: those recorded, and those the aliases table maps the keys to."""
-        ids = {author for request in self.requests for author in request.get("author_ids", [])}
-        keys = {key for request in self.requests for key in request.get("alias_keys", [])}
-        if aliases is not None and keys:
-            ids |= set(aliases.loc[aliases["alias_key"].isin(keys), "author_id"])
-        return ids
-
-    def save(self) -> None:
-        """Write the register atomically."""
-        write_text_atomic(self.path, json.dumps({"requests": self.requests}, indent=2, sort_keys=True) + "\n")
-
-
-def load_register(config: StudyConfig) -> ErasureRegister:
-    """Read the study's erasure register (empty when there is none yet)."""
-    path = config.erasure_register_path
-    if path.is_dir():
-        raise ErasureError(f"{path}: privacy.erasure_register is a folder; give the path of a file")
-    if not path.exists():
-        return ErasureRegister(path)
-    try:
-        return ErasureRegister(path, json.loads(path.read_bytes().decode("utf-8"))["requests"])
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-        # Never treated as empty: that would bring erased people back into the data.
-        raise ErasureError(
-            f"{path}: the erasure register is damaged and cannot be read. Restore it from your backup "
-            "before running anything else: without it, people who asked to be erased would come back."
-        ) from None
 
 
 @dataclass

@@ -237,7 +237,7 @@ def _topics_network_sentence(config: StudyConfig, org_id: str | None) -> str:
 def ethics_statement(config: StudyConfig) -> Prose:
     """The ethics section of a report, from the study's privacy settings."""
     privacy = config.privacy
-    from helpers.erasure import load_register
+    from helpers.store.register import load_register
 
     erasures = len(load_register(config).requests)
     verbatim = (

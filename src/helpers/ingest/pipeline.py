@@ -45,7 +45,6 @@ from tqdm import tqdm
 
 from helpers import __version__
 from helpers.config import IngestionSettings, InputFile, Organisation, StudyConfig
-from helpers.erasure import ERASED_MENTION, ErasureRegister, load_register
 from helpers.errors import UserError, require_folder, storage_errors
 from helpers.handles import KnownAccounts
 from helpers.ingest import READERS, detect_format, get_reader
@@ -77,6 +76,7 @@ from helpers.privacy import (
 from helpers.processes import parallel_parts, usable_cpus
 from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
 from helpers.store import read_json_marker, tighten, write_csv_atomic, write_json_atomic
+from helpers.store.register import ERASED_MENTION, ErasureRegister, load_register
 from helpers.text import clean_text, detect_languages, extract_hashtags, normalise_hashtags, normalise_lang
 
 logger = logging.getLogger(__name__)

@@ -27,7 +27,6 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox, BboxBase
 
 from helpers import networks as nw
-from helpers import plots as figures
 from helpers.classify import plots
 from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
@@ -264,8 +263,10 @@ def test_posts_over_time_legend_is_outside_and_names_rare_disease_day(monkeypatc
     start = pd.Timestamp("2024-01-01", tz="UTC")
     posts = pd.DataFrame({"org_id": rng.choice(ORGS, 3000),
                           "created_at": start + pd.to_timedelta(rng.uniform(0, 730, 3000), unit="D")})
-    monkeypatch.setattr(figures, "load_posts", lambda config, org_id=None: posts)
-    ax = figures.plot_posts_over_time(config=None)  # type: ignore[arg-type]
+    import helpers.ingest.plots as ingest_plots
+
+    monkeypatch.setattr(ingest_plots, "load_posts", lambda config, org_id=None: posts)
+    ax = ingest_plots.plot_posts_over_time(config=None)  # type: ignore[arg-type]
     fig = drawn(ax.figure)
     assert_legends_clear(fig)
     assert_ticks_apart(fig)

@@ -109,7 +109,8 @@ print(json.dumps({"seconds": round(ended - started, 2), "peak_rss_mib": peak(sta
 ENCODE_CHILD = """
 import json, random, resource, sys, time
 from helpers.config import load_config
-from helpers.embeddings import resolve_model_path, study_encoder, study_texts
+from helpers.embeddings import resolve_model_path, study_encoder
+from helpers.steps.embed import study_texts
 
 config = load_config(sys.argv[1])
 sample_size = int(sys.argv[2])

@@ -97,7 +97,8 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from helpers.classify.evaluation import evaluate_classifiers
 from helpers.classify.study import load_post_classes
 from helpers.config import load_config
-from helpers.embeddings import study_encoder, study_texts
+from helpers.embeddings import study_encoder
+from helpers.steps.embed import study_texts
 from helpers.topics import evaluate_topics, load_topics
 
 full, half, noise, *seeded = (load_config(path) for path in sys.argv[1:])

@@ -70,8 +70,6 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, DEFAULT_MODEL_ID}
 ONEDNN_PRIMITIVE_CACHE_CAPACITY = 16
-BFLOAT16_HINT_FROM = 5_000
-"""New texts from which ``embed_study`` mentions bfloat16 where the device has its instructions."""
 PRECISIONS: tuple[str, ...] = get_args(EmbeddingPrecision)
 """Number formats the model can compute in (``analysis.embedding_precision``).
 
@@ -794,49 +792,3 @@ def embedding_text(text: str) -> str:
     if _UNTIDY_SPACES.search(text) or text.startswith(" ") or text.endswith(" "):
         text = _SPACES.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-
-
-
-def embed_study(config: StudyConfig, *, progress: bool = True, encoder: Encoder | None = None) -> int:
-    """Embed, once, every text the classification and the topic model of a study need.
-
-    Both steps then find their vectors in the cache.  Doing it as one step
-    gives one progress bar, one batch stream through the model, and a stage
-    that benchmarks can time on its own.
-
-    Parameters
-    ----------
-    config : StudyConfig
-    progress : bool
-    encoder : Encoder, optional
-        Instead of the configured model (tests, other backends).
-
-    Returns
-    -------
-    int
-        Number of distinct texts the study needs (cached or new).
-    """
-    texts = study_texts(config, encoder=encoder)
-    cached = study_encoder(config, progress=progress, encoder=encoder)
-    started = time.perf_counter()
-    encoded = cached.fill(texts)  # no vectors kept in memory
-    if encoded >= BFLOAT16_HINT_FROM and cached.encoder.could_use_bfloat16():
-        logger.info(
-            "Embedded %d texts in %.0f s in float32. This machine has bfloat16 instructions: with "
-            "analysis.embedding_precision: bfloat16 a first run embeds about twice as fast (topics as "
-            "good, but not the same post for post; see docs/topics.md).",
-            encoded, time.perf_counter() - started,
-        )
-    return len(texts)
-
-
-def study_texts(config: StudyConfig, *, encoder: Encoder | None = None) -> list[str]:
-    """The distinct embedding texts the classifier and the topic model of a study need, sorted."""
-    from helpers.classify.study import texts_to_embed
-    from helpers.schema import read_table, table_path
-    from helpers.topics import params_from_config, topic_documents
-
-    posts = read_table("posts", table_path(config.processed_path, "posts"))
-    texts = set(texts_to_embed(config, posts, encoder=encoder))
-    texts.update(topic_documents(posts, params_from_config(config).min_words)["doc"])
-    return sorted(texts)

@@ -19,6 +19,7 @@ import pytest
 
 from helpers import networks as nw
 from helpers.interactive import figure_html
+from helpers.networks.brokerage import _role
 from helpers.truth import truth_dir
 
 ORG = "twitter:HelpOrg"
@@ -271,7 +272,7 @@ def test_brokerage_matches_brute_force_enumeration() -> None:
         for a in G.pred[v]:
             for b in G.succ[v]:
                 if len({a, v, b}) == 3 and not G.has_edge(a, b):
-                    expected[nw._role(groups[a], groups[v], groups[b])] += 1
+                    expected[_role(groups[a], groups[v], groups[b])] += 1
         assert fast.loc[v, list(nw.BROKERAGE_ROLES)].tolist() == list(expected.values()), v
 
 
@@ -520,6 +521,7 @@ def demo_network(demo_config):
 def test_a_saved_analysis_is_reused_until_its_inputs_change(demo_config, demo_network, monkeypatch) -> None:
     import os
 
+    from helpers.networks import analysis as network_analysis
     from helpers.schema import table_path
 
     calls = []
@@ -529,7 +531,8 @@ def test_a_saved_analysis_is_reused_until_its_inputs_change(demo_config, demo_ne
         calls.append(args)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(nw, "compute_network", counting)
+    # analyse_network looks compute_network up in its own module, not in the package
+    monkeypatch.setattr(network_analysis, "compute_network", counting)
     again = nw.analyse_network(demo_config, progress=False)
     assert calls == []  # loaded from what the fixture's run saved
     assert list(again.graph.edges(data=True)) == list(demo_network.graph.edges(data=True))

@@ -248,7 +248,7 @@ def test_grouped_umap_finds_exact_neighbours_without_umaps_pairwise_loop(monkeyp
 def test_grouped_umap_starts_large_groups_from_pca_not_the_spectral_embedding(monkeypatch) -> None:
     import umap.umap_
 
-    import helpers.topics
+    import helpers.topics.grouped
 
     spectral_sizes = []
     spectral = umap.umap_.spectral_layout
@@ -258,7 +258,7 @@ def test_grouped_umap_starts_large_groups_from_pca_not_the_spectral_embedding(mo
         return spectral(data, graph, *args, **kwargs)
 
     monkeypatch.setattr(umap.umap_, "spectral_layout", counted)
-    monkeypatch.setattr(helpers.topics, "EXACT_NEIGHBOURS_UP_TO", 150)
+    monkeypatch.setattr(helpers.topics.grouped, "EXACT_NEIGHBOURS_UP_TO", 150)
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(3, 24))
     vectors = (centres[np.repeat([0, 1, 2], 100)] + 0.05 * rng.normal(size=(300, 24))).astype(np.float32)
@@ -321,7 +321,7 @@ def test_groups_side_by_side_are_the_same_where_the_layout_keeps_the_gil(monkeyp
     import umap.layouts
 
     import helpers.processes
-    import helpers.topics
+    import helpers.topics.grouped
 
     monkeypatch.delattr(umap.layouts, "_nb_optimize_layout_euclidean_single_epoch")
     assert release_gil_in_umap_layout() is False  # a umap without the function: nothing is replaced
@@ -330,7 +330,7 @@ def test_groups_side_by_side_are_the_same_where_the_layout_keeps_the_gil(monkeyp
     original = umap.layouts._nb_optimize_layout_euclidean_single_epoch
     monkeypatch.setattr(umap.layouts, "_nb_optimize_layout_euclidean_single_epoch",
                         numba.njit(original.py_func, fastmath=True, parallel=False))
-    monkeypatch.setattr(helpers.topics, "release_gil_in_umap_layout", lambda: False)
+    monkeypatch.setattr(helpers.topics.grouped, "release_gil_in_umap_layout", lambda: False)
     vectors, groups = _two_groups(2)
     monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
     side_by_side = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
@@ -358,9 +358,9 @@ def test_umaps_layout_without_the_gil_gives_the_same_layout(monkeypatch) -> None
     assert np.array_equal(with_lock, without_lock)
     from numba.core.caching import NullCache
 
-    import helpers.topics
+    import helpers.topics._umap_runtime
 
-    monkeypatch.setattr(helpers.topics, "_NUMBA_CACHE_ENABLED", False)
+    monkeypatch.setattr(helpers.topics._umap_runtime, "_NUMBA_CACHE_ENABLED", False)
     enable_numba_cache()
     assert isinstance(layout._cache, NullCache), "not cached: it would share UMAP's own cache entry"
 
@@ -407,7 +407,7 @@ def test_neighbours_found_before_umap_give_the_layout_umap_finds_on_its_own(monk
     import umap.umap_
     from umap import UMAP
 
-    import helpers.topics
+    import helpers.topics.grouped
 
     rng = np.random.default_rng(4)
     centres = rng.normal(size=(12, 16))
@@ -431,7 +431,7 @@ def test_neighbours_found_before_umap_give_the_layout_umap_finds_on_its_own(monk
         return original_fit(self, X, *args, **kwargs)
 
     monkeypatch.setattr(umap.umap_.UMAP, "fit", fit)
-    monkeypatch.setattr(helpers.topics, "EXACT_NEIGHBOURS_UP_TO", 100)
+    monkeypatch.setattr(helpers.topics.grouped, "EXACT_NEIGHBOURS_UP_TO", 100)
     grouped = GroupedUMAP(np.array(["en"] * 4200), seed=7, n_neighbors=10, n_components=2)
     assert np.array_equal(grouped.fit_transform(vectors), own)
     assert len(indexes) == 1 and len(fits) == 1
@@ -532,14 +532,14 @@ def test_a_rerun_loads_the_saved_model_instead_of_refitting(hashed: tuple) -> No
 def test_an_unchanged_posts_table_finds_the_saved_model_without_preparing_the_posts(
     hashed: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import helpers.topics
+    import helpers.topics.saved
 
     config, first = hashed
 
     def not_needed(*args: object, **kwargs: object) -> None:
         raise AssertionError("the posts were prepared again")
 
-    monkeypatch.setattr(helpers.topics, "topic_documents", not_needed)
+    monkeypatch.setattr(helpers.topics.saved, "topic_documents", not_needed)
     again = study_topics(config, encoder=HashingEncoder(), progress=False)
     assert again.folder == first.folder and again.model is None
 
@@ -611,11 +611,12 @@ def test_a_small_organisation_gets_counts_and_terms_instead_of_topics(hashed: tu
 
 
 def test_a_view_counts_its_frequent_terms_only_when_they_are_asked_for(hashed: tuple, monkeypatch) -> None:
-    import helpers.topics
+    import helpers.topics.results
 
     _, result = hashed
-    real, calls = helpers.topics.frequent_terms, []
-    monkeypatch.setattr(helpers.topics, "frequent_terms", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real, calls = helpers.topics.results.frequent_terms, []
+    monkeypatch.setattr(helpers.topics.results, "frequent_terms",  # where TopicView.terms looks it up
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
     view = topic_view(result, "sma-uk")
     assert view.has_topics and not calls
     docs = result.documents[result.documents["org_id"] == "sma-uk"]
@@ -704,7 +705,7 @@ def test_the_labels_of_a_fitted_model_repeat_no_word(hashed: tuple) -> None:
 
 
 def test_a_model_saved_with_the_old_labels_is_shown_with_readable_ones(hashed: tuple, tmp_path: Path) -> None:
-    from helpers.topics import _load_current
+    from helpers.topics.saved import _load_current
 
     _, result = hashed
     folder = tmp_path / "topics"
@@ -730,7 +731,7 @@ def test_a_model_saved_with_the_old_labels_is_shown_with_readable_ones(hashed: t
 
 
 def test_saved_interactive_figures_are_not_shown_with_other_labels(hashed: tuple) -> None:
-    from helpers.topics import _figures_file
+    from helpers.topics.interactive import _figures_file
 
     _, result = hashed
     relabelled = replace(result, topics=result.topics.assign(label=result.topics["label"] + " x"))
@@ -839,7 +840,7 @@ def test_interactive_figures_load_plotly_from_the_report_folder(hashed: tuple, m
 
 
 def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple, monkeypatch) -> None:
-    import helpers.topics as topics
+    import helpers.topics.interactive as interactive
 
     _, result = hashed
     assert save_interactive_figures(result, [None, "sma-uk"]) >= 0
@@ -850,14 +851,14 @@ def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple,
     def no_bertopic(*args, **kwargs):
         raise AssertionError("the saved figures should have been used")
 
-    monkeypatch.setattr(topics, "_bertopic_figures", no_bertopic)
+    monkeypatch.setattr(interactive, "_bertopic_figures", no_bertopic)
     again = interactive_figures(topic_view(result, "sma-uk"))
     assert set(again) == set(first)
     assert again["barchart"].to_json() == first["barchart"].to_json()
 
 
 def test_figures_saved_by_an_earlier_run_are_not_prepared_again(hashed: tuple, monkeypatch) -> None:
-    import helpers.topics as topics
+    import helpers.topics.interactive as interactive
 
     _, result = hashed
     save_interactive_figures(result, [None, "sma-uk"])
@@ -865,15 +866,15 @@ def test_figures_saved_by_an_earlier_run_are_not_prepared_again(hashed: tuple, m
     def no_view(*args, **kwargs):
         raise AssertionError("a view was prepared for figures that are saved")
 
-    monkeypatch.setattr(topics, "topic_view", no_view)
+    monkeypatch.setattr(interactive, "topic_view", no_view)
     assert save_interactive_figures(result, [None, "sma-uk"]) == 0
 
 
 def test_the_study_is_embedded_once_for_classification_and_topics(tiny_demo: Path, tmp_path: Path) -> None:
     from helpers.classify import classify_study
     from helpers.classify.study import texts_to_embed
-    from helpers.embeddings import embed_study
     from helpers.schema import read_table, table_path
+    from helpers.steps.embed import embed_study
 
     class RecordingEncoder(HashingEncoder):
         def __init__(self) -> None:
@@ -975,12 +976,12 @@ class HalfPrecisionHashing(HashingEncoder):
 
 
 def test_a_model_fitted_on_bfloat16_vectors_says_so(tiny_demo: Path, tmp_path: Path, monkeypatch) -> None:
-    from helpers import topics
+    from helpers.topics import saved
 
     def capture(*args: object, messages: Sequence[str] = (), **kwargs: object) -> None:
         raise _FitCalled(messages)
 
-    monkeypatch.setattr(topics, "fit_topics", capture)
+    monkeypatch.setattr(saved, "fit_topics", capture)
     config = study_copy(tiny_demo, tmp_path / "study")
     with pytest.raises(_FitCalled) as half:
         study_topics(config, encoder=HalfPrecisionHashing(), progress=False)
@@ -1009,10 +1010,10 @@ class HashingOnABfloat16Machine(HashingEncoder):
 def test_a_large_float32_embedding_mentions_bfloat16_where_the_machine_has_it(
     tiny_demo: Path, tmp_path: Path, monkeypatch, caplog
 ) -> None:
-    from helpers import embeddings
-    from helpers.embeddings import embed_study
+    from helpers.steps import embed
+    from helpers.steps.embed import embed_study
 
-    monkeypatch.setattr(embeddings, "BFLOAT16_HINT_FROM", 10)
+    monkeypatch.setattr(embed, "BFLOAT16_HINT_FROM", 10)
 
     def hints() -> int:
         found = [r for r in caplog.records if "analysis.embedding_precision: bfloat16" in r.getMessage()]
@@ -1020,7 +1021,7 @@ def test_a_large_float32_embedding_mentions_bfloat16_where_the_machine_has_it(
         return len(found)
 
     config = study_copy(tiny_demo, tmp_path / "a")
-    with caplog.at_level("INFO", logger="helpers.embeddings"):
+    with caplog.at_level("INFO", logger="helpers.steps.embed"):
         embed_study(config, encoder=HashingOnABfloat16Machine(True), progress=False)
         assert hints() == 1
         embed_study(config, encoder=HashingOnABfloat16Machine(True), progress=False)

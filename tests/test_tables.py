@@ -42,6 +42,7 @@ def test_lists_codes_and_crosstab_shares_read_as_words() -> None:
     assert "25.0%" in page and "50.0%" in page
 
 
-def test_cells_are_escaped() -> None:
-    page = _html(pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"]}))
-    assert "<img" not in page and "&lt;img" in page
+def test_cells_and_headers_are_escaped() -> None:
+    """An organisation's name is a column header in the comparison's tables (shared topics)."""
+    page = _html(pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"], "<img src=y onerror=alert(2)>": [1]}))
+    assert "<img" not in page and "&lt;img src=x" in page and "&lt;img src=y" in page

@@ -127,8 +127,9 @@ def modes_reading(config: StudyConfig, org_id: str | None) -> str:
         return figures.notes[0].sentence()
     if figures.notes:
         share = figures.shares["crowd_sourced"]
-        return ("Without accounts of the organisation in the data, only crowd-sourced exchange among "
-                f"members is measured: {share.text()} of {share.total:,} threads.")
+        return ("Without accounts of the organisation in the data, one-way and two-way communication with "
+                "the organisation are not defined; only crowd-sourced exchange among members is measured: "
+                f"{share.text()} of {share.total:,} threads.")
     ranked = sorted(figures.shares.items(), key=lambda item: item[1].value or 0, reverse=True)
     text = "; ".join(f"{MODE_LABELS[mode]} {share.text()}" for mode, share in ranked)
     sentence = f"Of {ranked[0][1].total:,} conversation threads: {text}."

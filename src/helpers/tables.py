@@ -89,7 +89,8 @@ def for_people(table: pd.DataFrame) -> Styler:
     for column in frame.columns:
         if frame[column].dtype == object or isinstance(frame[column].dtype, pd.StringDtype):
             frame[column] = frame[column].map(_words)
-    styler = frame.style.hide(axis="index").format(formats, na_rep=MISSING, escape="html")
+    styler = (frame.style.hide(axis="index").format(formats, na_rep=MISSING, escape="html")
+              .format_index(escape="html", axis="columns"))  # headers hold names from the data too
     return styler.set_table_attributes('class="people"')
 
 

@@ -12,7 +12,7 @@ import pytest
 import zstandard
 
 from helpers.config import load_config
-from helpers.ingest import pipeline
+from helpers.ingest import stage
 from helpers.ingest.pipeline import IngestError, ingest_study
 from helpers.privacy import SecretError
 from tests.conftest import organisation, write_study
@@ -129,7 +129,8 @@ def test_unknown_format_names_the_file(tmp_path: Path) -> None:
 def test_file_of_nothing_but_garbage_is_an_error_not_a_quarantine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
 ) -> None:
-    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: processes)  # also on a one-CPU machine
+    # parallel_parts is looked up where _stage_files lives: helpers.ingest.stage
+    monkeypatch.setattr(stage, "parallel_parts", lambda items: processes)  # also on a one-CPU machine
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "garbage.ndjson").write_text("{oops\n{also broken\nnope\n")
     config = load_config(_study(tmp_path, [{"path": "garbage.ndjson", "format": "pushshift"}]))
@@ -260,13 +261,14 @@ def test_files_read_side_by_side_give_the_tables_of_one_after_the_other(
 ) -> None:
     config = load_config(study)
     calls = []
-    in_processes = pipeline._stage_in_processes
-    monkeypatch.setattr(pipeline, "_stage_in_processes", lambda *args: calls.append(1) or in_processes(*args))
-    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 2)  # also on a one-CPU machine
+    in_processes = stage._stage_in_processes
+    # _stage_files looks both up in helpers.ingest.stage, its own module
+    monkeypatch.setattr(stage, "_stage_in_processes", lambda *args: calls.append(1) or in_processes(*args))
+    monkeypatch.setattr(stage, "parallel_parts", lambda items: 2)  # also on a one-CPU machine
     side_by_side = ingest_study(config, progress=False, force=True)
     assert calls and not any(stats.from_cache for stats in side_by_side.files)
     tables = {name: pd.read_parquet(path) for name, path in side_by_side.tables.items()}
-    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 1)
+    monkeypatch.setattr(stage, "parallel_parts", lambda items: 1)
     one_by_one = ingest_study(config, progress=False, force=True)
     assert [s.source_file for s in one_by_one.files] == [s.source_file for s in side_by_side.files]
     for name, path in one_by_one.tables.items():
@@ -300,7 +302,7 @@ def test_recognising_an_organisation_id_renames_every_reference_to_its_pseudonym
 
 
 _PARENT_PID = os.getpid()
-_STAGE_FILE = pipeline._stage_file
+_STAGE_FILE = stage._stage_file
 
 
 def _dies_in_a_helper(plan, *args, **kwargs):  # module level: the pool sends it by name
@@ -316,8 +318,9 @@ def test_files_a_dead_helper_process_left_are_read_here(
     config = load_config(study)
     tables = ingest_study(config, progress=False).tables
     expected = {name: pd.read_parquet(path) for name, path in tables.items()}
-    monkeypatch.setattr(pipeline, "_stage_file", _dies_in_a_helper)
-    monkeypatch.setattr(pipeline, "parallel_parts", lambda items: 2)
+    # _stage_in_processes sends the helper processes _stage_file as helpers.ingest.stage holds it
+    monkeypatch.setattr(stage, "_stage_file", _dies_in_a_helper)
+    monkeypatch.setattr(stage, "parallel_parts", lambda items: 2)
     result = ingest_study(config, progress=False, force=True)
     assert "reading the rest here" in caplog.text
     for name, path in result.tables.items():

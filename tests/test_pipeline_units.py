@@ -3,12 +3,8 @@
 import pandas as pd
 import pytest
 
-from helpers.ingest.pipeline import (
-    FileStats,
-    _drop_cross_file_duplicates,
-    derive_interactions,
-    resolve_threads,
-)
+from helpers.ingest.manifest import FileStats
+from helpers.ingest.tables import _drop_cross_file_duplicates, derive_interactions, resolve_threads
 
 
 def _posts(rows: list[dict]) -> pd.DataFrame:

@@ -20,14 +20,9 @@ from hypothesis import strategies as st
 
 from helpers.config import IngestionSettings
 from helpers.ingest import get_reader
-from helpers.ingest.pipeline import (
-    IngestError,
-    InputPlan,
-    RecordLimits,
-    StagingRules,
-    _stage_file,
-)
+from helpers.ingest.pipeline import IngestError, InputPlan, RecordLimits, StagingRules
 from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
+from helpers.ingest.stage import _stage_file
 from helpers.privacy import Scrubber
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

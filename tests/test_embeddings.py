@@ -406,11 +406,11 @@ def test_the_study_file_sets_the_precision(tmp_path: Path) -> None:
 def test_bfloat16_on_a_device_without_its_instructions_warns_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from helpers import embeddings
+    from helpers.embeddings import sentence_transformer
 
     monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
-    monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: False)
-    embeddings._warn_once_without_native_bfloat16.cache_clear()
+    monkeypatch.setattr(sentence_transformer, "has_native_bfloat16", lambda device_type: False)
+    sentence_transformer._warn_once_without_native_bfloat16.cache_clear()
     try:
         encoder = SentenceTransformerEncoder(precision="bfloat16")
         with caplog.at_level("WARNING", logger="helpers.embeddings"):
@@ -419,11 +419,11 @@ def test_bfloat16_on_a_device_without_its_instructions_warns_once(
         warnings = [r for r in caplog.records if "bfloat16 instructions" in r.getMessage()]
         assert len(warnings) == 1
     finally:
-        embeddings._warn_once_without_native_bfloat16.cache_clear()
+        sentence_transformer._warn_once_without_native_bfloat16.cache_clear()
 
 
 def test_bfloat16_limits_onednns_kernel_cache_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    from helpers import embeddings
+    from helpers.embeddings import ONEDNN_PRIMITIVE_CACHE_CAPACITY
 
     encoder = SentenceTransformerEncoder(precision="bfloat16")
     monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "64")
@@ -433,14 +433,14 @@ def test_bfloat16_limits_onednns_kernel_cache_unless_set(monkeypatch: pytest.Mon
     SentenceTransformerEncoder().encode(["a post about SMA"])
     assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in os.environ, "float32 leaves oneDNN alone"
     encoder.encode(["a post about SMA"])
-    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(embeddings.ONEDNN_PRIMITIVE_CACHE_CAPACITY)
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(ONEDNN_PRIMITIVE_CACHE_CAPACITY)
 
 
 def test_only_float32_on_a_bfloat16_device_could_use_bfloat16(monkeypatch: pytest.MonkeyPatch) -> None:
-    from helpers import embeddings
+    from helpers.embeddings import sentence_transformer
 
-    monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: device_type == "cpu")
+    monkeypatch.setattr(sentence_transformer, "has_native_bfloat16", lambda device_type: device_type == "cpu")
     assert SentenceTransformerEncoder(device="cpu").could_use_bfloat16()
     assert not SentenceTransformerEncoder(device="cpu", precision="bfloat16").could_use_bfloat16()
-    monkeypatch.setattr(embeddings, "has_native_bfloat16", lambda device_type: False)
+    monkeypatch.setattr(sentence_transformer, "has_native_bfloat16", lambda device_type: False)
     assert not SentenceTransformerEncoder(device="cpu").could_use_bfloat16()

@@ -48,9 +48,10 @@ Replies of an organisation to itself (continuing its own thread) are not
 interactions (the ingestion drops them) and never make a thread two-way.
 Roles come from the accounts table: ``org`` for the study organisations'
 own accounts, ``public`` for everybody else (peer organisations and
-clinicians included).
+clinicians included); :mod:`.threads` reads them, the mode threads and each
+interaction's kind of exchange from the tables.
 
-Per organisation the module also measures the **reciprocity** of
+Per organisation :mod:`.responsiveness` measures the **reciprocity** of
 organisation-public exchange (:func:`org_reciprocity`, the dyadic reciprocity
 of Wasserman & Faust [2]_) and the **response latency** of the organisation
 to the public (:func:`response_times`, summarised with the Kaplan-Meier
@@ -75,6 +76,13 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
+from helpers.classify.responsiveness import (  # noqa: F401 (importable from here as before the split)
+    org_reciprocity,
+    response_time_summary,
+    response_times,
+)
+from helpers.classify.threads import EDGE_COUNTS, classify_edges, mode_threads, role_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -103,129 +111,10 @@ MODE_RULES = (
 # Platforms whose exports hold posts of pages (organisations, public figures, groups), not of
 # private people: CrowdTangle and the Meta Content Library export Facebook page posts without comments.
 PAGE_PLATFORMS = ("facebook",)
-ADDRESS_KINDS = ("reply", "mention", "quote")
-EDGE_COUNTS = (
-    "org_to_public",
-    "public_to_org",
-    "public_to_public",
-    "org_amplifies",
-    "public_shares_org",
-    "public_shares_public",
-    "org_to_org",
-)
 TIME_SLICES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
-# --------------------------------------------------------------------------- roles and threads
-
-
-def role_lookup(posts: pd.DataFrame, accounts: pd.DataFrame | None = None) -> dict[tuple[str, str], str]:
-    """``(platform, author_id) -> role`` from the accounts table, completed from the posts.
-
-    Accounts seen only as targets of interactions are in the accounts table;
-    without it, an author id of the form ``platform:Handle`` (how named
-    organisation accounts are written) counts as ``org`` and every other as
-    ``public`` (see :func:`role_of`).
-    """
-    roles = dict(
-        zip(zip(posts["platform"], posts["author_id"], strict=True), posts["author_role"], strict=True)
-    )
-    if accounts is not None and not accounts.empty:
-        roles.update(
-            zip(zip(accounts["platform"], accounts["author_id"], strict=True), accounts["role"], strict=True)
-        )
-    return roles
-
-
-def role_of(roles: Mapping[tuple[str, str], str], platform: str, author_id: str) -> str:
-    """Role of an account; unknown accounts are ``org`` only when named like ``platform:Handle``."""
-    found = roles.get((platform, author_id))
-    if found is not None:
-        return found
-    return "org" if author_id.startswith(f"{platform}:") else "public"
-
-
-def mode_threads(posts: pd.DataFrame) -> pd.Series:
-    """The thread each post's mode belongs to.
-
-    A post's own ``thread_id``, except shares: they join the thread of the
-    post they share, following a chain of shares (a share of a share) back to
-    the original as far as the corpus holds it, on the same platform only.
-
-    Returns
-    -------
-    Series
-        Thread ids aligned with ``posts``.
-
-    Examples
-    --------
-    >>> posts = pd.DataFrame({"post_id": ["t:1", "t:2", "t:3"], "platform": ["twitter"] * 3,
-    ...                       "thread_id": ["t:1", "t:2", "t:3"], "shared_id": [None, "t:1", "t:2"]})
-    >>> mode_threads(posts).tolist()
-    ['t:1', 't:1', 't:1']
-    """
-    key = list(zip(posts["platform"], posts["post_id"], strict=True))
-    shared = dict(zip(key, _values(posts["shared_id"]), strict=True))
-    thread = dict(zip(key, posts["thread_id"], strict=True))
-    result = []
-    for platform, post_id in key:
-        current, seen = (platform, post_id), {(platform, post_id)}
-        while True:
-            target = shared.get(current)
-            nxt = (platform, target) if target is not None else None
-            if nxt is None or nxt not in thread or nxt in seen:
-                break
-            seen.add(nxt)
-            current = nxt
-        result.append(thread[current])
-    return pd.Series(result, index=posts.index, name="thread_id")
-
-
-# --------------------------------------------------------------------------- edges
-
-
-def classify_edges(
-    interactions: pd.DataFrame,
-    roles: Mapping[tuple[str, str], str],
-) -> pd.DataFrame:
-    """Each interaction with the roles of its ends and its kind of exchange.
-
-    Returns
-    -------
-    DataFrame
-        ``interactions`` without self-interactions, plus ``source_role``,
-        ``target_role`` and ``exchange``, one of :data:`EDGE_COUNTS`:
-        ``org_to_public`` / ``public_to_org`` (replies, mentions; quotes of the
-        organisation by the public), ``public_to_public``, ``org_amplifies``
-        (the organisation shares or quotes a public post),
-        ``public_shares_org``, ``public_shares_public``, ``org_to_org`` (two
-        organisation accounts).
-    """
-    edges = interactions[interactions["source_author"] != interactions["target_author"]].copy()
-    edges["source_role"] = [
-        role_of(roles, p, a) for p, a in zip(edges["platform"], edges["source_author"], strict=True)
-    ]
-    edges["target_role"] = [
-        role_of(roles, p, a) for p, a in zip(edges["platform"], edges["target_author"], strict=True)
-    ]
-    edges["exchange"] = [
-        _exchange(kind, s, t)
-        for kind, s, t in zip(edges["kind"], edges["source_role"], edges["target_role"], strict=True)
-    ]
-    return edges.reset_index(drop=True)
-
-
-def _exchange(kind: str, source_role: str, target_role: str) -> str:
-    pair = (source_role == "org", target_role == "org")
-    if pair == (True, True):
-        return "org_to_org"
-    if kind == "share":
-        return {(True, False): "org_amplifies", (False, True): "public_shares_org"}.get(
-            pair, "public_shares_public"
-        )
-    if kind == "quote" and pair == (True, False):
-        return "org_amplifies"
-    return {(True, False): "org_to_public", (False, True): "public_to_org"}.get(pair, "public_to_public")
+# --------------------------------------------------------------------------- votes and rules
 
 
 def post_act(is_org: bool, exchanges: set[str], *, story_call: bool = False, page: bool = False) -> str:
@@ -543,196 +432,3 @@ def mode_shares(
     long["total"] = long.groupby([by, "period"])["threads"].transform("sum")
     long["share"] = long["threads"] / long["total"]
     return long[[by, "period", "mode", "threads", "share", "total"]]
-
-
-# --------------------------------------------------------------------------- reciprocity
-
-
-def org_reciprocity(
-    posts: pd.DataFrame,
-    interactions: pd.DataFrame,
-    accounts: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Reciprocity of organisation-public exchange, per organisation.
-
-    Counts replies, mentions and quotes between the organisation's accounts
-    and members of the public (shares are diffusion, not address).
-
-    Returns
-    -------
-    DataFrame
-        Per ``org_id``: ``public_to_org`` and ``org_to_public`` (interactions),
-        ``public_accounts`` in exchange with the organisation, ``dyads``
-        (organisation account, public account pairs with any exchange),
-        ``reciprocated_dyads`` (exchange in both directions),
-        ``dyad_reciprocity`` (their share) and ``edge_reciprocity`` (share
-        of directed pairs whose reverse also exists, as
-        ``networkx.overall_reciprocity`` on the org-public graph).
-
-    Notes
-    -----
-    Dyadic reciprocity follows Wasserman & Faust (1994, ch. 13).  A low
-    value with many ``public_to_org`` interactions means the organisation is
-    addressed but rarely answers; see :func:`response_times` for how fast it
-    answers when it does.
-    """
-    roles = role_lookup(posts, accounts)
-    edges = classify_edges(interactions[interactions["kind"].isin(ADDRESS_KINDS)], roles)
-    edges = edges[edges["exchange"].isin(["org_to_public", "public_to_org"])]
-    orgs = sorted(set(posts["org_id"]))
-    rows = []
-    for org_id in orgs:
-        mine = edges[edges["org_id"] == org_id]
-        org_side = np.where(mine["exchange"] == "public_to_org", mine["target_author"], mine["source_author"])
-        public_side = np.where(
-            mine["exchange"] == "public_to_org", mine["source_author"], mine["target_author"]
-        )
-        pairs = pd.DataFrame(
-            {
-                "platform": mine["platform"].to_numpy(),
-                "org": org_side,
-                "public": public_side,
-                "direction": mine["exchange"].to_numpy(),
-            }
-        ).drop_duplicates()
-        per_dyad = pairs.groupby(["platform", "org", "public"])["direction"].nunique()
-        dyads, reciprocated = len(per_dyad), int((per_dyad == 2).sum())
-        directed = dyads + reciprocated
-        rows.append(
-            {
-                "org_id": org_id,
-                "public_to_org": int((mine["exchange"] == "public_to_org").sum()),
-                "org_to_public": int((mine["exchange"] == "org_to_public").sum()),
-                "public_accounts": int(pairs[["platform", "public"]].drop_duplicates().shape[0]),
-                "dyads": dyads,
-                "reciprocated_dyads": reciprocated,
-                "dyad_reciprocity": reciprocated / dyads if dyads else np.nan,
-                "edge_reciprocity": 2 * reciprocated / directed if directed else np.nan,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- response latency
-
-
-def response_times(
-    posts: pd.DataFrame,
-    interactions: pd.DataFrame,
-    accounts: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """How long the organisation takes to answer the public, per public post addressed to it.
-
-    A public post *addresses* the organisation when it replies to, mentions
-    or quotes one of its accounts.  Its *answer* is the first later post by an
-    organisation account in the same thread that replies to it, or replies to
-    or mentions its author.
-
-    Returns
-    -------
-    DataFrame
-        One row per addressing post: ``post_id``, ``org_id``, ``platform``,
-        ``thread_id``, ``created_at``, ``answered``, ``answer_post_id``,
-        ``latency_hours`` (NaN when unanswered) and ``observed_hours`` (time
-        to the answer, or to the end of the organisation's data for an
-        unanswered post: the censoring time used by
-        :func:`response_time_summary`).
-    """
-    columns = [
-        "post_id",
-        "org_id",
-        "platform",
-        "thread_id",
-        "created_at",
-        "answered",
-        "answer_post_id",
-        "latency_hours",
-        "observed_hours",
-    ]
-    posts = posts.reset_index(drop=True)
-    roles = role_lookup(posts, accounts)
-    frame = posts[
-        ["post_id", "platform", "org_id", "author_id", "author_role", "created_at", "parent_id"]
-    ].copy()
-    frame["thread_id"] = mode_threads(posts)
-    edges = classify_edges(interactions[interactions["kind"].isin(ADDRESS_KINDS)], roles)
-    addressing = set(edges.loc[edges["exchange"] == "public_to_org", "post_id"])
-    addresses = frame[frame["post_id"].isin(addressing)]
-    if addresses.empty:
-        return pd.DataFrame(columns=columns)
-    answers = frame[frame["author_role"] == "org"]
-    targets = edges[edges["exchange"] == "org_to_public"].groupby("post_id")["target_author"].agg(set)
-    answers = answers.assign(targets=answers["post_id"].map(targets))
-    pairs = addresses.merge(answers, on=["platform", "thread_id"], suffixes=("", "_answer"))
-    later = pairs["created_at_answer"] > pairs["created_at"]
-    direct = pairs["parent_id_answer"] == pairs["post_id"]
-    to_author = [
-        isinstance(t, set) and a in t for t, a in zip(pairs["targets"], pairs["author_id"], strict=True)
-    ]
-    pairs = pairs[later & (direct | np.array(to_author, dtype=bool))]
-    first = pairs.sort_values("created_at_answer").drop_duplicates("post_id")
-    first = first.set_index("post_id")[["post_id_answer", "created_at_answer"]]
-    out = addresses.join(first, on="post_id")
-    end = frame.groupby("org_id")["created_at"].max()
-    out["answered"] = out["post_id_answer"].notna()
-    out["answer_post_id"] = out["post_id_answer"]
-    out["latency_hours"] = (out["created_at_answer"] - out["created_at"]).dt.total_seconds() / 3600
-    censor = (out["org_id"].map(end) - out["created_at"]).dt.total_seconds() / 3600
-    out["observed_hours"] = out["latency_hours"].fillna(censor)
-    return out[columns].sort_values(["org_id", "created_at", "post_id"], ignore_index=True)
-
-
-def response_time_summary(times: pd.DataFrame) -> pd.DataFrame:
-    """Per organisation: share of public posts answered and the time to answer.
-
-    Parameters
-    ----------
-    times : DataFrame
-        From :func:`response_times`.
-
-    Returns
-    -------
-    DataFrame
-        Per ``org_id``: ``addressed`` (public posts addressing the
-        organisation), ``answered``, ``answered_share``, the median and
-        quartiles of the latency of answered posts (hours), and the
-        Kaplan-Meier median time to answer with its 95% confidence interval
-        (``km_median_hours``, ``km_ci_low``, ``km_ci_high``), which counts
-        unanswered posts as censored at the end of the data.  The
-        Kaplan-Meier median is NaN when fewer than half of the posts are ever
-        answered.
-    """
-    from statsmodels.duration.survfunc import SurvfuncRight
-
-    rows = []
-    for org_id, group in times.groupby("org_id", sort=True):
-        answered = group.loc[group["answered"], "latency_hours"]
-        row = {
-            "org_id": org_id,
-            "addressed": len(group),
-            "answered": int(group["answered"].sum()),
-            "answered_share": float(group["answered"].mean()),
-            "median_hours": answered.median(),
-            "q25_hours": answered.quantile(0.25),
-            "q75_hours": answered.quantile(0.75),
-            "km_median_hours": np.nan,
-            "km_ci_low": np.nan,
-            "km_ci_high": np.nan,
-        }
-        observed = group["observed_hours"].clip(lower=0).to_numpy(dtype=float)
-        if group["answered"].any() and len(group) >= 2:
-            fit = SurvfuncRight(observed, group["answered"].to_numpy(dtype=int))
-            median = fit.quantile(0.5)
-            low, high = fit.quantile_ci(0.5)
-            row.update(km_median_hours=_finite(median), km_ci_low=_finite(low), km_ci_high=_finite(high))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _finite(value: float | None) -> float:
-    return float(value) if value is not None and np.isfinite(value) else np.nan
-
-
-def _values(series: pd.Series) -> list:
-    """The column's values as a list, with every missing value as None (not NaN)."""
-    return series.astype(object).where(series.notna(), None).tolist()

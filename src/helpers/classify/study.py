@@ -47,11 +47,11 @@ from helpers.classify.knowledge import (
     Lexicon,
     load_lexicon,
     load_seed,
-    seed_digest,
     text_signals,
     train_knowledge_classifier,
 )
 from helpers.classify.modes import EDGE_COUNTS, MODE_RULES, MODES, PAGE_PLATFORMS, classify_modes
+from helpers.classify.seed import seed_digest
 from helpers.config import StudyConfig
 from helpers.embeddings import CachedEncoder, embedding_text, study_encoder
 from helpers.locks import exclusive_lock

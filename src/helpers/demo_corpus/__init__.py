@@ -10,14 +10,18 @@ ids
     Platform-shaped identifiers (snowflakes, base36, TIDs, DIDs...).
 actors
     Organisation accounts, peers and the long-tailed population of people.
-phrases_en, phrases_it
-    Phrase banks per knowledge type and theme, English and Italian.
+phrases
+    Phrase banks per knowledge type and theme, English and Italian: data files
+    (``phrase_banks/en.yaml``, ``phrase_banks/it.yaml``) read once.
 text
-    Composes a post's text from the phrase banks.
+    Composes a post's text from the phrase banks (a package: seasons, formats,
+    templates, variation, surface, assembly, composer).
 scenarios
-    Threads by communication scenario, per platform.
+    Threads by communication scenario, per platform (a package: community,
+    knowledge_types, posting, threads, world).
 writers
-    One writer per export format, with bad and duplicate records.
+    One writer per export format, with bad and duplicate records (a package:
+    common, twarc2, crowdtangle, pushshift, mastodon, bluesky).
 truth
     The ground-truth tables under ``_truth/``.
 """

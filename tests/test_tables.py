@@ -44,5 +44,6 @@ def test_lists_codes_and_crosstab_shares_read_as_words() -> None:
 
 def test_cells_and_headers_are_escaped() -> None:
     """An organisation's name is a column header in the comparison's tables (shared topics)."""
-    page = _html(pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"], "<img src=y onerror=alert(2)>": [1]}))
+    table = pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"], "<img src=y onerror=alert(2)>": [1]})
+    page = _html(table)
     assert "<img" not in page and "&lt;img src=x" in page and "&lt;img src=y" in page

@@ -17,53 +17,6 @@ DEMO_STUDY = ROOT / "config" / "study.yml"
 TINY_DEMO_POSTS = 600
 
 
-def write_study(
-    root: Path,
-    organisations: list[dict],
-    *,
-    secret: Path | None = None,
-    **overrides: object,
-) -> Path:
-    """Write a study config under ``root/config/study.yml`` with raw data in ``root/raw``.
-
-    Parameters
-    ----------
-    root : Path
-        The project root of the test study.
-    organisations : list of dict
-        Organisation entries as in the YAML file.
-    secret : Path, optional
-        Key file; defaults to ``root/secret/study.key`` (outside raw and processed).
-    """
-    data = {
-        "name": "test study",
-        "seed": 7,
-        "raw_dir": "raw",
-        "processed_dir": "processed",
-        "reports_dir": "reports",
-        "privacy": {"secret_file": str(secret or root / "secret" / "study.key")},
-        "organisations": organisations,
-    }
-    data.update(overrides)
-    path = root / "config" / "study.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
-
-
-def organisation(org_id: str, inputs: list[dict], accounts: dict | None = None, language: str = "en") -> dict:
-    """One organisation entry for :func:`write_study`."""
-    return {
-        "id": org_id,
-        "name": f"Org {org_id}",
-        "disease": "Test disease",
-        "country": "GB",
-        "language": language,
-        "accounts": accounts or {},
-        "inputs": inputs,
-    }
-
-
 @pytest.fixture(scope="session")
 def tiny_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project root holding a tiny generated demo corpus and the demo study config.

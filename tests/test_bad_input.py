@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ from helpers.cli import main
 from helpers.config import load_config
 from helpers.ingest import detect_format
 from helpers.ingest.pipeline import IngestError, ingest_study
-from tests.conftest import organisation, write_study
+from tests.builders import copy_tiny_demo, organisation, write_study
 from tests.mounts import can_mount_read_only, read_only_run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -377,15 +376,8 @@ def test_evaluate_with_a_wrong_labels_file_is_one_clear_message(
 
 @pytest.fixture(scope="module")
 def tiny_demo_copy(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import yaml
-
     root = tmp_path_factory.mktemp("labels")
-    shutil.copytree(tiny_demo / "data", root / "data")
-    data = yaml.safe_load((tiny_demo / "config" / "study.yml").read_text())
-    data["privacy"]["secret_file"] = str(root / "secret" / "study.key")
-    data["organisations"] = data["organisations"][:1]
-    (root / "config").mkdir()
-    (root / "config" / "study.yml").write_text(yaml.safe_dump(data, sort_keys=False))
+    copy_tiny_demo(tiny_demo, root, organisations=1, processed=True)
     return root
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
 from helpers.batch import (
     CHAIN,
@@ -31,6 +30,7 @@ from helpers.browser import check_page, find_chromium
 from helpers.cli import main
 from helpers.config import load_config
 from helpers.privacy import SecretError
+from tests.builders import copy_tiny_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILING_ORG = "fop-au"
@@ -38,12 +38,8 @@ ORGS = ["sma-uk", "dravet-it", FAILING_ORG]  # English, Italian, and one forced 
 
 
 def _copy_study(tiny_demo: Path, root: Path) -> Path:
-    shutil.copytree(tiny_demo / "data" / "raw", root / "data" / "raw")
-    data = yaml.safe_load((tiny_demo / "config" / "study.yml").read_text())
-    data["privacy"]["secret_file"] = str(root / "secret" / "study.key")
-    path = root / "config" / "study.yml"
-    path.parent.mkdir(parents=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    """The tiny demo study with its own notebooks, one of which fails for one organisation."""
+    path = copy_tiny_demo(tiny_demo, root)
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     report = root / "notebooks" / "05_org_report.ipynb"
     notebook = nbformat.read(report, as_version=4)

@@ -9,20 +9,14 @@ real embedding model runs only in the ``slow`` test.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.errors
 import pytest
-import yaml
 
 from helpers.classify import (
     KNOWLEDGE_TYPES,
@@ -58,30 +52,15 @@ from helpers.classify import study as study_module
 from helpers.classify.knowledge import compile_entries, embedding_weights, narrative_person
 from helpers.classify.modes import thread_rule
 from helpers.config import load_config
-from helpers.embeddings import Encoder
 from helpers.ingest.pipeline import ingest_study
+from tests.builders import copy_tiny_demo
+from tests.fakes import HashingEncoder
 
 T0 = pd.Timestamp("2024-02-29 09:00", tz="UTC")
 ORG = "twitter:Org"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-class HashingEncoder(Encoder):
-    """Bag of hashed words and word pairs, L2-normalised: a fast, deterministic stand-in for a model."""
-
-    model_id = "test/hashing-encoder-v1"
-    dimension = 512
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            words = re.findall(r"\w+", text.lower())
-            for token in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
-                out[i, int(hashlib.md5(token.encode()).hexdigest()[:6], 16) % self.dimension] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
 
 
 def post(
@@ -686,15 +665,7 @@ def test_evaluate_joins_on_post_id_and_skips_blank_labels() -> None:
 def study(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory):
     """A copy of the tiny demo study, ingested and classified with the hashing encoder."""
     root = tmp_path_factory.mktemp("classify-study")
-    shutil.copytree(tiny_demo / "data" / "raw", root / "data" / "raw")
-    data = yaml.safe_load((tiny_demo / "config" / "study.yml").read_text())
-    data["privacy"]["secret_file"] = str(root / "secret" / "study.key")
-    data["privacy"]["min_group_size"] = 3
-    data["privacy"]["quote_max_chars"] = 60
-    path = root / "config" / "study.yml"
-    path.parent.mkdir(parents=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    config = load_config(path)
+    config = load_config(copy_tiny_demo(tiny_demo, root, min_group_size=3, quote_max_chars=60))
     ingest_study(config, progress=False)
     result = classify_study(config, progress=False, encoder=HashingEncoder())
     return config, result

@@ -283,7 +283,7 @@ def test_forget_texts_removes_their_vectors(tmp_path: Path, write_study_config: 
 
 @pytest.fixture
 def write_study_config(tmp_path: Path) -> Path:
-    from tests.conftest import organisation, write_study
+    from tests.builders import organisation, write_study
 
     return write_study(tmp_path, [organisation("org-a", [])])
 
@@ -354,7 +354,7 @@ def test_multilingual_model_names_are_recognised() -> None:
 
 def test_a_local_model_folder_is_found_from_the_project_root(tmp_path: Path) -> None:
     from helpers.config import load_config
-    from tests.conftest import organisation, write_study
+    from tests.builders import organisation, write_study
 
     path = write_study(tmp_path, [organisation("org-a", [])],
                        analysis={"embedding_model": "models/multilingual-minilm"})
@@ -389,7 +389,7 @@ def test_an_unknown_precision_is_refused() -> None:
 
 def test_the_study_file_sets_the_precision(tmp_path: Path) -> None:
     from helpers.config import ConfigError, load_config
-    from tests.conftest import organisation, write_study
+    from tests.builders import organisation, write_study
 
     path = write_study(tmp_path, [organisation("org-a", [])], analysis={"embedding_precision": "bfloat16"})
     encoder = study_encoder(load_config(path), progress=False)

@@ -13,7 +13,7 @@ from helpers.config import load_config
 from helpers.erasure import forget, load_register
 from helpers.ingest.pipeline import ingest_study, load_summary
 from helpers.privacy import Pseudonymiser, load_or_create_secret
-from tests.test_ingest_pipeline import _study
+from tests.builders import fixture_study
 
 CARER = "carer_jo"          # a private person in the twarc2 fixture
 CARER_ID = "1300000000000000002"
@@ -21,7 +21,7 @@ CARER_ID = "1300000000000000002"
 
 @pytest.fixture()
 def ingested(tmp_path: Path):
-    config = load_config(_study(tmp_path))
+    config = load_config(fixture_study(tmp_path))
     ingest_study(config, progress=False)
     return config
 

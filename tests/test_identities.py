@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers.config import load_config
 from helpers.ingest.pipeline import ingest_study
-from tests.conftest import organisation, write_study
+from tests.builders import organisation, write_study
 from tests.shapes import file_name, synthetic_posts, write_export
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -15,37 +14,15 @@ from helpers.config import load_config
 from helpers.ingest import stage
 from helpers.ingest.pipeline import IngestError, ingest_study
 from helpers.privacy import SecretError
-from tests.conftest import organisation, write_study
+from tests.builders import fixture_study, organisation, write_study
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PRIVATE_HANDLES = ["carer_jo", "dr_lee_neuro", "PKU_Mum"]
 
 
-def _study(root: Path, extra_inputs: list[dict] | None = None) -> Path:
-    raw = root / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FIXTURES / "twitter" / "twarc2_search.jsonl", raw / "tweets.jsonl")
-    shutil.copy(FIXTURES / "reddit" / "pku_comments.ndjson", raw / "comments.ndjson")
-    shutil.copy(FIXTURES / "mastodon" / "account_statuses.json", raw / "statuses.json")
-    return write_study(
-        root,
-        [
-            organisation("sma-uk", [{"path": "tweets.jsonl"}], {"twitter": ["SMATogetherUK"]}),
-            organisation(
-                "pku-us",
-                [{"path": "comments.ndjson"}] + (extra_inputs or []),
-                {"reddit": ["PKUVoicesNetwork"]},
-            ),
-            organisation(
-                "fop-au", [{"path": "statuses.json"}], {"mastodon": ["fopfriends@health.community"]}
-            ),
-        ],
-    )
-
-
 @pytest.fixture()
 def study(tmp_path: Path) -> Path:
-    return _study(tmp_path)
+    return fixture_study(tmp_path)
 
 
 def test_formats_are_detected_and_counts_reconcile(study: Path) -> None:
@@ -110,7 +87,7 @@ def test_force_rereads_and_gives_the_same_tables(study: Path) -> None:
 
 
 def test_missing_input_names_the_file_and_writes_nothing(tmp_path: Path) -> None:
-    config = load_config(_study(tmp_path, [{"path": "not-there.ndjson"}]))
+    config = load_config(fixture_study(tmp_path, [{"path": "not-there.ndjson"}]))
     with pytest.raises(IngestError, match=r"not-there\.ndjson.*'pku-us'.*not found"):
         ingest_study(config, progress=False)
     assert not (tmp_path / "processed" / "posts.parquet").exists()
@@ -119,7 +96,7 @@ def test_missing_input_names_the_file_and_writes_nothing(tmp_path: Path) -> None
 def test_unknown_format_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "notes.txt").write_text("just some notes\nnot an export\n")
-    config = load_config(_study(tmp_path, [{"path": "notes.txt"}]))
+    config = load_config(fixture_study(tmp_path, [{"path": "notes.txt"}]))
     with pytest.raises(IngestError, match=r"notes\.txt: format not recognised"):
         ingest_study(config, progress=False)
     assert not (tmp_path / "processed" / "posts.parquet").exists()
@@ -133,7 +110,7 @@ def test_file_of_nothing_but_garbage_is_an_error_not_a_quarantine(
     monkeypatch.setattr(stage, "parallel_parts", lambda items: processes)  # also on a one-CPU machine
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "garbage.ndjson").write_text("{oops\n{also broken\nnope\n")
-    config = load_config(_study(tmp_path, [{"path": "garbage.ndjson", "format": "pushshift"}]))
+    config = load_config(fixture_study(tmp_path, [{"path": "garbage.ndjson", "format": "pushshift"}]))
     with pytest.raises(IngestError, match=r"garbage\.ndjson: none of its 3 records could be read"):
         ingest_study(config, progress=False)
     assert not (tmp_path / "processed" / "posts.parquet").exists()
@@ -143,7 +120,7 @@ def test_corrupt_compressed_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "raw").mkdir()
     data = zstandard.ZstdCompressor().compress((FIXTURES / "reddit" / "pku_comments.ndjson").read_bytes())
     (tmp_path / "raw" / "dump.ndjson.zst").write_bytes(data[: len(data) // 2] + b"\x00garbage")
-    config = load_config(_study(tmp_path, [{"path": "dump.ndjson.zst", "format": "pushshift"}]))
+    config = load_config(fixture_study(tmp_path, [{"path": "dump.ndjson.zst", "format": "pushshift"}]))
     with pytest.raises(IngestError, match=r"dump\.ndjson\.zst"):
         ingest_study(config, progress=False)
     assert not (tmp_path / "processed" / "posts.parquet").exists()
@@ -159,7 +136,7 @@ def test_lost_key_on_a_later_run_stops_the_ingestion(study: Path) -> None:
 
 def test_pseudonyms_depend_on_the_key(tmp_path: Path) -> None:
     def public_authors(root: Path) -> set[str]:
-        result = ingest_study(load_config(_study(root)), progress=False)
+        result = ingest_study(load_config(fixture_study(root)), progress=False)
         posts = pd.read_parquet(result.tables["posts"])
         return set(posts.loc[posts["author_role"] == "public", "author_id"])
 

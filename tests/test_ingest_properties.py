@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from helpers.config import load_config
 from helpers.ingest.pipeline import ingest_study
-from tests.conftest import organisation, write_study
+from tests.builders import organisation, write_study
 
 N_RECORDS = 12
 

@@ -16,7 +16,7 @@ import yaml
 from matplotlib.transforms import Bbox
 
 from helpers.config import StudyConfig, load_config
-from helpers.embeddings import CachedEncoder, Encoder, cache_root, embedding_text
+from helpers.embeddings import CachedEncoder, cache_root, embedding_text
 from helpers.notice import NotComputed
 from helpers.topics import (
     LABEL_SEPARATOR,
@@ -56,31 +56,9 @@ from helpers.topics import (
     topics_per_class,
     vocabulary_presence,
 )
+from tests.fakes import HashingEncoder
 
 ITALIAN_STOP_WORDS = set(stop_words(["it"])) - set(stop_words(["en"]))
-
-
-class HashingEncoder(Encoder):
-    """A fast, deterministic stand-in for the sentence model: hashed word n-grams, normalised.
-
-    Posts that share words get similar vectors, which is enough structure for
-    the pipeline to find topics; every call is counted.
-    """
-
-    model_id = "test/hashing-256"
-
-    def __init__(self) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        self.vectorizer = HashingVectorizer(n_features=255, ngram_range=(1, 2), alternate_sign=False,
-                                            stop_words="english", norm="l2")
-        self.texts_encoded = 0
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.texts_encoded += len(texts)
-        hashed = self.vectorizer.transform(list(texts)).toarray()
-        bias = np.full((len(texts), 1), 0.05)  # no all-zero vector for texts of stop words only
-        return np.hstack([hashed, bias]).astype(np.float32)
 
 
 def study_copy(tiny_demo: Path, target: Path, orgs: Sequence[str] | None = None) -> StudyConfig:

@@ -16,7 +16,7 @@ import pytest
 
 from helpers.config import load_config
 from helpers.ingest.pipeline import ingest_study
-from tests.conftest import organisation, write_study
+from tests.builders import organisation, write_study
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COMMENTS = FIXTURES / "reddit" / "pku_comments.ndjson"

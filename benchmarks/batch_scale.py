@@ -15,7 +15,7 @@ project, then measures, each in a fresh process:
    model on the same texts the batch embeds (this machine's embedding limit).
    It encodes all of them: a sample (``--encode-sample N``, seeded) projected to
    the whole set gave a rate 5.5% too high at 200k posts, the machine's speed
-   varying from minute to minute (docs/performance.md, eleventh round);
+   varying from minute to minute (benchmarks/results/history/2026-12-02-round-11.md);
 5. **reference, plain BERTopic** (up to ``--bertopic-up-to`` posts): ``BERTopic().fit_transform`` with its
    defaults on the same topic documents, given their vectors (from the
    batch's cache: the same model on the same texts).  Its total, that fit plus

@@ -77,8 +77,8 @@ matplotlib.pyplot.uninstall_repl_displayhook()
 With the inline backend, pyplot also redraws every changed figure after each
 cell (its REPL hook, meant for figure windows); Agg has no idle drawing, so
 that is a whole extra draw of every figure, right before the inline backend
-draws it again for the notebook.  That was 3.5 s of an organisation's 25 s
-of notebooks.  The hook is installed when the backend is loaded, so the
+draws it again for the notebook, which doubled the time spent drawing
+figures in every notebook.  The hook is installed when the backend is loaded, so the
 backend is loaded first and the hook removed; figures are still shown (and
 closed) after each cell by the inline backend's own hook.
 """
@@ -108,7 +108,8 @@ yet every full garbage collection (``%reset`` between notebooks runs one, and
 pandas' allocations trigger more) walked through all of them again.
 ``gc.freeze()`` sets them aside; they are still freed by reference counting.
 Only what exists at the kernel's start is frozen (no notebook's data), so no
-data can outlive its notebook.  About 0.7 s of each chain's 17 s of kernel CPU at 10k posts.
+data can outlive its notebook.  Every notebook of a chain gains from it, since
+each runs several full collections.
 The names are not left in the notebooks' namespace.
 """
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -159,8 +160,8 @@ def _networks(config: StudyConfig) -> None:
     The analyses are single-threaded and independent, so with more than one
     CPU they are shared between this process and helper processes: this one
     takes every ``n``-th organisation (its tables are already read), the
-    helpers the others.  At 10,000 posts on two CPUs the step took 11 s one
-    organisation after another and takes 8 s so; at 200,000 posts 27 and 18 s.
+    helpers the others, so the step takes about as long as the largest share
+    instead of the sum of every organisation's analysis.
     """
     from helpers.networks import has_saved_analysis
     from helpers.processes import parallel_parts
@@ -227,8 +228,8 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
     :class:`helpers.topics.GroupedUMAP`, which decides whether a CPU is free).
     When nothing ran it there (one CPU, or the topic model is up to date) it
     runs after the topic step, on every CPU.  Its phase is timed on its own.  Run in a second
-    process instead, it took the batch above 4 GiB at 200,000 posts
-    (docs/performance.md, fourth round); in a thread it shares this process's
+    process instead, it took the batch over the 4 GiB memory target at 200,000 posts
+    (benchmarks/results/history/, fourth round); in a thread it shares this process's
     modules and the layout no longer needs the search index.
     """
     phases: list[Phase] = []
@@ -318,8 +319,8 @@ def release_free_heap() -> None:
     """Return the heap memory this process has freed to the system (glibc's ``malloc_trim``).
 
     glibc keeps freed memory in its heap for later use, so a process's
-    resident size stays near its peak: after embedding 10,000 posts the study
-    process held 1,082 MiB, of which ``malloc_trim(0)`` gave back 370 MiB.
+    resident size stays near its peak, and the next study step would start on
+    top of what the last one freed instead of reusing it.
     Where the C library has no ``malloc_trim`` (macOS, musl, Windows) nothing
     happens.
     """

@@ -77,8 +77,8 @@ _EXPORTERS = threading.local()
 def shared_html_exporter(with_code: bool) -> HTMLExporter:
     """This thread's :func:`html_exporter` of a version, made once and reused for every notebook.
 
-    A new exporter compiles nbconvert's templates again (about 0.12 s of every
-    page); one exporter converts any number of notebooks, as
+    A new exporter compiles nbconvert's templates again, a noticeable part of
+    rendering one page, and a batch renders dozens; one exporter converts any number of notebooks, as
     ``jupyter nbconvert`` does.  Each thread gets its own, because converting
     a notebook sets per-notebook filters on the exporter (a Dask worker may
     run two chains in threads of one process).

@@ -189,8 +189,9 @@ def ftfy_would_keep(text: str) -> bool:
     symbol characters side by side, or Â, Ã, Œ, œ or a C1 control character
     on their own; none of its other fixes (ligatures, wide characters, curly
     quotes, line breaks, control characters) touches these characters, and
-    they are NFC already.  Such text (97% of the non-ASCII posts of the demo
-    corpus, most of them with emoji) skips ftfy's 90 µs a post.
+    they are NFC already.  Such text (most of the non-ASCII posts of the demo
+    corpus, usually because of emoji) skips ftfy, whose cost per post adds up
+    over a large study.
     ``tests/test_text.py`` checks every such character against ftfy, every
     accented letter beside every other allowed character, and random text.
     """

@@ -73,7 +73,7 @@ from helpers.classify.seed import (  # noqa: F401 (importable from here as befor
     load_seed,
 )
 
-if TYPE_CHECKING:  # scikit-learn is imported where a model is trained (2 s that reading results need not pay)
+if TYPE_CHECKING:  # scikit-learn is imported where a model is trained (reading results need not pay for it)
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 

@@ -72,7 +72,7 @@ UNSUPPORTED_METHODS = ("unsupported", "empty")
 """Knowledge methods whose labels mean nothing: no classifier covers the language, or no text."""
 PERSONS = ("first", "third", "none")
 KNOWLEDGE_CHUNK = 20_000  # posts whose embeddings are in memory at once (about 29 MiB at 384 dimensions)
-SIGNALS_PART = 5_000  # fewest posts worth a helper process (2 s of counting; starting one takes about 0.8 s)
+SIGNALS_PART = 5_000  # fewest posts worth a helper process (fewer count faster than one starts)
 
 
 def _score(name: str) -> pa.Column:
@@ -392,8 +392,7 @@ def count_signals(
 ) -> pd.DataFrame:
     """:func:`~helpers.classify.knowledge.text_signals` of every post, counted on every CPU.
 
-    Counting the lexicon's patterns is most of the classification (about
-    0.4 ms a post: 80 s at 200,000 posts, on one CPU).  A post's signals
+    Counting the lexicon's patterns is most of the classification.  A post's signals
     depend on that post alone, so the posts are split into consecutive parts
     of at least ``smallest_part`` posts, one per CPU: this process counts the
     first, helper processes the others, and the parts are joined in order,

@@ -33,9 +33,9 @@ PACKAGED_SHARDS = Path(__file__).resolve().parent.parent / "resources" / "embedd
 """Cache shards shipped with the package, in one folder per model named as in a cache.
 
 The default model's vectors of the knowledge classifier's packaged seed posts
-are there, so that a study's first run does not encode those 360 posts again
-(about 2.7 s on two CPUs).  Written by ``tools/make_seed_vectors.py``; posts
-of a seed set of one's own are not in it and are encoded as usual.
+are there, so that a study's first run does not encode those 360 posts again.
+Written by ``tools/make_seed_vectors.py``; posts of a seed set of one's own
+are not in it and are encoded as usual.
 """
 COMPACT_AFTER_SHARDS = 32
 
@@ -329,7 +329,7 @@ class CachedEncoder(Encoder):
         """Encode distinct texts chunk by chunk, writing a shard after each chunk.
 
         Returns their vectors; without ``keep`` they are only written (all of
-        them would take 245 MB at 160,000 texts) and None is returned.
+        them would hold a large study's vectors in memory) and None is returned.
         """
         self.misses += len(texts)
         logger.info("Embedding %d new texts with %s (%d cached)", len(texts), self.model_id, self.hits)

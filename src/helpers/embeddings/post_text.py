@@ -25,8 +25,8 @@ _UNTIDY_SPACES = re.compile(r"[^\S ]|  ")
 
 EMBEDDING_TEXT_MEMO = 2**18
 """Embedding texts a process remembers (by post text): the study process prepares every post
-in the ``embed``, ``classify`` and ``topics`` steps, four passes of six patterns (about 8 s each
-at 200,000 posts); 2**18 texts take about 130 MiB."""
+in the ``embed``, ``classify`` and ``topics`` steps, four passes of six patterns that would
+otherwise each go over every post again; the memo's size bounds its memory."""
 
 
 @lru_cache(maxsize=EMBEDDING_TEXT_MEMO)

@@ -97,9 +97,8 @@ class SentenceTransformerEncoder(Encoder):
         """Encode texts ordered by :meth:`text_lengths`, ``batch_size`` of them per call of the model.
 
         Given more, sentence-transformers would order them by characters
-        again and mix lengths in a batch: the 10k demo study's 8,651 texts,
-        ordered by tokens, took 35.7-36.0 s this way and 42.5-46.2 s in
-        calls of 2,048 texts ordered by characters.
+        again and mix lengths in a batch, padding short texts to long ones
+        (slower; see docs/performance.md).
         """
         texts = list(texts)
         return self._encode_calls([texts[start:start + self.batch_size]
@@ -190,8 +189,8 @@ def _limit_onednn_primitive_cache(capacity: int = ONEDNN_PRIMITIVE_CACHE_CAPACIT
     """Keep fewer of oneDNN's compiled bfloat16 kernels (unless the user set how many).
 
     Nearly every batch has another shape (texts x tokens), and oneDNN keeps up
-    to 1,024 kernels by default: about 125 MiB more than float32 after 4,000
-    posts, and no faster than 16 (measured on 2 CPUs with AMX).  oneDNN reads
+    to 1,024 kernels by default: memory that keeps growing with bfloat16, and
+    no faster than 16.  oneDNN reads
     the variable when it first compiles a kernel, so this must run before the
     first bfloat16 encode.
     """

@@ -73,8 +73,9 @@ def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 256) -> tu
         Neighbours per point, itself included (UMAP's ``n_neighbors``).
     block : int
         Rows compared with all others at once (memory: about ``12 * block * n``
-        bytes for the similarities and their order).  256 took 11.6 s and
-        150 MB for 42,000 posts on 2 CPUs, 1024 12.6 s and 770 MB.
+        bytes for the similarities and their order).  256 is no slower than
+        larger blocks (a block stays in the CPU's cache) and keeps the memory
+        small while another language group's search runs beside it.
 
     Returns
     -------
@@ -210,12 +211,12 @@ class GroupedUMAP:
         """One group's UMAP layout, from its exact neighbours up to :data:`EXACT_NEIGHBOURS_UP_TO` posts.
 
         UMAP itself finds the neighbours of fewer than 4,096 points by calling
-        its cosine function from Python once per pair (about 15 s for 1,500
-        posts), and of more with pynndescent, which numba compiles anew in
-        every process (about 20 s) and which finds about 91% of the true
-        neighbours.  One matrix product per block of posts finds all of them
-        faster (7.6 s for 31,000 posts on 2 cores); beyond the limit its
-        quadratic cost would exceed pynndescent's.
+        its cosine function from Python once per pair (slow already at a few
+        thousand posts), and of more with pynndescent, which numba compiles
+        anew in every process (a fixed cost of many seconds) and which finds
+        about 91% of the true neighbours.  One matrix product per block of
+        posts finds all of them, and faster, compilation included; beyond the
+        limit its quadratic cost would exceed pynndescent's.
 
         Above the limit the neighbours are pynndescent's, found exactly as UMAP
         finds them (:func:`approximate_cosine_neighbours`) but before UMAP starts,
@@ -310,8 +311,8 @@ class GroupedHDBSCAN:
 def warm_numba_cache(seed: int = 0) -> None:
     """Compile the numba functions of the topic step's UMAP into numba's on-disk cache.
 
-    The first topic fit after an installation otherwise compiles them: 14 s of
-    the topic step's 28 s on a 10,000-post study (2 CPUs).  ``make setup``
+    The first topic fit after an installation otherwise compiles them, which
+    about doubles the topic step of a small study (docs/topics.md).  ``make setup``
     calls this once (``rarevoices warm-up``), as pip compiles a package's
     bytecode when it installs it.  One group of random vectors of the default
     model's width is laid out as :class:`GroupedUMAP` lays out groups up to
@@ -319,8 +320,8 @@ def warm_numba_cache(seed: int = 0) -> None:
     with UMAP's own layout function.  Groups laid out side by side use a copy
     of that function which is never cached (:func:`release_gil_in_umap_layout`;
     about half a second a process); larger groups (pynndescent's neighbours)
-    are left out: warming them would take 21 s, to save 9 s of the first fit
-    of such a group, most of whose compilation is of functions numba cannot
+    are left out: warming them would cost every installation more time than it
+    saves on the first fit of such a group, most of whose compilation is of functions numba cannot
     cache (see :func:`enable_numba_cache`).
 
     Parameters

@@ -59,7 +59,7 @@ def save_interactive_figures(result: TopicResult, org_ids: Sequence[str | None],
     for org_id in org_ids:
         path = _figures_file(result, org_id or "study", top_n)
         if path is None or path.exists():
-            continue  # nowhere to save, or saved by an earlier run: no view to prepare (5 s at 200k)
+            continue  # nowhere to save, or saved by an earlier run: no view to prepare (slow for big studies)
         view = topic_view(result, org_id)
         if view.has_topics:
             interactive_figures(view, top_n)

@@ -113,7 +113,7 @@ def topic_quality(model: Any, texts: Sequence[str], documents: pd.DataFrame, lan
     """Quality measures of a fitted model on its corpus.
 
     ``presence`` (from :func:`vocabulary_presence`) spares tokenising the texts
-    again for the NPMI coherence (two passes, 7 s at 200,000 posts).
+    again for the NPMI coherence (two more passes over every post).
 
     Returns
     -------

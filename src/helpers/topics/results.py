@@ -109,8 +109,8 @@ class TopicView:
         ``term, count, authors``: the most frequent terms of the scope's posts
         (stop words removed, each used by at least ``min_term_authors``
         authors), shown when there are no topics.  Counted when first asked
-        for (0.8 s for an organisation of the 200k benchmark study), since a
-        view with topics seldom needs them.
+        for, since counting reads every post of the scope and a view with
+        topics seldom needs them.
     result : TopicResult
         The shared model the view is cut from.
     notes : list of str

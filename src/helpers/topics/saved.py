@@ -80,8 +80,8 @@ def topic_inputs_key(posts_file: Path, model_id: str, params: TopicParams, seed:
     """A quick stand-in for :func:`topic_fingerprint`: the posts table's file bytes instead of its posts.
 
     The same posts file gives the same documents, so a saved model whose key
-    matches is up to date without preparing every post's text again (about 5 s
-    at 200,000 posts, in every notebook kernel that opens the topic model).  A
+    matches is up to date without preparing every post's text again (work that
+    grows with the posts, done in every notebook kernel that opens the topic model).  A
     key that does not match proves nothing: the fingerprint decides then.
     """
     header = _fingerprint_header(model_id, params, seed, languages, extra)

@@ -17,10 +17,8 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "helpers"
 MAX_LINES = 600
-STILL_TO_SPLIT = {
-    "batch.py": 773,
-}
-"""Files over the limit when it was set, with their length then: each may shrink, none may grow."""
+STILL_TO_SPLIT: dict[str, int] = {}
+"""Files allowed over the limit, with their length when it was set (may shrink, not grow); none is left."""
 
 
 def test_each_layer_imports_only_from_the_layers_below() -> None:

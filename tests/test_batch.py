@@ -258,7 +258,7 @@ def test_headline_numbers_are_those_of_the_processed_tables(batch) -> None:
 
     page = (config.reports_path / "sma-uk" / "report.html").read_text()
     times = pd.to_datetime(posts["created_at"], utc=True).dt.tz_localize(None)
-    mondays = (times.dt.normalize() - pd.to_timedelta(times.dt.weekday, unit="D")).value_counts()
+    mondays = (times.dt.normalize() - pd.to_timedelta(times.dt.day_of_week, unit="D")).value_counts()
     busiest = min(mondays.index[mondays == mondays.max()])
     assert f"that of Monday {busiest.day} {busiest.strftime('%B %Y')} ({mondays.max():,} posts)" in page
     assert f"{len(posts):,} posts from {times.min():%Y-%m-%d} to {times.max():%Y-%m-%d}" in page
@@ -510,13 +510,13 @@ def test_chains_leave_no_kernel_connections_open_in_the_worker(tmp_path: Path) -
 
 
 def test_a_changed_report_template_makes_every_run_out_of_date(batch, tmp_path: Path, monkeypatch) -> None:
-    import helpers.batch
+    import helpers.batch.fingerprints
 
     config, _ = batch
     notebooks = config.project_root / "notebooks"
     package = tmp_path / "helpers"
     shutil.copytree(helpers.batch.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(helpers.batch, "PACKAGE_DIR", package)
+    monkeypatch.setattr(helpers.batch.fingerprints, "PACKAGE_DIR", package)
     before = run_fingerprint(config, notebooks, "sma-uk")
     template = next((package / "resources" / "nbconvert").rglob("*.j2"))
     template.write_text(template.read_text() + "\n{# changed #}\n")

@@ -1,0 +1,125 @@
+"""Processes and CPUs: the job that runs beside a step, timing phases, giving freed memory back."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from helpers.config import StudyConfig
+from helpers.store.runs import Phase
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _timed(name: str, phases: list[Phase]) -> Iterator[None]:
+    started = time.time()
+    try:
+        yield
+    finally:
+        phases.append(Phase(name, started, time.time()))
+        logger.info("%s done in %.1f s", name, phases[-1].seconds)
+
+
+def classify_in_one_process(config: StudyConfig) -> None:
+    """Classify the study without helper processes (beside the topic step, which keeps a CPU busy)."""
+    from helpers.classify import classify_study
+
+    classify_study(config, progress=False, processes=1)
+
+
+class BesideJob:
+    """A study step run once, beside another step (in its thread) or after it.
+
+    Parameters
+    ----------
+    name : str
+        Name of its phase in ``phases``.
+    phases : list of Phase
+        Where its timing is added when it ends.
+    beside : callable
+        The step as it runs beside the other (e.g. on one CPU).
+    alone : callable
+        The step as it runs after the other, when nothing ran it beside (on every CPU).
+
+    Notes
+    -----
+    Calling the job runs ``beside`` the first time and does nothing afterwards;
+    what it raises is kept, not raised in the other step's thread.
+    :meth:`finish` runs ``alone`` if nothing has called the job yet, waits for
+    the step to end, and raises what it raised, in the caller's thread.
+    """
+
+    def __init__(self, name: str, phases: list[Phase], *, beside: Callable[[], None],
+                 alone: Callable[[], None]) -> None:
+        self.name = name
+        self.phases = phases
+        self.beside = beside
+        self.alone = alone
+        self.error: BaseException | None = None
+        self._started = False
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+
+    def __call__(self) -> None:
+        """Run the step beside the other, unless it has already run or is running."""
+        self._run(self.beside)
+
+    def _run(self, work: Callable[[], None]) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        try:
+            with _timed(self.name, self.phases):
+                work()
+        except BaseException as exc:  # raised again by finish(), in the caller's thread
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def finish(self) -> None:
+        """Run the step alone if it has not run yet, wait until it has ended; raise what it raised."""
+        self._run(self.alone)
+        self._done.wait()
+        if self.error is not None:
+            raise self.error
+
+
+def release_free_heap() -> None:
+    """Return the heap memory this process has freed to the system (glibc's ``malloc_trim``).
+
+    glibc keeps freed memory in its heap for later use, so a process's
+    resident size stays near its peak, and the next study step would start on
+    top of what the last one freed instead of reusing it.
+    Where the C library has no ``malloc_trim`` (macOS, musl, Windows) nothing
+    happens.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+def _child_logging(level: int) -> None:
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _spawn():  # multiprocessing's context type is private
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
+def cpu_workers() -> int:
+    """A sensible default number of workers: the CPUs this process may use, at most 4."""
+    from helpers.processes import usable_cpus
+
+    return max(1, min(4, usable_cpus()))

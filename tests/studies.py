@@ -1,6 +1,6 @@
 """Small studies of real shapes, built with ``rarevoices init`` outside the repository and batched once
-per test session: the study-shape tests (tests/test_study_shapes.py), the leak test
-(tests/test_leaks.py) and the all-pages browser test (tests/test_report_pages.py) share them.
+per test session: the study-shape tests (tests/e2e/test_study_shapes.py), the leak test
+(tests/e2e/test_leaks.py) and the all-pages browser test (tests/e2e/test_report_pages.py) share them.
 """
 
 from __future__ import annotations

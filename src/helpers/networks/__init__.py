@@ -19,7 +19,7 @@ organisation or the whole study, and :func:`export_graph` writes GEXF,
 GraphML and CSV files for Gephi.  Large graphs (a million interactions) are
 handled by computing betweenness and, above a size threshold, Louvain with
 igraph's C implementation, which gives the same numbers as networkx (see
-``tests/test_networks.py``) in a fraction of the time; ``docs/networks.md``
+``tests/integration/test_networks.py``) in a fraction of the time; ``docs/networks.md``
 lists the measured times.
 
 Modules, each importing only from those above it:

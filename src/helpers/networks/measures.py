@@ -2,7 +2,7 @@
 
 Betweenness and core numbers of large graphs are computed with igraph's C
 implementation, which gives the same numbers as networkx (see
-``tests/test_networks.py``) in a fraction of the time; :func:`to_igraph` and
+``tests/integration/test_networks.py``) in a fraction of the time; :func:`to_igraph` and
 :func:`_igraph_seed` are the igraph helpers the community detection uses too.
 
 References

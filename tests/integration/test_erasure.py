@@ -120,7 +120,7 @@ def test_forget_drops_the_cached_embeddings_of_the_persons_posts(ingested) -> No
 def test_an_erasure_request_makes_earlier_reports_out_of_date(ingested) -> None:
     from helpers.batch import run_fingerprint
 
-    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
     before = run_fingerprint(ingested, notebooks, "sma-uk")
     forget(ingested, "twitter", CARER)
     assert run_fingerprint(ingested, notebooks, "sma-uk") != before

@@ -23,7 +23,7 @@ import yaml
 from helpers.config import load_config
 from tests.builders import copy_tiny_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = os.environ.get("RAREVOICES_REFERENCE", "4835550")
 TABLES = ("posts", "accounts", "interactions", "quarantine", "aliases", "post_classes", "thread_modes")
 

@@ -15,7 +15,7 @@ import pytest
 from helpers.ingest import READERS, crowdtangle, detect_format, generic_table, meta_content_library
 from helpers.ingest.records import BadRecord, Mention, ParsedPost, ReadContext
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CT_FACEBOOK = FIXTURES / "facebook" / "crowdtangle_facebook.csv"
 CT_INSTAGRAM = FIXTURES / "facebook" / "crowdtangle_instagram.csv"
 CT_CORRUPTED = FIXTURES / "facebook" / "crowdtangle_corrupted.csv"

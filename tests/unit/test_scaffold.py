@@ -14,7 +14,7 @@ from helpers.cli import main
 from helpers.config import load_config
 from helpers.scaffold import init_study, packaged_notebooks, study_notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_init_writes_a_study_folder_that_validates(tmp_path: Path) -> None:

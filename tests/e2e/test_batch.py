@@ -32,7 +32,7 @@ from helpers.config import load_config
 from helpers.privacy import SecretError
 from tests.builders import copy_tiny_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FAILING_ORG = "fop-au"
 ORGS = ["sma-uk", "dravet-it", FAILING_ORG]  # English, Italian, and one forced to fail
 

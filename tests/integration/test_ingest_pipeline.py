@@ -16,7 +16,7 @@ from helpers.ingest.pipeline import IngestError, ingest_study
 from helpers.privacy import SecretError
 from tests.builders import fixture_study, organisation, write_study
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRIVATE_HANDLES = ["carer_jo", "dr_lee_neuro", "PKU_Mum"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import grimp
 import networkx as nx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "helpers"
 MAX_LINES = 600
 STILL_TO_SPLIT: dict[str, int] = {}

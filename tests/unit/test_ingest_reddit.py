@@ -12,7 +12,7 @@ import zstandard
 from helpers.ingest import bluesky, mastodon, pushshift, reddit_api
 from helpers.ingest.records import BadRecord, Mention, ParsedPost, ReadContext
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REDDIT = FIXTURES / "reddit"
 SUBMISSIONS = REDDIT / "pku_submissions.ndjson"
 COMMENTS = REDDIT / "pku_comments.ndjson"

@@ -11,7 +11,7 @@ import pytest
 from helpers.ingest import bluesky, mastodon, pushshift, reddit_api
 from helpers.ingest.records import BadRecord, Mention, ParsedPost, ReadContext
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STATUSES = FIXTURES / "mastodon" / "account_statuses.json"
 CONTEXT = FIXTURES / "mastodon" / "status_context.json"
 CTX = ReadContext(org_id="fop-au")

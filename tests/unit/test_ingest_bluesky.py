@@ -12,7 +12,7 @@ import pytest
 from helpers.ingest import bluesky, mastodon, pushshift, reddit_api
 from helpers.ingest.records import BadRecord, Mention, ParsedPost, ReadContext
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FEED = FIXTURES / "bluesky" / "author_feed.json"
 PAGES = FIXTURES / "bluesky" / "author_feed_pages.jsonl"
 GET_POSTS = FIXTURES / "bluesky" / "get_posts.json"

@@ -25,7 +25,7 @@ import pytest
 from helpers.ingest import twarc2, twarc_csv, twitter_v1
 from helpers.ingest.records import BadRecord, Mention, ParsedPost, ReadContext
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twitter"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "twitter"
 SEARCH = FIXTURES / "twarc2_search.jsonl"
 FLAT = FIXTURES / "twarc2_flat.jsonl"
 V1 = FIXTURES / "twitter_v1.jsonl"

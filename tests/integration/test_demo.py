@@ -24,7 +24,7 @@ import zstandard
 from helpers.config import load_config
 from helpers.demo import DemoSummary, generate_demo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 N_POSTS = 600
 JSON_LINES = (".jsonl", ".ndjson", ".zst")
 KNOWLEDGE_TYPES = {"experiential", "mediated_experiential", "medical", "practical", "advocacy", "other"}

@@ -20,7 +20,7 @@ from helpers.ingest.pipeline import ingest_study
 from helpers.notice import NotComputed, WithNotes, shown
 from tests.builders import organisation, write_study
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 COMMENTS = FIXTURES / "reddit" / "pku_comments.ndjson"
 PAYLOAD = '<img src=x onerror="document.title=\'XSS\'">'
 

@@ -4,7 +4,7 @@ write exports in a real format, ``rarevoices batch``, every report page present.
 The demo corpus has none of these shapes; a researcher's first study often
 has one of them (issue 24).  Each study is small (tens of posts), so the
 whole module runs in a few minutes; the browser checks of the reports in
-``tests/test_report_pages.py`` reuse these batches.
+``tests/e2e/test_report_pages.py`` reuse these batches.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from helpers.config import load_config
 from tests.mounts import can_mount_read_only, read_only_run
 from tests.studies import SHAPES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RAREVOICES = Path(sys.executable).parent / "rarevoices"
 
 

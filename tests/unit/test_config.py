@@ -7,7 +7,7 @@ import yaml
 
 from helpers.config import ConfigError, load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STUDY = ROOT / "config" / "study.yml"
 
 

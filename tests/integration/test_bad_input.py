@@ -20,7 +20,7 @@ from helpers.ingest.pipeline import IngestError, ingest_study
 from tests.builders import copy_tiny_demo, organisation, write_study
 from tests.mounts import can_mount_read_only, read_only_run
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 COMMENTS = FIXTURES / "reddit" / "pku_comments.ndjson"
 TWARC2 = FIXTURES / "twitter" / "twarc2_search.jsonl"
 CROWDTANGLE = FIXTURES / "facebook" / "crowdtangle_facebook.csv"

@@ -25,7 +25,7 @@ from helpers.ingest.records import BadRecord, ParsedPost, ReadContext
 from helpers.ingest.stage import _stage_file
 from helpers.privacy import Scrubber
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FORUM_COLUMNS = {"native_id": "post_id", "thread_native_id": "thread", "parent_native_id": "reply_to",
                  "author_native_id": "member_id", "author_handle": "member", "created_at": "posted",
                  "text": "body", "hashtags": "tags", "urls": "links", "likes": "thanks",

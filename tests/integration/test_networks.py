@@ -664,7 +664,8 @@ def test_a_study_without_interactions_still_gets_its_tables(demo_config, tmp_pat
 def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
     demo_config, tmp_path: Path, monkeypatch
 ) -> None:
-    from helpers import batch, processes
+    from helpers import processes
+    from helpers.batch import study_steps
 
     config = demo_config.model_copy(update={"processed_dir": tmp_path / "processed"})
     config.source = demo_config.source
@@ -680,7 +681,7 @@ def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
 
     monkeypatch.setattr(nw, "analyse_network", analysed_here)
     monkeypatch.setattr(processes, "usable_cpus", lambda: 2)
-    batch._networks(config)
+    study_steps._networks(config)
     orgs = [org.id for org in config.organisations]
     assert here == orgs[::2], "this process takes every second organisation, a helper process the others"
     for org_id in orgs:

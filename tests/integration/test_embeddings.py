@@ -31,7 +31,7 @@ from helpers.embeddings import (
     text_keys,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def fake_vector(text: str, dim: int = 8) -> np.ndarray:
@@ -226,8 +226,8 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    sys.path.insert(0, {tests!r})
-    from test_embeddings import CountingEncoder, texts
+    sys.path.insert(0, {root!r})
+    from tests.integration.test_embeddings import CountingEncoder, texts
     from helpers.embeddings import CachedEncoder
 
     class SlowEncoder(CountingEncoder):
@@ -251,7 +251,7 @@ WRITER = textwrap.dedent(
 
 def test_two_processes_writing_at_once_never_corrupt_the_cache(tmp_path: Path) -> None:
     script = tmp_path / "writer.py"
-    script.write_text(WRITER.format(tests=str(ROOT / "tests")))
+    script.write_text(WRITER.format(root=str(ROOT)))
     root = tmp_path / "cache"
     workers = [subprocess.Popen([sys.executable, str(script), str(root), str(start)]) for start in (0, 150)]
     deadline = time.monotonic() + 60

@@ -18,7 +18,7 @@ from helpers.config import load_config
 from helpers.ingest.pipeline import ingest_study
 from tests.builders import organisation, write_study
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 COMMENTS = FIXTURES / "reddit" / "pku_comments.ndjson"
 STATUSES = FIXTURES / "mastodon" / "account_statuses.json"
 PRIVATE = ["jane_doe77", "tom_r1985", "Jane Doe", "Marta Rossi", "some.person.42"]

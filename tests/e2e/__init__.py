@@ -1,0 +1,1 @@
+"""Whole batches: papermill chains, Dask, rendered pages in headless Chromium."""

@@ -1,0 +1,1 @@
+"""Several parts together on small studies (ingestion, models, erasure), without notebooks."""

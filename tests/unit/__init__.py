@@ -1,0 +1,1 @@
+"""Fast tests of one function or one reader at a time."""

@@ -24,7 +24,6 @@ workers wait for the first one instead of classifying the same study at once.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import logging
@@ -58,6 +57,7 @@ from helpers.locks import exclusive_lock
 from helpers.processes import parallel_parts
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
 from helpers.store import read_json_marker, write_json_atomic
+from helpers.store.keys import file_sha256, json_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -468,7 +468,7 @@ def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str
     parts = {
         "version": CLASSIFY_VERSION,
         "package": __version__,
-        "inputs": {name: _sha256(path) for name, path in sorted(inputs.items())},
+        "inputs": {name: file_sha256(path) for name, path in sorted(inputs.items())},
         "seed": seed_digest(seed_path(config)),
         "lexicon": load_lexicon(lexicon_path(config)).digest,
         "model": model_id,
@@ -477,12 +477,7 @@ def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str
         "pages": page_platforms(config),
         "languages": {org.id: org.language for org in config.organisations},
     }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+    return json_sha256(parts)
 
 
 def _typed(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:

@@ -72,7 +72,6 @@ from helpers.ingest.stage import (
     STAGE_VERSION,
     _file_key,
     _settings_key,
-    _sha256,
     _stage_files,
     _Staged,
     remove_stale_stages,
@@ -96,6 +95,7 @@ from helpers.privacy import (
 )
 from helpers.schema import SCHEMAS, table_path, write_parquet_atomic, write_table
 from helpers.store import tighten
+from helpers.store.keys import file_sha256
 from helpers.store.register import ErasureRegister, load_register
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def _ingest_locked(
                       manifest_extra={
         "key_fingerprint": key_fingerprint(key),
         "run_key": run_key,
-        "inputs": {plan.source_file: _sha256(plan.path) for plan in plans},
+        "inputs": {plan.source_file: file_sha256(plan.path) for plan in plans},
     })
     remove_stale_stages(out_dir / "_stage", set(file_keys))
     return result

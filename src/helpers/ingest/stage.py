@@ -34,6 +34,7 @@ from helpers.privacy import OrgAccount, key_fingerprint, org_account_index
 from helpers.processes import parallel_parts
 from helpers.schema import SCHEMAS, write_parquet_atomic
 from helpers.store import read_json_marker, write_json_atomic
+from helpers.store.keys import file_sha256, json_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -319,24 +320,11 @@ def _settings_key(config: StudyConfig, key: bytes) -> str:
         "readers": sorted(READERS),
     }
     if config.privacy.person_names_file:
-        relevant["names"] = _sha256(config.resolve(config.privacy.person_names_file))
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+        relevant["names"] = file_sha256(config.resolve(config.privacy.person_names_file))
+    return json_sha256(relevant)
 
 
 def _file_key(plan: InputPlan, settings_key: str) -> str:
-    parts = [settings_key, _sha256(plan.path), plan.format, plan.org_id, plan.source_file,
+    parts = [settings_key, file_sha256(plan.path), plan.format, plan.org_id, plan.source_file,
              json.dumps(asdict(plan.context), sort_keys=True)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-_HASH_CACHE: dict[tuple[str, int, int], str] = {}
-
-
-def _sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, memoised on (path, size, mtime) within one process."""
-    stat = path.stat()
-    memo_key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if memo_key not in _HASH_CACHE:
-        with path.open("rb") as fh:
-            _HASH_CACHE[memo_key] = hashlib.file_digest(fh, "sha256").hexdigest()
-    return _HASH_CACHE[memo_key]

@@ -8,7 +8,6 @@ import the other for it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 from helpers.config import StudyConfig
 from helpers.errors import UserError
 from helpers.store.atomic import write_text_atomic
+from helpers.store.keys import json_sha256
 
 ERASED_MENTION = "@[erased]"
 
@@ -35,7 +35,7 @@ class ErasureRegister:
 
     def fingerprint(self) -> str:
         """Changes whenever a request is added (part of the ingestion's cache key)."""
-        return hashlib.sha256(json.dumps(self.requests, sort_keys=True).encode()).hexdigest()
+        return json_sha256(self.requests)
 
     def author_ids(self, aliases: pd.DataFrame | None = None) -> set[str]:
         """Pseudonyms to remove: those recorded, and those the aliases table maps the keys to."""

@@ -192,7 +192,7 @@ def ftfy_would_keep(text: str) -> bool:
     they are NFC already.  Such text (most of the non-ASCII posts of the demo
     corpus, usually because of emoji) skips ftfy, whose cost per post adds up
     over a large study.
-    ``tests/test_text.py`` checks every such character against ftfy, every
+    ``tests/unit/test_text.py`` checks every such character against ftfy, every
     accented letter beside every other allowed character, and random text.
     """
     if text.isascii():

@@ -64,7 +64,7 @@ from helpers.embeddings.cache import (
     model_folder_name,
     text_keys,
 )
-from helpers.embeddings.post_text import (  # noqa: F401 (the patterns: tests/test_text.py checks the shortcuts)
+from helpers.embeddings.post_text import (  # noqa: F401 (the patterns: tests/unit/test_text.py checks the shortcuts)
     _HASH,
     _LINK,
     _MENTION,

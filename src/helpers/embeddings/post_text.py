@@ -45,7 +45,7 @@ def embedding_text(text: str) -> str:
 
     Each substitution is skipped when a cheap test shows that it cannot
     match, which more than halves the time on typical posts (the result is the
-    same: ``tests/test_text.py`` checks it against every substitution).
+    same: ``tests/unit/test_text.py`` checks it against every substitution).
     """
     if "@" in text:
         text = _MENTION.sub(" ", text)

@@ -19,7 +19,7 @@ This module hands on what a reader uses, from the modules that hold it:
 from __future__ import annotations
 
 from helpers.ingest.fields import (
-    _ZONE_ABBREVIATIONS as _ZONE_ABBREVIATIONS,  # for tests/test_text.py
+    _ZONE_ABBREVIATIONS as _ZONE_ABBREVIATIONS,  # for tests/unit/test_text.py
 )
 from helpers.ingest.fields import (
     EPOCH_MILLISECONDS_FROM,
@@ -31,7 +31,7 @@ from helpers.ingest.fields import (
     require_str,
 )
 from helpers.ingest.fields import (
-    _parse_timestamp_text as _parse_timestamp_text,  # for tests/test_text.py
+    _parse_timestamp_text as _parse_timestamp_text,  # for tests/unit/test_text.py
 )
 from helpers.ingest.files import (
     CSV_FIELD_LIMIT,
@@ -58,10 +58,10 @@ from helpers.ingest.json_records import (
     sniff_json,
 )
 from helpers.ingest.json_records import (
-    _holds_bad_encoding as _holds_bad_encoding,  # for tests/test_text.py
+    _holds_bad_encoding as _holds_bad_encoding,  # for tests/unit/test_text.py
 )
 from helpers.ingest.json_records import (
-    _walk_for_bad_encoding as _walk_for_bad_encoding,  # for tests/test_text.py
+    _walk_for_bad_encoding as _walk_for_bad_encoding,  # for tests/unit/test_text.py
 )
 from helpers.ingest.record_types import (
     EXCERPT_CHARS,

@@ -18,9 +18,12 @@ from helpers.config import load_config
 
 
 def _pages(*study_files: Path) -> list[Path]:
+    """Every page of every study; the methods pages (the same documentation in every reports folder)
+    of the first study only."""
     pages = []
-    for study_file in study_files:
-        pages += sorted(load_config(study_file).reports_path.rglob("*.html"))
+    for number, study_file in enumerate(study_files):
+        found = sorted(load_config(study_file).reports_path.rglob("*.html"))
+        pages += [page for page in found if number == 0 or "methods" not in page.parent.parts]
     return pages
 
 

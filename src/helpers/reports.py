@@ -308,13 +308,13 @@ INDEX_CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem;
   color: #222; }
 .scroll { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+table { border-collapse: collapse; width: 100%; min-width: 64rem; font-size: .92rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td { overflow-wrap: anywhere; }
+th { background: #f4f4f4; } td { overflow-wrap: break-word; }
 tr.failed { background: #fff0f0; } .error { color: #a00; font-size: .9em; }
 .notes { font-size: .92rem; color: #333; }
 @page { size: A4; margin: 12mm; }
-@media print { body { margin: 0; max-width: none; } table { font-size: 7.5pt; }
+@media print { body { margin: 0; max-width: none; } table { font-size: 7.5pt; min-width: 0; }
   th, td { padding: 2px 3px; } a { color: inherit; text-decoration: none; } }
 """
 

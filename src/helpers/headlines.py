@@ -28,7 +28,7 @@ from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
 from helpers.classify.report import missing_org_accounts, no_posts, response_summary, scope_name
 from helpers.classify.study import UNSUPPORTED_METHODS, load_classified_posts, load_thread_modes
-from helpers.classify.validation import knowledge_method, validation_state
+from helpers.classify.validation import knowledge_method, method_in_words, validation_state
 from helpers.config import StudyConfig
 from helpers.notice import NotComputed, Shown, WithNotes
 from helpers.uncertainty import Share, clustered_share, clustered_shares, percent, wilson_share
@@ -327,8 +327,14 @@ def response_reading(config: StudyConfig, org_id: str | None) -> str:
 # --------------------------------------------------------------------------- comparability
 
 
-def caveats(config: StudyConfig) -> dict[str, dict[str, str]]:
+def caveats(config: StudyConfig, org_id: str | None = None) -> dict[str, dict[str, str]]:
     """Per organisation, the figures that cannot be compared with the other organisations' as they stand.
+
+    Parameters
+    ----------
+    org_id : str, optional
+        Only this organisation's caveats (the study's posts are still read
+        once: the usual knowledge method is that of most organisations).
 
     Returns
     -------
@@ -341,16 +347,18 @@ def caveats(config: StudyConfig) -> dict[str, dict[str, str]]:
         (the lexicon alone for a language the embedding model does not
         serve), with its validation figure.
     """
-    found: dict[str, dict[str, str]] = {}
-    methods = {org.id: knowledge_method(config, org.id) for org in config.organisations}
+    posts = load_classified_posts(config)
+    threads = load_thread_modes(config)
+    methods = {org.id: method_in_words(posts[posts["org_id"] == org.id]) for org in config.organisations}
     usual = Counter(method.split(" (")[0] for method in methods.values()).most_common(1)
-    for org in config.organisations:
-        posts = load_classified_posts(config, org.id)
-        if posts.empty:
+    found: dict[str, dict[str, str]] = {}
+    for org in config.organisations if org_id is None else [config.organisation(org_id)]:
+        mine = posts[posts["org_id"] == org.id]
+        if mine.empty:
             continue
-        silent = platforms_without_replies(posts)
-        threads = load_thread_modes(config, org.id)
-        part = threads["platform"].isin(silent).mean() if silent and len(threads) else 0.0
+        silent = platforms_without_replies(mine)
+        org_threads = threads[threads["org_id"] == org.id]
+        part = org_threads["platform"].isin(silent).mean() if silent and len(org_threads) else 0.0
         if part >= WITHOUT_REPLIES_NOT_COMPARABLE:
             found.setdefault(org.id, {})["modes"] = (
                 f"{percent(part)} of its threads come from {platform_names(silent)} exports that hold no "

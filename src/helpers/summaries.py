@@ -57,7 +57,7 @@ def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
     :data:`NOT_COMPARABLE` (:func:`org_caveats` says why).
     """
     posts = load_posts(config, org_id)
-    caveat = headlines.caveats(config).get(org_id, {})
+    caveat = headlines.caveats(config, org_id).get(org_id, {})
     figures = {"posts": f"{len(posts):,}", "authors": f"{posts['author_id'].nunique():,}"}
     modes = headlines.mode_figures(config, org_id)
     for mode, label in MODE_LABELS.items():
@@ -78,7 +78,8 @@ def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
 def org_caveats(config: StudyConfig, org_id: str) -> list[str]:
     """Why some of an organisation's key figures cannot be compared with the others', one sentence each."""
     what = {"modes": "communication modes", "knowledge": "knowledge types"}
-    return [f"{what[name]}: {reason}." for name, reason in headlines.caveats(config).get(org_id, {}).items()]
+    reasons = headlines.caveats(config, org_id).get(org_id, {})
+    return [f"{what[name]}: {reason}." for name, reason in reasons.items()]
 
 
 def _short(share: Share | None, not_comparable: bool) -> str:

@@ -168,9 +168,15 @@ def knowledge_method(config: StudyConfig, org_id: str, short: bool = False) -> s
     organisation's posts, with their language (``"lexicon alone (Italian)"``,
     with ``short`` ``"lexicon only (Italian)"``).
     """
-    from helpers.classify.study import UNSUPPORTED_METHODS, load_classified_posts
+    from helpers.classify.study import load_classified_posts
 
-    posts = load_classified_posts(config, org_id)
+    return method_in_words(load_classified_posts(config, org_id), short)
+
+
+def method_in_words(posts: pd.DataFrame, short: bool = False) -> str:
+    """:func:`knowledge_method` of classified posts already read (one organisation's)."""
+    from helpers.classify.study import UNSUPPORTED_METHODS
+
     posts = posts[~posts["knowledge_method"].isin(UNSUPPORTED_METHODS)]
     if posts.empty:
         return "none (no post in a covered language)"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.notice import NotComputed, drawable, show_instead
+from helpers.periods import rare_disease_day
 from helpers.topics.labels import LABEL_SEPARATOR
 from helpers.topics.params import OUTLIER
 from helpers.topics.results import TopicResult, TopicView
@@ -185,11 +186,6 @@ def _mark_rare_disease_days(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) ->
             ax.annotate("Rare Disease Day", (day.to_datetime64(), 1.0), xycoords=("data", "axes fraction"),
                         xytext=(0, 3), textcoords="offset points", fontsize=7, color="dimgrey",
                         ha="center", va="bottom")
-
-
-def rare_disease_day(year: int) -> pd.Timestamp:
-    """Rare Disease Day: the last day of February (the 29th in leap years), UTC."""
-    return pd.Timestamp(year=year, month=3, day=1, tz="UTC") - pd.Timedelta(days=1)
 
 
 def plot_topics_per_class(table: pd.DataFrame | NotComputed, value: str = "share_of_class",

@@ -21,12 +21,15 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import StudyConfig
-from helpers.store import read_json_marker, tighten, write_csv_atomic, write_json_atomic, write_text_atomic
+from helpers.ingest.pipeline import ALIASES, read_manifest
+from helpers.locks import exclusive_lock
+from helpers.privacy import Pseudonymiser, SecretError, load_or_create_secret, org_account_index
+from helpers.schema import read_table
+from helpers.steps import STEPS, Erased, Forgotten, drop_rows
+from helpers.store import tighten, write_text_atomic
 from helpers.store.register import ErasureError, load_register
 
 logger = logging.getLogger(__name__)
-
-_AUTHOR_COLUMNS = ("author_id", "source_author", "target_author")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class ErasureResult:
     posts_removed: int
     interactions_removed: int
     files_rewritten: list[Path]
+    """Files rewritten or deleted (a folder for a cache whose entries went)."""
     reports_removed: int = 0
 
 
@@ -64,28 +68,23 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
     Notes
     -----
     Holding the study's lock (an ingestion waits for it, and it for an
-    ingestion): every parquet file under the processed folder loses the rows
-    of the person's posts (by ``post_id``) and the rows naming them
-    (``author_id``, ``source_author``, ``target_author``), the cached reads of
-    the input files included (their counts move the posts from accepted to
-    erased); mentions of them in other posts become ``@[erased]``; leftover
-    temporary files, the network exports and saved analyses, the cached
-    embeddings of their posts and the saved topic models are deleted; the
-    reports of the organisations they took part in are deleted and the index
-    says they are out of date until the next batch.  Later ingestions leave
-    them out of every file they read, before its rows reach the cache.
+    ingestion), each study step, last to first, forgets the person in its own
+    files (:attr:`helpers.steps.Step.forget`): the saved network analyses and
+    exports, the topic models, the classes of their posts, the cached vectors
+    of their posts, and ingestion's tables and cached reads (their posts go
+    and count as erased; mentions of them in other posts become
+    ``@[erased]``).  A last sweep removes their rows from any table under the
+    processed folder that no step declared, with a warning (a test keeps the
+    declarations complete).  The reports of the organisations they took part
+    in are deleted and the index says they are out of date until the next
+    batch.  Later ingestions leave them out of every file they read, before
+    its rows reach the cache.
     """
-    from helpers.ingest.pipeline import ALIASES, read_manifest, remove_leftovers
-    from helpers.locks import exclusive_lock
-    from helpers.privacy import Pseudonymiser, load_or_create_secret, org_account_index
-
     platform, account = _checked_request(platform, account)
     out_dir = config.processed_path
     with exclusive_lock(out_dir / ".ingest.lock", "an ingestion"):
         manifest = read_manifest(out_dir)
         if not config.secret_path.exists():
-            from helpers.privacy import SecretError
-
             raise SecretError(f"{config.secret_path}: the study's key is needed to find the person's "
                               "pseudonym")
         key = load_or_create_secret(config.secret_path,
@@ -110,17 +109,43 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
         })
         register.save()
         logger.info("Erasure request recorded in %s (no identity stored).", register.path)
-        remove_leftovers(out_dir)
         orgs = _organisations_of(out_dir, candidates)
-        _purge_stage_caches(out_dir / "_stage", candidates)
-        from helpers.networks import forget_saved_analyses
-
-        forget_saved_analyses(config)
-        shutil.rmtree(out_dir / "networks", ignore_errors=True)  # exports name the person's pseudonym
-        result = _purge_processed(config, out_dir, candidates)
+        erased = _erased_people(out_dir, candidates)
+        forgotten: Forgotten = {}
+        for step in reversed(STEPS):
+            forgotten.update(step.forget(config, erased))
+        forgotten.update(_sweep_undeclared_tables(out_dir, erased))
         tighten(out_dir)
+    result = ErasureResult(set(candidates), forgotten.get(out_dir / "posts.parquet", 0),
+                           forgotten.get(out_dir / "interactions.parquet", 0),
+                           sorted(forgotten))
+    logger.info("Erased %d posts and %d interactions; rewrote or deleted %d files.", result.posts_removed,
+                result.interactions_removed, len(result.files_rewritten))
     result.reports_removed = retract_reports(config, orgs)
     return result
+
+
+def _erased_people(out_dir: Path, author_ids: set[str]) -> Erased:
+    """The erased accounts with their posts, read from the study's posts table (if any yet)."""
+    posts_path = out_dir / "posts.parquet"
+    if not posts_path.exists():
+        return Erased(frozenset(author_ids))
+    return Erased.in_posts(read_table("posts", posts_path), author_ids)
+
+
+def _sweep_undeclared_tables(out_dir: Path, erased: Erased) -> Forgotten:
+    """Remove the person from any table no step declared (none should be): a safety net that warns."""
+    forgotten: Forgotten = {}
+    for path in sorted(out_dir.rglob("*.parquet")):
+        relative = path.relative_to(out_dir).as_posix()
+        if any(step.owns(relative) for step in STEPS):
+            continue
+        removed = drop_rows(path, erased)
+        if removed:
+            logger.warning("%s is written by no declared study step; the erased person's rows were removed "
+                           "from it all the same.", path)
+        forgotten.update(removed)
+    return forgotten
 
 
 PLATFORM_NAMES = ("twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum")
@@ -156,28 +181,6 @@ def _organisations_of(out_dir: Path, erased: set[str]) -> set[str]:
     return orgs
 
 
-def _purge_stage_caches(stage_dir: Path, erased: set[str]) -> None:
-    """Remove the erased accounts from every cached read, moving their posts from accepted to erased."""
-    from helpers.ingest.pipeline import remove_authors
-    from helpers.schema import write_parquet_atomic
-
-    if not stage_dir.is_dir():
-        return
-    for path in sorted(stage_dir.glob("*.posts.parquet")):
-        rows = pd.read_parquet(path)
-        kept, removed = remove_authors(rows, erased, count_by="source_file")
-        if not removed and len(kept) == len(rows) and kept["text"].equals(rows["text"]):
-            continue
-        write_parquet_atomic(kept, path)
-        stats_path = path.with_name(path.name.replace(".posts.parquet", ".stats.json"))
-        stats = read_json_marker(stats_path, "cached read's counts")
-        if isinstance(stats, dict):
-            count = sum(removed.values())
-            stats["accepted"] -= count
-            stats["erased"] = stats.get("erased", 0) + count
-            write_json_atomic(stats_path, stats)
-
-
 def retract_reports(config: StudyConfig, orgs: set[str]) -> int:
     """Delete the rendered reports that may show an erased person, and say so in the index.
 
@@ -206,80 +209,3 @@ def retract_reports(config: StudyConfig, orgs: set[str]) -> int:
             page = page.replace("<body>", "<body>\n" + banner, 1)
         write_text_atomic(index, page)
     return removed
-
-
-def _forget_embeddings(config: StudyConfig, texts: list[str]) -> None:
-    """Drop the cached vectors of the person's posts (as classified and as topic-modelled).
-
-    The saved topic models go too (their vocabulary derives from every post);
-    the next batch refits without the person.
-    """
-    from helpers.embeddings import forget_texts
-    from helpers.topics import forget_topic_inputs
-
-    forget_texts(config, texts)
-    forget_topic_inputs(config, texts)
-
-
-def _purge_processed(config: StudyConfig, out_dir: Path, erased: set[str]) -> ErasureResult:
-    """Rewrite every parquet table under ``out_dir`` without the erased authors."""
-    from helpers.ingest.pipeline import remove_authors
-    from helpers.schema import read_table, write_parquet_atomic, write_table
-
-    result = ErasureResult(erased, 0, 0, [])
-    posts_path = out_dir / "posts.parquet"
-    erased_posts: set[str] = set()
-    removed_per_file: dict[str, int] = {}
-    if posts_path.exists():
-        posts = read_table("posts", posts_path)
-        erased_posts = set(posts.loc[posts["author_id"].isin(erased), "post_id"])
-        _forget_embeddings(config, posts.loc[posts["author_id"].isin(erased), "text"].tolist())
-        posts, removed_per_file = remove_authors(posts, erased, count_by="source_file")
-        write_table(posts, "posts", posts_path)
-        result.posts_removed = sum(removed_per_file.values())
-        result.files_rewritten.append(posts_path)
-    for path in sorted(out_dir.rglob("*.parquet")):
-        if path == posts_path:
-            continue
-        frame = pd.read_parquet(path)
-        keep = pd.Series(True, index=frame.index)
-        for column in _AUTHOR_COLUMNS:
-            if column in frame.columns:
-                keep &= ~frame[column].isin(erased)
-        if "post_id" in frame.columns:
-            keep &= ~frame["post_id"].isin(erased_posts)
-        if keep.all():
-            continue
-        if path.name == "interactions.parquet":
-            result.interactions_removed += int((~keep).sum())
-        write_parquet_atomic(frame[keep].reset_index(drop=True), path)
-        result.files_rewritten.append(path)
-    _record_in_summary(out_dir, removed_per_file)
-    logger.info("Erased %d posts and %d interactions; rewrote %d files.", result.posts_removed,
-                result.interactions_removed, len(result.files_rewritten))
-    return result
-
-
-def _record_in_summary(out_dir: Path, removed_per_file: dict[str, int]) -> None:
-    """Move erased posts from 'accepted' to 'erased' in the reconciliation table and manifest."""
-    from helpers.ingest.pipeline import MANIFEST, SUMMARY
-
-    if not removed_per_file:
-        return
-    summary_path = out_dir / SUMMARY
-    if summary_path.exists():
-        summary = pd.read_csv(summary_path)
-        for source_file, count in removed_per_file.items():
-            row = summary["source_file"] == source_file
-            summary.loc[row, "accepted"] -= count
-            summary.loc[row, "erased"] += count
-        write_csv_atomic(summary_path, summary)
-    manifest_path = out_dir / MANIFEST
-    manifest = read_json_marker(manifest_path, "ingestion manifest")
-    if isinstance(manifest, dict):
-        for stats in manifest.get("files", []):
-            count = removed_per_file.get(stats["source_file"], 0)
-            stats["accepted"] -= count
-            stats["erased"] = stats.get("erased", 0) + count
-        manifest["run_key"] = None  # the next ingestion recomputes the tables with the register
-        write_json_atomic(manifest_path, manifest, indent=2, sort_keys=True)

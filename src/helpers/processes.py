@@ -1,8 +1,12 @@
-"""How much work to hand to helper processes: the CPUs this process may use, split into parts."""
+"""How much work to hand to helper processes: the CPUs this process may use, split into parts, and
+work offered to a CPU that a running step leaves idle."""
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing import current_process
 
 
@@ -28,3 +32,40 @@ def parallel_parts(items: int, smallest: int = 1) -> int:
     if current_process().daemon:
         return 1
     return max(1, min(usable_cpus(), items // max(smallest, 1)))
+
+
+_offered: list[Callable[[], None]] = []
+_offered_lock = threading.Lock()
+
+
+@contextmanager
+def offer_to_an_idle_cpu(job: Callable[[], None]) -> Iterator[None]:
+    """Offer ``job`` to the code run inside the block, for a CPU that code leaves idle.
+
+    Code that knows when one of its threads has nothing left to do (the topic
+    model's layouts, :class:`helpers.topics.GroupedUMAP`) takes the job with
+    :func:`take_offered_job` and runs it there.  The offer is withdrawn when the
+    block ends; the caller runs the job itself when nobody took it
+    (:class:`helpers.batch.BesideJob`).  So the scheduler decides what runs
+    beside a step, and the step only says when a CPU is free.
+
+    Examples
+    --------
+    >>> with offer_to_an_idle_cpu(print):
+    ...     take_offered_job() is print, take_offered_job()
+    (True, None)
+    """
+    with _offered_lock:
+        _offered.append(job)
+    try:
+        yield
+    finally:
+        with _offered_lock:
+            if job in _offered:
+                _offered.remove(job)
+
+
+def take_offered_job() -> Callable[[], None] | None:
+    """The job offered to an idle CPU (:func:`offer_to_an_idle_cpu`), handed out once; ``None`` when none."""
+    with _offered_lock:
+        return _offered.pop() if _offered else None

@@ -665,7 +665,8 @@ def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
     demo_config, tmp_path: Path, monkeypatch
 ) -> None:
     from helpers import processes
-    from helpers.batch import study_steps
+    from helpers.batch import run_in_parts
+    from helpers.steps import networks as networks_step
 
     config = demo_config.model_copy(update={"processed_dir": tmp_path / "processed"})
     config.source = demo_config.source
@@ -679,9 +680,9 @@ def test_the_batch_shares_the_organisations_analyses_with_a_helper_process(
         here.append(org_id)
         return analyse(config, org_id, **kwargs)
 
-    monkeypatch.setattr(nw, "analyse_network", analysed_here)
+    monkeypatch.setattr(networks_step, "analyse_network", analysed_here)
     monkeypatch.setattr(processes, "usable_cpus", lambda: 2)
-    study_steps._networks(config)
+    run_in_parts(config, networks_step.STEP)
     orgs = [org.id for org in config.organisations]
     assert here == orgs[::2], "this process takes every second organisation, a helper process the others"
     for org_id in orgs:

@@ -18,6 +18,9 @@ from matplotlib.transforms import Bbox
 from helpers.config import StudyConfig, load_config
 from helpers.embeddings import CachedEncoder, cache_root, embedding_text
 from helpers.notice import NotComputed
+from helpers.steps import Erased
+from helpers.steps import embed as embed_step
+from helpers.steps import topics as topics_step
 from helpers.topics import (
     LABEL_SEPARATOR,
     OUTLIER,
@@ -30,7 +33,6 @@ from helpers.topics import (
     exact_cosine_neighbours,
     example_posts,
     fit_topics,
-    forget_topic_inputs,
     interactive_figures,
     language_groups,
     load_topics,
@@ -438,14 +440,17 @@ def test_grouped_umap_runs_the_work_beside_it_once_when_a_thread_is_free(monkeyp
         events.append(("beside", threading.get_ident(), time.perf_counter()))
 
     monkeypatch.setattr(GroupedUMAP, "_reduce", recorded)
-    with_beside = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2, beside=beside)
-    not_called = with_beside.fit_transform(vectors)
-    assert [name for name, *_ in events] == ["group of 180", "group of 120"], "one CPU: left to the caller"
+    with helpers.processes.offer_to_an_idle_cpu(beside):
+        not_called = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+        assert helpers.processes.take_offered_job() is beside, "one CPU: left to the one who offered it"
+    assert [name for name, *_ in events] == ["group of 180", "group of 120"]
     assert np.array_equal(not_called, alone)
 
     events.clear()
     monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
-    layout = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2, beside=beside).fit_transform(vectors)
+    with helpers.processes.offer_to_an_idle_cpu(beside):
+        layout = GroupedUMAP(groups, seed=3, n_neighbors=10, n_components=2).fit_transform(vectors)
+        assert helpers.processes.take_offered_job() is None, "taken"
     assert np.array_equal(layout, alone)
     names = [name for name, *_ in events]
     assert sorted(names) == ["beside", "group of 120", "group of 180"], "called once"
@@ -933,7 +938,9 @@ def test_an_italian_organisation_with_the_default_english_model(tiny_demo: Path,
     from helpers.ingest.report import load_posts
 
     posts = load_posts(config).set_index("post_id")
-    assert forget_topic_inputs(config, posts.loc[italian["post_id"].head(3), "text"].tolist()) == 3
+    erased = Erased(frozenset(), texts=tuple(posts.loc[italian["post_id"].head(3), "text"]))
+    assert embed_step.forget(config, erased) == {cache_root(config): 3}
+    assert topics_step.forget(config, erased)
     with pytest.raises(FileNotFoundError):
         load_topics(config)
 

@@ -37,7 +37,7 @@ from helpers.batch.chains import run_org_chain
 from helpers.batch.fingerprints import PACKAGE_DIR, current_notebooks, notebook_fingerprints, run_fingerprint
 from helpers.batch.kernel import KERNEL_NAME, ChainKernel, chain_kernel
 from helpers.batch.run import default_notebooks_dir, run_batch
-from helpers.batch.scheduling import BesideJob, classify_in_one_process, cpu_workers, release_free_heap
+from helpers.batch.scheduling import BesideJob, cpu_workers, release_free_heap, run_in_parts
 from helpers.batch.study_steps import STUDY_STEPS, prepare_study, run_study_steps
 from helpers.store.runs import (
     CHAIN,
@@ -51,9 +51,29 @@ from helpers.store.runs import (
 )
 
 __all__ = [
-    "CHAIN", "COMPARE", "COMPARE_FOLDER", "KERNEL_NAME", "PACKAGE_DIR", "RUN_RECORD", "STUDY_STEPS",
-    "BatchResult", "BesideJob", "ChainKernel", "OrgRun", "Phase",
-    "chain_kernel", "classify_in_one_process", "cpu_workers", "current_notebooks", "default_notebooks_dir",
-    "notebook_fingerprints", "prepare_study", "previous_run", "release_free_heap", "run_batch",
-    "run_fingerprint", "run_org_chain", "run_study_steps",
+    "CHAIN",
+    "COMPARE",
+    "COMPARE_FOLDER",
+    "KERNEL_NAME",
+    "PACKAGE_DIR",
+    "RUN_RECORD",
+    "STUDY_STEPS",
+    "BatchResult",
+    "BesideJob",
+    "ChainKernel",
+    "OrgRun",
+    "Phase",
+    "chain_kernel",
+    "cpu_workers",
+    "current_notebooks",
+    "default_notebooks_dir",
+    "notebook_fingerprints",
+    "prepare_study",
+    "previous_run",
+    "release_free_heap",
+    "run_batch",
+    "run_fingerprint",
+    "run_in_parts",
+    "run_org_chain",
+    "run_study_steps",
 ]

@@ -1,4 +1,5 @@
-"""Processes and CPUs: the job that runs beside a step, timing phases, giving freed memory back."""
+"""Processes and CPUs: a step's parts over helper processes, the job that runs beside a step, timing
+phases, giving freed memory back."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from helpers.config import StudyConfig
+from helpers.processes import parallel_parts
+from helpers.steps import Step
 from helpers.store.runs import Phase
 
 logger = logging.getLogger(__name__)
@@ -24,13 +28,6 @@ def _timed(name: str, phases: list[Phase]) -> Iterator[None]:
     finally:
         phases.append(Phase(name, started, time.time()))
         logger.info("%s done in %.1f s", name, phases[-1].seconds)
-
-
-def classify_in_one_process(config: StudyConfig) -> None:
-    """Classify the study without helper processes (beside the topic step, which keeps a CPU busy)."""
-    from helpers.classify import classify_study
-
-    classify_study(config, progress=False, processes=1)
 
 
 class BesideJob:
@@ -123,3 +120,29 @@ def cpu_workers() -> int:
     from helpers.processes import usable_cpus
 
     return max(1, min(4, usable_cpus()))
+
+
+def run_in_parts(config: StudyConfig, step: Step) -> None:
+    """Run a step's independent parts, shared between this process and helper processes.
+
+    The parts (e.g. each organisation's network analysis) are single-threaded,
+    so with more than one CPU this process takes every ``n``-th part (its
+    tables are already read), the helpers the others: the step takes about as
+    long as the largest share instead of the sum of every part.
+    """
+    assert step.parts is not None and step.run_part is not None
+    todo = step.parts(config)
+    shares = parallel_parts(len(todo))
+    if shares <= 1:
+        for part in todo:
+            step.run_part(config, part)
+        return
+    level = logging.getLogger().getEffectiveLevel()
+    with ProcessPoolExecutor(max_workers=shares - 1, mp_context=_spawn(), initializer=_child_logging,
+                             initargs=(level,)) as pool:
+        theirs = [pool.submit(step.run_part, config, part)
+                  for index, part in enumerate(todo) if index % shares]
+        for part in todo[::shares]:
+            step.run_part(config, part)
+        for future in theirs:
+            future.result()

@@ -1,5 +1,6 @@
 """Erased people and unscrubbed leftovers taken out: the posts of erased authors and every trace
-of them in staged or canonical rows, and the temporary files an interrupted run left.
+of them in staged or canonical rows, the cached reads and the counts, and the temporary files an
+interrupted run left.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.ingest.manifest import MANIFEST, SUMMARY
 from helpers.ingest.stage import _Staged
+from helpers.schema import write_parquet_atomic
+from helpers.store import read_json_marker, write_csv_atomic, write_json_atomic
 from helpers.store.register import ERASED_MENTION
 
 logger = logging.getLogger(__name__)
@@ -96,3 +100,55 @@ def remove_authors(
     pattern = "|".join("@?" + re.escape(author) + r"\b" for author in sorted(erased))
     posts["text"] = posts["text"].str.replace(pattern, ERASED_MENTION, regex=True)
     return posts, removed
+
+
+def forget_in_stage_caches(stage_dir: Path, erased: set[str]) -> list[Path]:
+    """Remove erased accounts from every cached read, moving their posts from accepted to erased.
+
+    Returns the cached reads rewritten.
+    """
+    rewritten: list[Path] = []
+    if not stage_dir.is_dir():
+        return rewritten
+    for path in sorted(stage_dir.glob("*.posts.parquet")):
+        rows = pd.read_parquet(path)
+        kept, removed = remove_authors(rows, erased, count_by="source_file")
+        if not removed and len(kept) == len(rows) and kept["text"].equals(rows["text"]):
+            continue
+        write_parquet_atomic(kept, path)
+        rewritten.append(path)
+        stats_path = path.with_name(path.name.replace(".posts.parquet", ".stats.json"))
+        stats = read_json_marker(stats_path, "cached read's counts")
+        if isinstance(stats, dict):
+            count = sum(removed.values())
+            stats["accepted"] -= count
+            stats["erased"] = stats.get("erased", 0) + count
+            write_json_atomic(stats_path, stats)
+    return rewritten
+
+
+def record_erased_in_summary(out_dir: Path, removed_per_file: dict[str, int]) -> None:
+    """Move erased posts from 'accepted' to 'erased' in the reconciliation table and the manifest.
+
+    The manifest also loses its run key, so that the next ingestion recomputes
+    the tables with the erasure register.
+    """
+    if not removed_per_file:
+        return
+    summary_path = out_dir / SUMMARY
+    if summary_path.exists():
+        summary = pd.read_csv(summary_path)
+        for source_file, count in removed_per_file.items():
+            row = summary["source_file"] == source_file
+            summary.loc[row, "accepted"] -= count
+            summary.loc[row, "erased"] += count
+        write_csv_atomic(summary_path, summary)
+    manifest_path = out_dir / MANIFEST
+    manifest = read_json_marker(manifest_path, "ingestion manifest")
+    if isinstance(manifest, dict):
+        for stats in manifest.get("files", []):
+            count = removed_per_file.get(stats["source_file"], 0)
+            stats["accepted"] -= count
+            stats["erased"] = stats.get("erased", 0) + count
+        manifest["run_key"] = None
+        write_json_atomic(manifest_path, manifest, indent=2, sort_keys=True)

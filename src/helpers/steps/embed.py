@@ -12,8 +12,9 @@ import time
 
 from helpers.classify.study import texts_to_embed
 from helpers.config import StudyConfig
-from helpers.embeddings import Encoder, study_encoder
+from helpers.embeddings import Encoder, cache_root, embedding_text, forget_texts, study_encoder
 from helpers.schema import read_table, table_path
+from helpers.steps.base import Erased, Forgotten, Step
 from helpers.topics import params_from_config, topic_documents
 
 logger = logging.getLogger(__name__)
@@ -61,3 +62,30 @@ def study_texts(config: StudyConfig, *, encoder: Encoder | None = None) -> list[
     texts = set(texts_to_embed(config, posts, encoder=encoder))
     texts.update(topic_documents(posts, params_from_config(config).min_words)["doc"])
     return sorted(texts)
+
+
+def run(config: StudyConfig) -> None:
+    """Embed the texts the study needs that the cache does not hold yet."""
+    embed_study(config, progress=False)
+
+
+def forget(config: StudyConfig, erased: Erased) -> Forgotten:
+    """Drop the cached vectors of the person's posts, from every model's cache of the study.
+
+    The cache holds no text, but a vector derives from a post and goes with it.
+    Both the posts' texts and their embedding texts (what the classifier and
+    the topic model encode) are looked up.
+    """
+    texts = {*erased.texts, *(embedding_text(text) for text in erased.texts)}
+    removed = forget_texts(config, sorted(texts))
+    return {cache_root(config): removed} if removed else {}
+
+
+STEP = Step(
+    name="embed",
+    purpose="every text the classifier and the topic model need, encoded once into the study's cache",
+    reads=("posts.parquet",),
+    writes=("embeddings/**",),
+    run=run,
+    forget=forget,
+)

@@ -60,7 +60,7 @@ fit
     :func:`fit_topics`: the pipeline on prepared posts, no files.
 saved
     :func:`study_topics`, :func:`load_topics`, fingerprints, saving and
-    loading, :func:`forget_topic_inputs`.
+    loading, :func:`forget_topic_models`.
 views
     :func:`topic_view` and its tables (over time, per class, by organisation,
     example posts).
@@ -152,7 +152,7 @@ from helpers.topics.quality import npmi_coherence, topic_diversity, topic_qualit
 from helpers.topics.results import TopicResult, TopicView
 from helpers.topics.saved import (
     TOPIC_FOLDER,
-    forget_topic_inputs,
+    forget_topic_models,
     load_topics,
     study_topics,
     topic_fingerprint,
@@ -176,7 +176,7 @@ __all__ = [
     "GroupedUMAP", "TopicParams", "TopicResult", "TopicView", "approximate_cosine_neighbours",
     "author_vocabulary", "auto_min_topic_size", "baseline_clusters", "count_words", "ctfidf_top_words",
     "enable_numba_cache", "evaluate_topics", "exact_cosine_neighbours", "example_posts", "fit_topics",
-    "forget_topic_inputs", "frequent_terms", "hierarchy_linkage", "interactive_figures", "language_groups",
+    "forget_topic_models", "frequent_terms", "hierarchy_linkage", "interactive_figures", "language_groups",
     "language_notes", "load_topics", "make_vectorizer", "no_terms", "npmi_coherence", "over_time_bins",
     "params_from_config", "plot_top_terms", "plot_topic_hierarchy", "plot_topic_shares_by_org",
     "plot_topics_over_time", "plot_topics_per_class", "precision_note", "rare_disease_day", "readable_label",

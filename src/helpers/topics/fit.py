@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from importlib.metadata import version as package_version
 from typing import Any
@@ -42,7 +42,6 @@ def fit_topics(
     languages: Sequence[str] = ("en",),
     groups: Sequence[str] | None = None,
     messages: Sequence[str] = (),
-    beside: Callable[[], None] | None = None,
 ) -> TopicResult:
     """Fit a BERTopic model on prepared posts (no files are read or written).
 
@@ -63,9 +62,6 @@ def fit_topics(
         :func:`language_groups`); one group by default.
     messages : sequence of str
         Notes carried into the result.
-    beside : callable, optional
-        Work to run on the CPU the largest group's UMAP leaves free (see
-        :class:`GroupedUMAP`); not called when no UMAP runs.
 
     Returns
     -------
@@ -100,7 +96,7 @@ def fit_topics(
         return _result_without_model(STATUS_NO_TOPICS, [message, *messages], documents, params, info)
     embeddings = encoder.encode(texts)
     info["seconds_embedding"] = round(time.perf_counter() - started, 2)
-    model = _build_model(encoder, params, languages, seed, group_labels, sizes, vocabulary, beside)
+    model = _build_model(encoder, params, languages, seed, group_labels, sizes, vocabulary)
     enable_numba_cache()
     with _quiet_bertopic():
         raw_topics, _ = model.fit_transform(texts, embeddings)
@@ -130,14 +126,13 @@ def fit_topics(
 
 
 def _build_model(encoder: Encoder, params: TopicParams, languages: Sequence[str], seed: int,
-                 groups: np.ndarray, sizes: dict[str, tuple[int, int]], vocabulary: list[str],
-                 beside: Callable[[], None] | None = None) -> Any:
+                 groups: np.ndarray, sizes: dict[str, tuple[int, int]], vocabulary: list[str]) -> Any:
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
 
     return BERTopic(
         embedding_model=_bertopic_backend(encoder),
-        umap_model=GroupedUMAP(groups, seed, params.n_neighbors, params.n_components, beside),
+        umap_model=GroupedUMAP(groups, seed, params.n_neighbors, params.n_components),
         hdbscan_model=GroupedHDBSCAN(groups, sizes),
         vectorizer_model=make_vectorizer(languages, params.ngram_range, vocabulary=vocabulary),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),

@@ -10,7 +10,6 @@ compiles the layout's numba functions ahead of the first fit.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -152,23 +151,23 @@ class GroupedUMAP:
     seed : int
         ``random_state`` of every UMAP (deterministic, single-threaded).
     n_neighbors, n_components : int
-    beside : callable, optional
-        Other work for the CPU that the largest group's UMAP leaves free: with
-        more than one usable CPU it is called once, in the first of the pool's
-        threads that is free once every group has started (with two CPUs and
-        two groups: when the smaller group is done), and ``fit_transform``
-        returns when it is done too.  It must not raise (the caller collects
-        its outcome); with one CPU it is not called, and the caller runs it
-        afterwards.
+
+    Notes
+    -----
+    With more than one usable CPU, a job offered to an idle CPU
+    (:func:`helpers.processes.offer_to_an_idle_cpu`: the batch offers the
+    classification) is taken and run once, in the first of the pool's threads
+    that is free once every group has started (with two CPUs and two groups:
+    when the smaller group is done), and ``fit_transform`` returns when it is
+    done too.  It must not raise (the one who offered it collects its outcome);
+    with one CPU it is left to the one who offered it.
     """
 
-    def __init__(self, groups: np.ndarray, seed: int, n_neighbors: int = 15, n_components: int = 5,
-                 beside: Callable[[], None] | None = None) -> None:
+    def __init__(self, groups: np.ndarray, seed: int, n_neighbors: int = 15, n_components: int = 5) -> None:
         self.groups = np.asarray(groups, dtype=object)
         self.seed = seed
         self.n_neighbors = n_neighbors
         self.n_components = n_components
-        self.beside = beside
         self.embedding_: np.ndarray | None = None
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
@@ -181,7 +180,7 @@ class GroupedUMAP:
         :func:`release_gil_in_umap_layout`).  Each group's result is the same
         as when the groups are reduced one after another.
         """
-        from helpers.processes import usable_cpus
+        from helpers.processes import take_offered_job, usable_cpus
 
         out = np.zeros((len(X), self.n_components), dtype=np.float32)
         parts = []
@@ -191,7 +190,8 @@ class GroupedUMAP:
                 parts.append(rows)
         parts.sort(key=len, reverse=True)
         cpus = usable_cpus()
-        jobs = len(parts) + (1 if self.beside is not None else 0)
+        beside = take_offered_job() if cpus > 1 else None
+        jobs = len(parts) + (1 if beside is not None else 0)
         threads = min(jobs, cpus)
         if threads > 1:
             release_gil_in_umap_layout()
@@ -200,8 +200,8 @@ class GroupedUMAP:
         with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             warnings.filterwarnings("ignore", message=".*knn_search_index.*")  # new posts are never projected
             layouts = pool.map(lambda rows: self._reduce(X[rows]), parts)
-            if self.beside is not None and cpus > 1:
-                pool.submit(self.beside)  # queued behind the groups: starts when a thread is free
+            if beside is not None:
+                pool.submit(beside)  # queued behind the groups: starts when a thread is free
             for rows, layout in zip(parts, layouts, strict=True):
                 out[rows] = layout
         self.embedding_ = out

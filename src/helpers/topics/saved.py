@@ -3,8 +3,7 @@
 :func:`study_topics` loads the saved model when its inputs
 (:func:`topic_inputs_key`) or its fingerprint (:func:`topic_fingerprint`)
 match, and otherwise fits and saves it; :func:`load_topics` loads it whatever
-its fingerprint; :func:`forget_topic_inputs` drops it and the cached
-embeddings of a person's posts (erasure).
+its fingerprint; :func:`forget_topic_models` deletes it (erasure).
 """
 
 from __future__ import annotations
@@ -15,14 +14,14 @@ import logging
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from helpers import __version__
-from helpers.embeddings import Encoder, embedding_text, is_multilingual, study_encoder
+from helpers.embeddings import Encoder, is_multilingual, study_encoder
 from helpers.locks import exclusive_lock
 from helpers.schema import table_path, write_parquet_atomic
 from helpers.store import read_json_marker, tighten, write_json_atomic
@@ -101,7 +100,6 @@ def study_topics(
     encoder: Encoder | None = None,
     params: TopicParams | None = None,
     progress: bool = True,
-    beside: Callable[[], None] | None = None,
 ) -> TopicResult:
     """The study's shared topic model: loaded when up to date, otherwise fitted and saved.
 
@@ -117,10 +115,6 @@ def study_topics(
         Default: :func:`params_from_config`.
     progress : bool
         Progress bars while embedding.
-    beside : callable, optional
-        Other work to run on the CPU the topic model's largest UMAP leaves free
-        (see :class:`GroupedUMAP`).  Called at most once, and not at all when
-        the saved model is up to date or no UMAP runs: the caller then runs it.
 
     Returns
     -------
@@ -172,7 +166,7 @@ def study_topics(
                 "on the same topics. Configure a multilingual model in analysis.embedding_model for "
                 "cross-language topics."))
         result = fit_topics(documents, cached, seed=config.seed, params=params, languages=languages,
-                            groups=groups, messages=notes, beside=beside)
+                            groups=groups, messages=notes)
         result.fingerprint = fingerprint
         result.params["org_languages"] = org_languages
         result.params["grouped_by_language"] = groups is not None and len(set(groups.tolist())) > 1
@@ -269,24 +263,18 @@ def _read(path: Path) -> pd.DataFrame:
     return frame
 
 
-def forget_topic_inputs(config: StudyConfig, texts: Sequence[str]) -> int:
-    """Erasure: drop the cached embeddings of these post texts and the saved topic models.
+def forget_topic_models(config: StudyConfig) -> list[Path]:
+    """Erasure: delete the saved topic models, whose vocabulary and topic vectors derive from every post.
 
-    Call it with the ``text`` of a person's posts (as in the posts table) when
-    they ask to be forgotten.  The saved topic models are deleted because
-    their vocabulary and topic vectors derive from every post; the next
-    :func:`study_topics` refits without the person.
-
-    Returns
-    -------
-    int
-        Number of cached vectors removed.
+    The next :func:`study_topics` refits without the person; the cached
+    vectors of their posts are the embed step's to forget
+    (:mod:`helpers.steps.embed`).  Returns the files deleted.
     """
-    from helpers.embeddings import forget_texts
-
-    removed = forget_texts(config, [embedding_text(t) for t in texts])
-    runs = topics_folder(config) / "runs"
-    if runs.exists():
-        shutil.rmtree(runs)
-    (topics_folder(config) / "current.json").unlink(missing_ok=True)
-    return removed
+    folder = topics_folder(config)
+    runs, current = folder / "runs", folder / "current.json"
+    deleted = sorted(path for path in runs.rglob("*") if path.is_file()) if runs.exists() else []
+    if current.exists():
+        deleted.append(current)
+    shutil.rmtree(runs, ignore_errors=True)
+    current.unlink(missing_ok=True)
+    return deleted

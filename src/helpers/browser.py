@@ -148,14 +148,23 @@ def _stop_process_group(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def _connect(profile: Path, timeout: float) -> websocket.WebSocket:
-    deadline = time.monotonic() + timeout
-    port_file = profile / "DevToolsActivePort"
-    while not port_file.exists():
+def _devtools_port(port_file: Path, deadline: float) -> str:
+    """The port Chromium writes to its profile's ``DevToolsActivePort`` once it listens.
+
+    The file can exist before its first line is written: it is read again until it has one.
+    """
+    while True:
+        lines = port_file.read_text().splitlines() if port_file.exists() else []
+        if lines and lines[0].strip():
+            return lines[0].strip()
         if time.monotonic() > deadline:
             raise TimeoutError("Chromium did not open its DevTools port")
         time.sleep(0.1)
-    port = port_file.read_text().splitlines()[0]
+
+
+def _connect(profile: Path, timeout: float) -> websocket.WebSocket:
+    deadline = time.monotonic() + timeout
+    port = _devtools_port(profile / "DevToolsActivePort", deadline)
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/json") as response:
         targets = json.load(response)
     page = next(t for t in targets if t.get("type") == "page")

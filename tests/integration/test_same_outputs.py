@@ -1,9 +1,11 @@
 """A restructuring changes no result (issue 27): the tiny demo study, run by the code of a reference
 commit and by this code, gives the same tables and key figures.
 
-The reference is the commit before the redesign (``RAREVOICES_REFERENCE`` names
-another, e.g. before the next restructuring).  Both runs use one study file's
-data and one key, the hashing encoder in place of the sentence model, and
+It runs when ``RAREVOICES_REFERENCE`` names the reference commit, e.g. the
+commit before a restructuring (``RAREVOICES_REFERENCE=4835550`` for issue 27's
+redesign, which it checked; since then the classifier has changed on purpose,
+issue 28, so the comparison is made for the next restructuring, not by default).
+Both runs use one study file's data and one key, the hashing encoder in place of the sentence model, and
 fresh processes with only their own ``src`` on the path.
 """
 
@@ -24,7 +26,9 @@ from helpers.config import load_config
 from tests.builders import copy_tiny_demo
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = os.environ.get("RAREVOICES_REFERENCE", "4835550")
+REFERENCE = os.environ.get("RAREVOICES_REFERENCE", "")
+pytestmark = pytest.mark.skipif(not REFERENCE,
+                                reason="set RAREVOICES_REFERENCE to the commit before a restructuring")
 TABLES = ("posts", "accounts", "interactions", "quarantine", "aliases", "post_classes", "thread_modes")
 
 RUN = """

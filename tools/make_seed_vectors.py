@@ -2,7 +2,8 @@
 
 A study's embedding cache starts with this shard (``helpers.embeddings.PACKAGED_SHARDS``),
 so a first run does not encode the knowledge classifier's seed posts again.  Run it after
-changing ``src/helpers/resources/knowledge_seed.csv`` (a test fails until then):
+changing ``src/helpers/resources/knowledge_seed.csv`` or ``health_seed.csv`` (a test fails until
+then):
 
     .venv/bin/python tools/make_seed_vectors.py
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.classify.health import load_health_seed
 from helpers.classify.knowledge import load_seed
 from helpers.embeddings import (
     DEFAULT_MODEL,
@@ -32,7 +34,8 @@ SHARD_NAME = f"knowledge-seed{SHARD_SUFFIX}"
 def main() -> Path:
     """Encode the packaged seed posts with the default model and save them as one shard."""
     encoder = SentenceTransformerEncoder(DEFAULT_MODEL)
-    texts = sorted({embedding_text(text) for text in load_seed()["text"]})
+    posts = [*load_seed()["text"], *load_health_seed()["text"]]
+    texts = sorted({embedding_text(text) for text in posts})
     vectors = encoder.encode(texts)
     with tempfile.TemporaryDirectory() as scratch:
         cache = EmbeddingCache(Path(scratch), encoder.model_id)

@@ -185,6 +185,8 @@ class AnalysisSettings(_Strict):
     betweenness_k: int = Field(500, ge=10)
     knowledge_seed_file: Path | None = Field(None, description="labelled seed posts (default: packaged)")
     knowledge_lexicon_file: Path | None = Field(None, description="signal lexicon (default: packaged)")
+    health_seed_file: Path | None = Field(
+        None, description="posts about health (1) or not (0), with a knowledge type (default: packaged)")
     knowledge_embedding_weight: float = Field(0.5, ge=0, le=1)
     embedding_batch_size: int = Field(32, ge=1, description="texts per forward pass (32 was fastest on CPU)")
     embedding_device: str | None = Field(None, description="e.g. 'cpu' or 'cuda'; default: automatic")

@@ -518,7 +518,7 @@ def test_classifier_scores_are_probabilities_and_methods_say_what_decided(classi
 def test_italian_posts_need_no_embedding_with_an_english_only_model(classifier) -> None:
     needs = classifier.needs_embedding(["en", "it", "de", None])
     assert needs.tolist() == [True, False, True, True]
-    texts = ["Mio figlio ha 4 anni e oggi ha camminato da solo."]
+    texts = ["Mio figlio ha 4 anni e oggi, dopo mesi di fisioterapia, ha camminato da solo."]
     zeros = np.zeros((1, classifier.dimension))
     assert classifier.predict(texts, ["it"], zeros).loc[0, "knowledge_type"] == "mediated_experiential"
 

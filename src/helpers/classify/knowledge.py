@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from helpers.classify.health import HEALTH_THRESHOLD, HealthModel, require_health, train_health_model
 from helpers.classify.lexicon import (  # noqa: F401 (importable from here as before the split)
     Lexicon,
     compile_entries,
@@ -122,7 +123,10 @@ class KnowledgeClassifier:
     model_id : str
         The embedding model.
     seed_digest : str
-        SHA-256 of the seed file.
+        SHA-256 of the seed file (and of the health seed file, when one was given).
+    health_model : HealthModel, optional
+        Whether a post is about health (:mod:`.health`); when set, posts not
+        about health cannot be experiential, mediated experiential or medical.
     """
 
     lexicon: Lexicon
@@ -133,6 +137,7 @@ class KnowledgeClassifier:
     model_id: str
     seed_digest: str
     classes: tuple[str, ...] = field(default=KNOWLEDGE_TYPES)
+    health_model: HealthModel | None = None
 
     def needs_embedding(self, langs: Sequence[str | None]) -> np.ndarray:
         """Which posts the embedding model takes part in (the others need no embedding)."""
@@ -180,8 +185,9 @@ class KnowledgeClassifier:
         -------
         DataFrame
             ``knowledge_type``, one ``knowledge_<class>`` score per class
-            (summing to 1), ``knowledge_method``, ``narrative_person`` and
-            one ``sig_<signal>`` count per signal.
+            (summing to 1), ``knowledge_method``, ``health_score`` and
+            ``health`` (with a health model; see :mod:`.health`),
+            ``narrative_person`` and one ``sig_<signal>`` count per signal.
 
         Notes
         -----
@@ -197,13 +203,16 @@ class KnowledgeClassifier:
             signals = text_signals(texts, langs, urls, self.lexicon)
         elif len(signals) != len(texts):
             raise ValueError(f"{len(signals)} rows of signals for {len(texts)} texts")
-        p_lex = self._ordered(self.lexicon_model, lexicon_features(signals))
+        x_lex = lexicon_features(signals)
+        p_lex = self._ordered(self.lexicon_model, x_lex)
         langs_arr = np.array([lang or "" for lang in langs], dtype=object)
         has_lexicon = np.isin(langs_arr, list(self.lexicon.languages))
         w = np.array([self.embedding_weight(lang) for lang in langs_arr])
         embedded = w > 0
         w = np.where(has_lexicon, w, 1.0)
         p_emb = np.zeros_like(p_lex)
+        health = np.zeros(len(p_lex)) if self.health_model is None else self.health_model.scores(
+            x_lex, np.zeros((0, 0)), np.zeros(len(p_lex)), np.zeros(0, dtype=int))
         used = w > 0
         embeddings = np.asarray(embeddings)
         rows = np.flatnonzero(used)
@@ -211,6 +220,9 @@ class KnowledgeClassifier:
             chunk = rows[start:start + PREDICT_CHUNK]
             vectors = _normalise(np.asarray(embeddings[chunk], dtype=float))
             p_emb[chunk] = self._ordered(self.embedding_model, vectors)
+            if self.health_model is not None:
+                health[chunk] = self.health_model.scores(x_lex[chunk], vectors, w[chunk],
+                                                         np.arange(len(chunk)))
         probs = w[:, None] * p_emb + (1 - w[:, None]) * p_lex
         method = np.select(
             [has_lexicon & embedded, has_lexicon, embedded],
@@ -218,12 +230,18 @@ class KnowledgeClassifier:
             default="unsupported",
         ).astype(object)
         empty = np.array([not (t or "").strip() for t in texts], dtype=bool)
+        health[empty] = 0.0
+        if self.health_model is not None:
+            probs = require_health(probs, self.classes, health >= HEALTH_THRESHOLD)
         probs[empty] = 0.0
         probs[empty, list(self.classes).index("other")] = 1.0
         method[empty] = "empty"
         out = pd.DataFrame(probs, columns=[f"knowledge_{c}" for c in self.classes])
         out.insert(0, "knowledge_type", np.array(self.classes)[probs.argmax(axis=1)])
         out["knowledge_method"] = method
+        if self.health_model is not None:
+            out["health_score"] = health.round(4)
+            out["health"] = health >= HEALTH_THRESHOLD
         out["narrative_person"] = narrative_person(signals, out["knowledge_type"])
         for name in signals.columns:
             out[f"sig_{name}"] = signals[name].to_numpy()
@@ -262,7 +280,10 @@ def train_knowledge_classifier(
     Parameters
     ----------
     seed : DataFrame
-        ``lang``, ``knowledge_type``, ``text`` (see :func:`load_seed`).
+        ``lang``, ``knowledge_type``, ``text`` (see :func:`load_seed`), and
+        optionally ``health`` (1, 0 or missing; see
+        :func:`helpers.classify.health.training_posts`): with it a health
+        model is trained on the rows that have one.
     seed_embeddings : ndarray
         Embeddings of ``seed["text"]``, in order.
     model_id : str
@@ -313,23 +334,32 @@ def _train(
     embedding_weight: float,
     cross_validate: bool,
 ) -> KnowledgeClassifier:
-    labels = seed["knowledge_type"].to_numpy()
-    langs = seed["lang"].to_numpy()
-    x_lex = lexicon_features(text_signals(seed["text"].tolist(), langs.tolist(), None, lexicon))
-    x_emb = _normalise(np.asarray(seed_embeddings, dtype=float))
+    all_langs = seed["lang"].to_numpy()
+    all_lex = lexicon_features(text_signals(seed["text"].tolist(), all_langs.tolist(), None, lexicon))
+    all_emb = _normalise(np.asarray(seed_embeddings, dtype=float))
+    typed = seed["knowledge_type"].notna().to_numpy()  # the health seed's posts have no knowledge type
+    labels = seed["knowledge_type"].to_numpy()[typed]
+    langs, x_lex, x_emb = all_langs[typed], all_lex[typed], all_emb[typed]
     strata = np.char.add(langs.astype(str), labels.astype(str))
     from sklearn.model_selection import StratifiedKFold
 
     folds = list(StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state).split(x_lex, strata))
 
     weights = embedding_weights(langs.tolist(), model_id, embedding_weight)
+    health_model = None
+    if "health" in seed.columns:
+        known = seed["health"].notna().to_numpy()
+        health_labels = seed["health"][known].astype(int).to_numpy()
+        health_model = train_health_model(all_lex[known], all_emb[known], health_labels, all_langs[known],
+                                          weights, random_state, cross_validate, lexicon.signals)
     cv = pd.DataFrame()
     if cross_validate:
         oof_lex = _out_of_fold(_lexicon_model(), x_lex, labels, folds)
         oof_emb = _out_of_fold(_embedding_model(), x_emb, labels, folds)
         cv = _cv_table(oof_lex, oof_emb, labels, langs, weights)
     logger.info(
-        "Knowledge classifier trained on %d seed posts; embedding weight per language %s", len(seed), weights
+        "Knowledge classifier trained on %d seed posts; embedding weight per language %s", len(labels),
+        weights,
     )
     return KnowledgeClassifier(
         lexicon=lexicon,
@@ -339,6 +369,7 @@ def _train(
         cv=cv,
         model_id=model_id,
         seed_digest=seed_digest,
+        health_model=health_model,
     )
 
 

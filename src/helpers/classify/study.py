@@ -39,6 +39,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers import __version__
+from helpers.classify.health import health_seed_digest, load_health_seed, training_posts
 from helpers.classify.knowledge import (
     DEFAULT_EMBEDDING_WEIGHT,
     KNOWLEDGE_TYPES,
@@ -62,7 +63,7 @@ from helpers.store.keys import file_sha256, json_sha256
 logger = logging.getLogger(__name__)
 
 # Bump when the outputs change for the same inputs, so cached results are rebuilt.
-CLASSIFY_VERSION = "2"  # 2: embeds embedding_text(), the form topics use
+CLASSIFY_VERSION = "3"  # 2: embeds embedding_text(), the form topics use; 3: health relevance
 POST_CLASSES_FILE = "post_classes.parquet"
 THREAD_MODES_FILE = "thread_modes.parquet"
 MANIFEST = "classify_manifest.json"
@@ -101,6 +102,8 @@ POST_CLASSES = pa.DataFrameSchema(
         "knowledge_type": pa.Column(str, checks=pa.Check.isin(KNOWLEDGE_TYPES)),
         **{name: _score(name) for name in _KNOWLEDGE_SCORES},
         "knowledge_method": pa.Column(str, checks=pa.Check.isin(KNOWLEDGE_METHODS)),
+        "health_score": pa.Column(float, checks=[pa.Check.ge(0), pa.Check.le(1)]),
+        "health": pa.Column(bool),
         "narrative_person": pa.Column(str, checks=pa.Check.isin(PERSONS)),
         r"^sig_\w+$": pa.Column("int64", checks=pa.Check.ge(0), regex=True),
     },
@@ -169,6 +172,12 @@ def seed_path(config: StudyConfig) -> Path | None:
     return config.resolve(Path(value)) if value else None
 
 
+def health_seed_path(config: StudyConfig) -> Path | None:
+    """The health seed set of the study: ``analysis.health_seed_file`` or the packaged one."""
+    value = getattr(config.analysis, "health_seed_file", None)
+    return config.resolve(Path(value)) if value else None
+
+
 def lexicon_path(config: StudyConfig) -> Path | None:
     """The lexicon of the study: ``analysis.knowledge_lexicon_file`` or the packaged one."""
     value = getattr(config.analysis, "knowledge_lexicon_file", None)
@@ -209,16 +218,16 @@ def knowledge_classifier(config: StudyConfig, *, encoder=None, progress: bool = 
     progress : bool
     """
     cached_encoder = study_encoder(config, progress=progress, encoder=encoder)
-    seed_file, lexicon_file = seed_path(config), lexicon_path(config)
+    seed_file, lexicon_file, health_file = seed_path(config), lexicon_path(config), health_seed_path(config)
     key = (
         cached_encoder.model_id,
-        seed_digest(seed_file),
+        seed_digest(seed_file) + health_seed_digest(health_file),
         load_lexicon(lexicon_file).digest,
         config.seed,
         embedding_weight(config),
     )
     if key not in _CLASSIFIERS:
-        seed = load_seed(seed_file)
+        seed = training_posts(load_seed(seed_file), load_health_seed(health_file))
         vectors = cached_encoder.encode([embedding_text(text) for text in seed["text"]])
         _CLASSIFIERS[key] = train_knowledge_classifier(
             seed,
@@ -470,6 +479,7 @@ def _run_key(config: StudyConfig, inputs: dict[str, Path], model_id: str) -> str
         "package": __version__,
         "inputs": {name: file_sha256(path) for name, path in sorted(inputs.items())},
         "seed": seed_digest(seed_path(config)),
+        "health_seed": health_seed_digest(health_seed_path(config)),
         "lexicon": load_lexicon(lexicon_path(config)).digest,
         "model": model_id,
         "study_seed": config.seed,

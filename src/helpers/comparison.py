@@ -79,6 +79,8 @@ def knowledge_comparison(config: StudyConfig) -> Shown:
             row[headlines.KNOWLEDGE_LABELS[kind]] = share.short() if share else NA
         mediated = headlines.mediated_share(config, org.id)
         row["stories told by carers"] = mediated.short() if mediated else NA
+        health = headlines.health_share(config, org.id)
+        row["about health"] = health.short() if health else NA
         rows.append(row)
     return pd.DataFrame(rows)
 

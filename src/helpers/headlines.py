@@ -200,6 +200,18 @@ def mediated_share(config: StudyConfig, org_id: str | None) -> Share | None:
                            seed=config.seed, unit="stories")
 
 
+def health_share(config: StudyConfig, org_id: str | None, role: str | None = "public") -> Share | None:
+    """Of a role's original posts, the share about health (illness, symptoms, diagnosis, treatment,
+    care, disability, the health system: :mod:`helpers.classify.health`), with its thread-cluster
+    interval.  None when there is no such post or the posts were classified before health relevance
+    was measured.
+    """
+    posts = knowledge_posts(config, org_id, role)
+    if posts.empty or "health" not in posts.columns:
+        return None
+    return clustered_share(posts["health"].fillna(False).astype(bool), thread_of(posts), seed=config.seed)
+
+
 def knowledge_reading(config: StudyConfig, org_id: str | None) -> str:
     """One sentence on the public's knowledge: stories (own and mediated), and the largest other type."""
     figures = knowledge_figures(config, org_id)
@@ -211,6 +223,11 @@ def knowledge_reading(config: StudyConfig, org_id: str | None) -> str:
     mediated = mediated_share(config, org_id)
     if mediated is not None:
         sentence += f"; so {mediated.text()} of the stories were told by carers or relatives"
+    health = health_share(config, org_id)
+    if health is not None:
+        sentence += (f". Of all these posts, {health.text()} were about health (illness, care, treatment, "
+                     "disability or the health system); stories and medical knowledge are counted among "
+                     "them only")
     others = [(kind, share) for kind, share in figures.shares.items() if kind not in (*STORIES, "other")]
     kind, share = max(others, key=lambda item: item[1].value or 0)
     return (sentence + f". Among the other types of knowledge, {KNOWLEDGE_LABELS[kind]} is the largest: "

@@ -328,7 +328,9 @@ def _index_notes(rows: list[IndexRow]) -> str:
     text = ("<p>Shares are given with their 95% confidence interval in brackets: modes are shares of "
             "conversation threads (Wilson interval); <em>experiential</em> is the share of the public's "
             "original posts telling the author's own story and <em>stories by carers</em> the share of the "
-            "public's stories told about someone else (both cluster bootstrap by thread); "
+            "public's stories told about someone else; <em>about health</em> the share of the public's "
+            "original posts about illness, care, treatment, disability or the health system (all three "
+            "cluster bootstrap by thread); "
             "<em>answered</em> is the share of public posts addressed to the organisation that it answered "
             "(Wilson). <em>Knowledge classifier</em> says what the knowledge types rest on and how they "
             "were validated.</p>")
@@ -340,7 +342,8 @@ def _index_notes(rows: list[IndexRow]) -> str:
 
 _LABELS = {"reviewer": "report", "05_org_report.ipynb": "report with code"}
 _FIGURE_ORDER = ["posts", "authors", "one-way", "two-way", "crowd-sourced", "experiential",
-                 "stories by carers", "answered", "knowledge classifier", "top topics", "network"]
+                 "stories by carers", "about health", "answered", "knowledge classifier", "top topics",
+                 "network"]
 
 
 def _link_label(name: str) -> str:

@@ -50,6 +50,7 @@ def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
     Posts and authors; the share of threads in each communication mode; the
     share of the public's posts telling their own story (experiential) and
     of their stories told by carers or relatives (mediated); the share of
+    their posts about health; the share of
     addressed posts the organisation answered; the three largest topics; the
     size of the interaction network.  A figure the organisation's data cannot
     support is :data:`helpers.notice.NA` (the report says why); one that
@@ -65,6 +66,7 @@ def org_key_figures(config: StudyConfig, org_id: str) -> dict[str, str]:
     knowledge = headlines.knowledge_figures(config, org_id)
     figures["experiential"] = _short(knowledge.get("experiential"), "knowledge" in caveat)
     figures["stories by carers"] = _short(headlines.mediated_share(config, org_id), "knowledge" in caveat)
+    figures["about health"] = _short(headlines.health_share(config, org_id), "knowledge" in caveat)
     answered = headlines.answered_share(config, org_id)
     figures["answered"] = _short(answered if isinstance(answered, Share) else None, False)
     figures["knowledge classifier"] = (f"{knowledge_method(config, org_id, short=True)}; "

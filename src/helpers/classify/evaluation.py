@@ -49,12 +49,17 @@ GOLD_COLUMNS = {
     "communication_mode": "mode",
     "knowledge_type": "knowledge_type",
     "narrative_person": "narrative_person",
+    "health": "health_code",
 }
+HEALTH_CODES = ("yes", "no")
 TASKS = (
     ("mode", "communication_mode", MODES),
     ("knowledge", "knowledge_type", KNOWLEDGE_TYPES),
     ("narrative_person", "narrative_person", PERSONS),
+    ("health", "health", HEALTH_CODES),
 )
+_HEALTH_WORDS = {"yes": "yes", "y": "yes", "1": "yes", "true": "yes", "no": "no", "n": "no", "0": "no",
+                 "false": "no"}
 
 
 def classification_table(
@@ -125,18 +130,26 @@ def evaluate(predictions: pd.DataFrame, gold: pd.DataFrame) -> dict[str, pd.Data
         ``narrative_person``, ``knowledge_lang``).
     gold : DataFrame
         ``post_id`` and any of ``communication_mode``, ``knowledge_type``,
-        ``narrative_person``; blank labels are skipped.
+        ``narrative_person`` and ``health`` (``yes``/``no``, or 1/0); blank
+        labels are skipped.
 
     Returns
     -------
     dict of DataFrame
         ``mode``, ``mode_confusion``, ``knowledge``, ``knowledge_confusion``,
+        ``health``, ``health_confusion``,
         ``knowledge_by_language`` (the knowledge table per language with at
         least :data:`MIN_LANGUAGE_POSTS` gold posts, with a ``lang``
         column), ``narrative_person``, ``narrative_person_confusion`` and
         ``coverage`` (gold posts, posts matched), for the tasks the gold
         labels cover.
     """
+    if "health" in gold.columns:
+        codes = gold["health"].astype("string").str.strip().str.lower()
+        gold = gold.assign(health=codes.map(_HEALTH_WORDS).where(codes.notna()))
+    if "health" in predictions.columns:
+        about_health = predictions["health"].astype(bool)
+        predictions = predictions.assign(health_code=np.where(about_health, "yes", "no"))
     gold = gold.rename(columns={c: f"gold_{c}" for c in GOLD_COLUMNS})
     joined = predictions.merge(gold, on="post_id", how="inner", validate="one_to_one")
     tables: dict[str, pd.DataFrame] = {

@@ -232,7 +232,7 @@ class KnowledgeClassifier:
         empty = np.array([not (t or "").strip() for t in texts], dtype=bool)
         health[empty] = 0.0
         if self.health_model is not None:
-            probs = require_health(probs, self.classes, health >= HEALTH_THRESHOLD)
+            probs = require_health(probs, self.classes, health)
         probs[empty] = 0.0
         probs[empty, list(self.classes).index("other")] = 1.0
         method[empty] = "empty"

@@ -24,7 +24,8 @@ from helpers.classify.seed import RESOURCES
 
 DEFAULT_LEXICON = RESOURCES / "knowledge_lexicon.yml"
 # Signals computed from the post itself rather than from the lexicon.
-DERIVED_SIGNALS = ("medical_link", "fundraising_link", "question", "exclamation", "words")
+DERIVED_SIGNALS = ("medical_link", "fundraising_link", "health_hashtag", "question", "exclamation", "words")
+_HASHTAG = re.compile(r"(?<![\w&#@])#(\w+)")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HASHTAG_OR_MENTION = re.compile(r"(?<![\w&#@])[#@][\w.@-]+")
@@ -42,6 +43,9 @@ class Lexicon:
         ``signal -> one-line description`` (shown in the notebook).
     medical_domains, fundraising_domains : tuple of str
         Link domains; a domain matches itself and its sub-domains.
+    health_hashtags : tuple of str
+        Beginnings of hashtags about health (``#raredisease``, ``#epilessia``);
+        see :func:`is_health_hashtag`.
     digest : str
         SHA-256 of the lexicon file (part of every cache key).
     """
@@ -51,6 +55,7 @@ class Lexicon:
     medical_domains: tuple[str, ...]
     fundraising_domains: tuple[str, ...]
     digest: str
+    health_hashtags: tuple[str, ...] = ()
 
     @property
     def signals(self) -> tuple[str, ...]:
@@ -119,6 +124,7 @@ def _load_lexicon(path: str) -> Lexicon:
         | {
             "medical_link": "links to medical or scientific domains",
             "fundraising_link": "links to fundraising or ticketing domains",
+            "health_hashtag": "hashtags about an illness, disability or care (#raredisease, #FOPfamily)",
             "question": "question marks",
             "exclamation": "exclamation marks",
             "words": "length in words (without hashtags and @mentions)",
@@ -126,6 +132,7 @@ def _load_lexicon(path: str) -> Lexicon:
         medical_domains=tuple(d.lower() for d in domains.get("medical", [])),
         fundraising_domains=tuple(d.lower() for d in domains.get("fundraising", [])),
         digest=hashlib.sha256(raw).hexdigest(),
+        health_hashtags=tuple(str(tag).lower() for tag in data.get("health_hashtags", [])),
     )
 
 
@@ -186,10 +193,34 @@ def text_signals(
         offset = len(lexicon.patterns)
         rows[i, offset] = sum(_domain_in(d, lexicon.medical_domains) for d in set(domains))
         rows[i, offset + 1] = sum(_domain_in(d, lexicon.fundraising_domains) for d in set(domains))
-        rows[i, offset + 2] = text.count("?")
-        rows[i, offset + 3] = text.count("!")
-        rows[i, offset + 4] = len(_WORD.findall(_HASHTAG_OR_MENTION.sub(" ", text)))
+        tags = _HASHTAG.findall(text)
+        rows[i, offset + 2] = sum(is_health_hashtag(tag, lexicon.health_hashtags) for tag in tags)
+        rows[i, offset + 3] = text.count("?")
+        rows[i, offset + 4] = text.count("!")
+        rows[i, offset + 5] = len(_WORD.findall(_HASHTAG_OR_MENTION.sub(" ", text)))
     return pd.DataFrame(rows, columns=list(names))
+
+
+def is_health_hashtag(tag: str, beginnings: Sequence[str]) -> bool:
+    """Whether a hashtag (without ``#``) begins like one of the health hashtags of the lexicon.
+
+    A beginning of three letters or fewer (a disease's acronym: ``sma``,
+    ``fop``, ``pku``) counts only as the whole tag or written in capitals
+    (``#SMAfamily``, not ``#smart``).
+
+    Examples
+    --------
+    >>> tags = ["FOPfamily", "foppish", "RareDiseaseDay", "fop"]
+    >>> [is_health_hashtag(t, ["fop", "raredisease"]) for t in tags]
+    [True, False, True, True]
+    """
+    lower = tag.lower()
+    for start in beginnings:
+        if not lower.startswith(start):
+            continue
+        if len(start) > 3 or lower == start or tag[:len(start)].isupper():
+            return True
+    return False
 
 
 _DOMAIN = re.compile(r"(?<![\w@/.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/[\w/-]*)?", re.IGNORECASE)

@@ -9,6 +9,9 @@ Commands
 ``rarevoices batch``      run the notebooks per organisation and render the HTML reports
 ``rarevoices classify``   communication modes and knowledge types for the whole study
 ``rarevoices evaluate``   validate classifiers and topics against labelled data
+``rarevoices codebook``   the coders' codebook as a printable HTML page
+``rarevoices code-sample``     blind coding sheets of a stratified sample, one per coder (and a .qdpx)
+``rarevoices code-agreement``  Krippendorff's alpha of coded sheets, disagreements, consensus labels
 ``rarevoices networks``   network measures and Gephi exports for the study or one organisation
 ``rarevoices warm-up``    compile the topic step's numba code once, after installing
 """
@@ -98,6 +101,24 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     evaluate.add_argument("--labels", type=Path, help="hand-coded CSV (post_id, mode/knowledge_type...)")
     evaluate.set_defaults(handler=_evaluate)
+
+    codebook = add_command("codebook", help="the coders' codebook as a printable HTML page")
+    codebook.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    codebook.set_defaults(handler=_codebook)
+
+    sample = add_command("code-sample", help="blind coding sheets of a stratified sample, one per coder")
+    sample.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    sample.add_argument("--coders", required=True, help="comma-separated coder names, e.g. ana,ben")
+    sample.add_argument("--size", type=int, required=True, help="posts in the sample")
+    sample.add_argument("--overlap", type=int, required=True, help="posts every coder codes (for agreement)")
+    sample.add_argument("--overwrite", action="store_true", help="replace sheets written before")
+    sample.set_defaults(handler=_code_sample)
+
+    agree = add_command("code-agreement", help="Krippendorff's alpha, disagreements and consensus labels")
+    agree.add_argument("coded", type=Path, nargs="+", help="coded sheets (CSV, XLSX) or REFI-QDA projects")
+    agree.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    agree.add_argument("--adjudicated", type=Path, help="adjudication.csv with its final column filled in")
+    agree.set_defaults(handler=_code_agreement)
 
     networks = add_command("networks", help="network measures and GEXF/GraphML/CSV exports")
     networks.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
@@ -302,6 +323,39 @@ def _evaluate(args: argparse.Namespace) -> int:
         for name, table in evaluate_against_truth(config).items():
             title = f"Networks against the ground truth: {name}"
             print(f"\n{title}\n{'-' * len(title)}\n{table.to_string(float_format=lambda v: f'{v:.3f}')}")
+    return 0
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from helpers.coding.workflow import write_codebook
+    from helpers.config import load_config
+
+    print(f"Codebook for the coders: {write_codebook(load_config(args.config))}")
+    return 0
+
+
+def _code_sample(args: argparse.Namespace) -> int:
+    from helpers.coding.workflow import write_sample
+    from helpers.config import load_config
+
+    coders = [name.strip() for name in args.coders.split(",") if name.strip()]
+    written = write_sample(load_config(args.config), coders=coders, size=args.size, overlap=args.overlap,
+                           overwrite=args.overwrite)
+    print("\n".join(["Written (send each coder their own sheet and the codebook; keep sample_key.csv):",
+                     *(f"  {path}" for path in written)]))
+    return 0
+
+
+def _code_agreement(args: argparse.Namespace) -> int:
+    from helpers.coding.workflow import code_agreement
+    from helpers.config import load_config
+
+    result = code_agreement(load_config(args.config), [path.resolve() for path in args.coded],
+                            args.adjudicated.resolve() if args.adjudicated else None)
+    for agreement in result.agreements.values():
+        print(agreement.in_words())
+    print(f"\nDisagreements to settle (fill the final column, then pass --adjudicated): {result.adjudication}"
+          f"\nConsensus labels for `rarevoices evaluate --labels`: {result.labels}")
     return 0
 
 

@@ -124,6 +124,9 @@ class PrivacySettings(_Strict):
     ner_pipeline: str = Field("en_core_web_sm", description="the spaCy pipeline for 'ner': a package name or "
                               "the folder of a saved pipeline")
     keep_url_paths: bool = False
+    coding_sheets: bool = Field(
+        False, description="write sampled posts (scrubbed of handles and known names) to coding sheets and "
+        "REFI-QDA projects for the study's coders (docs/coding.md); off: the coding commands refuse")
     erasure_register: Path = Field(
         Path("config/erasure_register.json"),
         description="erasure requests (keyed hashes, no identities); later ingestions keep them out",
@@ -185,6 +188,7 @@ class AnalysisSettings(_Strict):
     betweenness_k: int = Field(500, ge=10)
     knowledge_seed_file: Path | None = Field(None, description="labelled seed posts (default: packaged)")
     knowledge_lexicon_file: Path | None = Field(None, description="signal lexicon (default: packaged)")
+    codebook_file: Path | None = Field(None, description="the coders' codebook (default: packaged)")
     health_seed_file: Path | None = Field(
         None, description="posts about health (1) or not (0), with a knowledge type (default: packaged)")
     knowledge_embedding_weight: float = Field(0.5, ge=0, le=1)
@@ -211,6 +215,7 @@ class StudyConfig(_Strict):
     raw_dir: Path = Path("data/raw")
     processed_dir: Path = Path("data/processed")
     reports_dir: Path = Path("reports")
+    coding_dir: Path = Field(Path("coding"), description="coding sheets and agreement (docs/coding.md)")
     privacy: PrivacySettings
     ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
@@ -275,6 +280,11 @@ class StudyConfig(_Strict):
     def reports_path(self) -> Path:
         """Absolute reports folder."""
         return self.resolve(self.reports_dir)
+
+    @property
+    def coding_path(self) -> Path:
+        """Absolute folder of the coding sheets, the codebook and the agreement."""
+        return self.resolve(self.coding_dir)
 
     @property
     def erasure_register_path(self) -> Path:

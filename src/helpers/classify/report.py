@@ -477,14 +477,15 @@ def validation_tables(
 def validation_summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per-class precision, recall and F1 of mode and knowledge type in one table (or a note)."""
     parts = [
-        tables[task].assign(task=task) for task in ("mode", "knowledge", "narrative_person") if task in tables
+        tables[task].assign(task=task) for task in ("mode", "knowledge", "health", "narrative_person")
+        if task in tables
     ]
     if not parts:
         return pd.DataFrame(
             [
                 {
                     "note": "No gold labels: this study has no demo ground truth. Hand-code a "
-                    "sample (helpers.classify.validation_sample) to validate the classifiers."
+                    "sample (rarevoices code-sample, docs/coding.md) to validate the classifiers."
                 }
             ]
         )

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 EVALUATION_FILE = Path("validation") / "hand_coded_evaluation.json"
 """Under the processed folder: the last evaluation against hand-coded labels."""
 
-MEASURES = {"mode": "communication mode", "knowledge": "knowledge type"}
+MEASURES = {"mode": "communication mode", "knowledge": "knowledge type", "health": "health relevance"}
 LANGUAGE_NAMES = {"en": "English", "it": "Italian", "de": "German", "fr": "French", "es": "Spanish",
                   "nl": "Dutch", "pt": "Portuguese"}
 METHOD_WORDS = {"combined": "lexicon and embedding model combined", "lexicon": "lexicon alone",

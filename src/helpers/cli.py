@@ -12,6 +12,7 @@ Commands
 ``rarevoices codebook``   the coders' codebook as a printable HTML page
 ``rarevoices code-sample``     blind coding sheets of a stratified sample, one per coder (and a .qdpx)
 ``rarevoices code-agreement``  Krippendorff's alpha of coded sheets, disagreements, consensus labels
+``rarevoices code-export``     posts of a class, organisation or topic as a REFI-QDA project
 ``rarevoices networks``   network measures and Gephi exports for the study or one organisation
 ``rarevoices warm-up``    compile the topic step's numba code once, after installing
 """
@@ -119,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     agree.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     agree.add_argument("--adjudicated", type=Path, help="adjudication.csv with its final column filled in")
     agree.set_defaults(handler=_code_agreement)
+
+    export = add_command("code-export", help="posts of a class, organisation or topic as a REFI-QDA project")
+    export.add_argument("out", type=Path, help="the .qdpx file to write")
+    export.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    export.add_argument("--knowledge-type", help="only posts of this knowledge type")
+    export.add_argument("--org", help="only this organisation's posts")
+    export.add_argument("--topic", type=int, help="only posts of this topic")
+    export.set_defaults(handler=_code_export)
 
     networks = add_command("networks", help="network measures and GEXF/GraphML/CSV exports")
     networks.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
@@ -356,6 +365,17 @@ def _code_agreement(args: argparse.Namespace) -> int:
         print(agreement.in_words())
     print(f"\nDisagreements to settle (fill the final column, then pass --adjudicated): {result.adjudication}"
           f"\nConsensus labels for `rarevoices evaluate --labels`: {result.labels}")
+    return 0
+
+
+def _code_export(args: argparse.Namespace) -> int:
+    from helpers.coding.workflow import EXPORT_LIMIT, export_posts
+    from helpers.config import load_config
+
+    path, count = export_posts(load_config(args.config), args.out.resolve(),
+                               knowledge_type=args.knowledge_type, org_id=args.org, topic=args.topic)
+    cut = f" (a sample: at most {EXPORT_LIMIT})" if count == EXPORT_LIMIT else ""
+    print(f"{count} posts{cut} with the classifier's codes, for NVivo, ATLAS.ti or MAXQDA: {path}")
     return 0
 
 

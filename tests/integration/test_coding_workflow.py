@@ -51,6 +51,7 @@ def test_sheets_agreement_and_labels_from_the_command_line(study: Path, capsys) 
     assert len(ana) == len(ben) == 30 and len(set(ana["unit_id"]) & set(ben["unit_id"])) == 20
     assert not {"knowledge_type_machine", "health_score"} & set(ana.columns), "blind"
     assert (config.coding_path / "sample.qdpx").stat().st_size > 0
+    assert (config.coding_path / "codebook.qdc").stat().st_size > 0
     texts = coding_candidates(config).set_index("post_id")["text"]
     assert set(ana["text"].str.lstrip("'")) <= set(texts), "the scrubbed texts of the posts table, no other"
 
@@ -79,3 +80,20 @@ def test_sheets_agreement_and_labels_from_the_command_line(study: Path, capsys) 
     knowledge = evaluation["knowledge"].set_index("class").loc["accuracy"]
     assert knowledge["f1"] == 1.0 and knowledge["support"] == 35, "the 5 unsettled posts have no label"
     assert evaluation["health"].set_index("class").loc["accuracy", "f1"] == 1.0
+
+
+def test_posts_of_a_class_go_to_a_qda_project_with_the_classifier_codes(study: Path, tmp_path: Path,
+                                                                        capsys) -> None:
+    from helpers.coding.qdpx import import_qdpx
+    from helpers.coding.workflow import qdpx_variables, study_codebook
+
+    config = load_config(study)
+    out = tmp_path / "stories.qdpx"
+    assert main(["code-export", str(out), "--config", str(study), "--knowledge-type", "experiential"]) == 0
+    codes = import_qdpx(out, qdpx_variables(study_codebook(config)), include_machine=True)
+    machine = coding_candidates(config)
+    stories = set(machine.loc[machine["knowledge_type"] == "experiential", "post_id"])
+    kinds = codes[codes["variable"] == "knowledge_type"]
+    assert set(kinds["unit_id"]) == stories and set(kinds["code"]) == {"experiential"}
+    assert main(["code-export", str(out), "--config", str(study), "--org", "nobody"]) == 2
+    assert "no organisation 'nobody'" in capsys.readouterr().err

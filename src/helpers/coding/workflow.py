@@ -22,7 +22,7 @@ import pandas as pd
 from helpers.classify.study import load_classified_posts
 from helpers.classify.validation import MEASURES, validation_state
 from helpers.coding.codebook import Codebook, CodingError, load_codebook, render_codebook_html
-from helpers.coding.qdpx import export_qdpx, import_qdpx
+from helpers.coding.qdpx import export_qdc, export_qdpx, import_qdpx
 from helpers.coding.reliability import (
     Agreement,
     adjudication_sheet,
@@ -88,7 +88,8 @@ def write_sample(config: StudyConfig, *, coders: list[str], size: int, overlap: 
     -------
     list of Path
         The files written: per coder a CSV and an XLSX sheet, ``sample_key.csv``,
-        ``codebook.html`` and ``sample.qdpx`` (no machine codes: blind).
+        ``sample.qdpx`` (no machine codes: blind), ``codebook.html`` and
+        ``codebook.qdc`` (the codebook for NVivo, ATLAS.ti or MAXQDA).
     """
     _require_opt_in(config, "coding sheets")
     codebook = study_codebook(config)
@@ -100,6 +101,7 @@ def write_sample(config: StudyConfig, *, coders: list[str], size: int, overlap: 
     written.append(export_qdpx(units, qdpx_variables(codebook), config.coding_path / "sample.qdpx",
                                project_name=f"{config.name}: coding sample"))
     written.append(write_codebook(config))
+    written.append(export_qdc(qdpx_variables(codebook), config.coding_path / "codebook.qdc"))
     logger.info("Coding sample of %d posts for %s (%d coded by all) in %s", size, ", ".join(coders), overlap,
                 folder)
     return written
@@ -186,3 +188,60 @@ def validation_overview(config: StudyConfig, org_id: str | None = None) -> pd.Da
             row["coders' agreement"] = "no coded sample (rarevoices code-sample)"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+EXPORT_LIMIT = 2000
+"""Posts in a ``code-export`` project at most (a seeded sample beyond): QDA tools slow down on more."""
+
+
+def export_posts(config: StudyConfig, out: Path, *, knowledge_type: str | None = None,
+                 org_id: str | None = None, topic: int | None = None,
+                 limit: int = EXPORT_LIMIT) -> tuple[Path, int]:
+    """Posts of a class, an organisation or a topic as a REFI-QDA project, with the classifier's codes.
+
+    For qualitative reading in NVivo, ATLAS.ti or MAXQDA, not for blind
+    coding: each post carries the classifier's knowledge type and health
+    relevance as codings of the user "rarevoices (machine)".  At most
+    ``limit`` posts (a sample seeded with the study seed beyond).  Returns the
+    project and the number of posts in it.
+    """
+    _require_opt_in(config, "a REFI-QDA project")
+    codebook = study_codebook(config)
+    posts = coding_candidates(config)
+    chosen = []
+    if org_id is not None:
+        known = [org.id for org in config.organisations]
+        if org_id not in known:
+            raise CodingError(f"{config.source}: no organisation {org_id!r}; one of {', '.join(known)}")
+        posts, chosen = posts[posts["org_id"] == org_id], [*chosen, f"organisation {org_id}"]
+    if knowledge_type is not None:
+        if knowledge_type not in codebook.codes("knowledge_type"):
+            raise CodingError(f"unknown knowledge type {knowledge_type!r}; one of "
+                              f"{', '.join(codebook.codes('knowledge_type'))}")
+        posts, chosen = posts[posts["knowledge_type"] == knowledge_type], [*chosen, knowledge_type]
+    if topic is not None:
+        posts, chosen = _of_topic(config, posts, topic), [*chosen, f"topic {topic}"]
+    if posts.empty:
+        raise CodingError(f"no original post with text matches {', '.join(chosen) or 'the study'}")
+    if len(posts) > limit:
+        posts = posts.sample(limit, random_state=config.seed)
+    posts = posts.sort_values("post_id")
+    machine = posts.melt(id_vars="post_id", value_vars=[v for v in ("knowledge_type", "health")
+                                                        if v in posts.columns],
+                         var_name="variable", value_name="code").rename(columns={"post_id": "unit_id"})
+    units = posts.rename(columns={"post_id": "unit_id"})[["unit_id", "text"]]
+    name = f"{config.name}: {', '.join(chosen) or 'all posts'}"
+    path = export_qdpx(units, qdpx_variables(codebook), out, project_name=name, machine_codes=machine)
+    return path, len(units)
+
+
+def _of_topic(config: StudyConfig, posts: pd.DataFrame, topic: int) -> pd.DataFrame:
+    from helpers.networks import load_post_topics
+
+    topics = load_post_topics(config)
+    if topics is None:
+        raise CodingError("the study has no topic model yet: run the batch (or 03_topics) first")
+    if topic not in set(topics["topic"]):
+        raise CodingError(f"no topic {topic} in the study's topic model (topics {topics['topic'].min()} to "
+                          f"{topics['topic'].max()})")
+    return posts[posts["post_id"].isin(set(topics.loc[topics["topic"] == topic, "post_id"]))]

@@ -331,9 +331,9 @@ def test_classification_runs_inside_the_topic_fit_on_the_cpu_it_leaves_free(
 ) -> None:
     import pandas as pd
 
-    import helpers.classify
     import helpers.processes
     from helpers.classify import classify_study
+    from helpers.steps import classify as classify_step
 
     monkeypatch.setattr(helpers.processes, "usable_cpus", lambda: 2)
     config = load_config(_copy_study(tiny_demo, tmp_path))
@@ -354,7 +354,7 @@ def test_classification_runs_inside_the_topic_fit_on_the_cpu_it_leaves_free(
         calls.append(kwargs.get("processes"))
         return classify_study(*args, **kwargs)
 
-    monkeypatch.setattr(helpers.classify, "classify_study", recorded)
+    monkeypatch.setattr(classify_step, "classify_study", recorded)
     phases = {phase.name: phase for phase in run_study_steps(config)}
     assert calls == [None] and phases["topics"].ended <= phases["classify"].started
     assert beside.equals(pd.read_parquet(config.processed_path / "post_classes.parquet"))

@@ -306,9 +306,11 @@ class NoModel(Encoder):
 
 
 def _seed_texts() -> list[str]:
+    """The packaged seed posts of both classifiers (knowledge types and health relevance)."""
+    from helpers.classify.health import load_health_seed
     from helpers.classify.knowledge import load_seed
 
-    return sorted({embedding_text(text) for text in load_seed()["text"]})
+    return sorted({embedding_text(text) for text in [*load_seed()["text"], *load_health_seed()["text"]]})
 
 
 def test_a_new_cache_of_the_default_model_already_holds_every_packaged_seed_post(tmp_path: Path) -> None:
@@ -323,7 +325,7 @@ def test_a_new_cache_of_the_default_model_already_holds_every_packaged_seed_post
 
 def test_a_cache_that_exists_gets_no_packaged_shards_again(tmp_path: Path) -> None:
     cache = EmbeddingCache.for_model(tmp_path, DEFAULT_MODEL_ID)
-    assert len(cache) >= 360
+    assert len(cache) >= 465
     cache.remove(text_keys(DEFAULT_MODEL_ID, _seed_texts()))  # e.g. emptied by hand
     assert len(EmbeddingCache.for_model(tmp_path, DEFAULT_MODEL_ID)) == 0
 

@@ -305,7 +305,7 @@ pseudonyms.</p>
 
 
 INDEX_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem;
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 96rem; padding: 0 1rem;
   color: #222; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; min-width: 64rem; font-size: .92rem; }

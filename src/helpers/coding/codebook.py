@@ -226,10 +226,13 @@ body { font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin:
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #999; }
 .meta { color: #555; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; table-layout: fixed; }
+th:nth-child(1) { width: 15%; } th:nth-child(2) { width: 11%; } th:nth-child(3) { width: 20%; }
+th:nth-child(4) { width: 19%; } th:nth-child(5) { width: 19%; } th:nth-child(6) { width: 16%; }
 th, td { border: 1px solid #999; padding: 0.3rem 0.45rem; vertical-align: top; text-align: left; }
 th { background: #eee; }
-td.code { font-family: 'Courier New', monospace; white-space: nowrap; }
+td.code { font-family: 'Courier New', monospace; font-size: 0.78rem; overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; hyphens: auto; }
 ul { margin: 0; padding-left: 1.1rem; }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid-page; }
                tr { break-inside: avoid; } }

@@ -141,18 +141,13 @@ class HealthModel:
     cv: pd.DataFrame
     columns: list[int]
 
-    def scores(self, x_lex: np.ndarray, x_emb: np.ndarray, embedding_weight: np.ndarray,
-               embedded_rows: np.ndarray) -> np.ndarray:
-        """Health score of each post: ``w * p_embedding + (1 - w) * p_lexicon``.
+    def lexicon_scores(self, x_lex: np.ndarray) -> np.ndarray:
+        """Probability of being about health from the signals (``x_lex``: every lexicon signal)."""
+        return _positive(self.lexicon_model, x_lex[:, self.columns])
 
-        ``x_emb`` holds normalised embeddings of ``embedded_rows`` only (the
-        posts with ``embedding_weight > 0``), in that order.
-        """
-        p_lex = _positive(self.lexicon_model, x_lex[:, self.columns])
-        p_emb = np.zeros(len(x_lex))
-        if len(embedded_rows):
-            p_emb[embedded_rows] = _positive(self.embedding_model, x_emb)
-        return embedding_weight * p_emb + (1 - embedding_weight) * p_lex
+    def embedding_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """Probability of being about health from L2-normalised sentence embeddings."""
+        return _positive(self.embedding_model, vectors)
 
 
 def train_health_model(x_lex: np.ndarray, x_emb: np.ndarray, labels: np.ndarray, langs: np.ndarray,

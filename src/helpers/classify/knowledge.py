@@ -211,8 +211,10 @@ class KnowledgeClassifier:
         embedded = w > 0
         w = np.where(has_lexicon, w, 1.0)
         p_emb = np.zeros_like(p_lex)
-        health = np.zeros(len(p_lex)) if self.health_model is None else self.health_model.scores(
-            x_lex, np.zeros((0, 0)), np.zeros(len(p_lex)), np.zeros(0, dtype=int))
+        # Health relevance, combined like the knowledge scores: the signals alone where w is 0.
+        model = self.health_model
+        health_lex = np.zeros(len(p_lex)) if model is None else model.lexicon_scores(x_lex)
+        health = health_lex.copy()
         used = w > 0
         embeddings = np.asarray(embeddings)
         rows = np.flatnonzero(used)
@@ -221,8 +223,8 @@ class KnowledgeClassifier:
             vectors = _normalise(np.asarray(embeddings[chunk], dtype=float))
             p_emb[chunk] = self._ordered(self.embedding_model, vectors)
             if self.health_model is not None:
-                health[chunk] = self.health_model.scores(x_lex[chunk], vectors, w[chunk],
-                                                         np.arange(len(chunk)))
+                health[chunk] = (w[chunk] * self.health_model.embedding_scores(vectors)
+                                 + (1 - w[chunk]) * health_lex[chunk])
         probs = w[:, None] * p_emb + (1 - w[:, None]) * p_lex
         method = np.select(
             [has_lexicon & embedded, has_lexicon, embedded],

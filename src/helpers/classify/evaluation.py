@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.classify.health import HEALTH_CODES, health_codes
 from helpers.classify.knowledge import KNOWLEDGE_TYPES
 from helpers.classify.modes import MODES
 from helpers.config import StudyConfig
@@ -51,7 +52,6 @@ GOLD_COLUMNS = {
     "narrative_person": "narrative_person",
     "health": "health_code",
 }
-HEALTH_CODES = ("yes", "no")
 TASKS = (
     ("mode", "communication_mode", MODES),
     ("knowledge", "knowledge_type", KNOWLEDGE_TYPES),
@@ -148,8 +148,7 @@ def evaluate(predictions: pd.DataFrame, gold: pd.DataFrame) -> dict[str, pd.Data
         codes = gold["health"].astype("string").str.strip().str.lower()
         gold = gold.assign(health=codes.map(_HEALTH_WORDS).where(codes.notna()))
     if "health" in predictions.columns:
-        about_health = predictions["health"].astype(bool)
-        predictions = predictions.assign(health_code=np.where(about_health, "yes", "no"))
+        predictions = predictions.assign(health_code=health_codes(predictions["health"]))
     gold = gold.rename(columns={c: f"gold_{c}" for c in GOLD_COLUMNS})
     joined = predictions.merge(gold, on="post_id", how="inner", validate="one_to_one")
     tables: dict[str, pd.DataFrame] = {

@@ -55,11 +55,25 @@ HEALTH_TYPES = ("experiential", "mediated_experiential", "medical")
 HEALTH_THRESHOLD = 0.5
 """A post is about health when its health score is at least this."""
 
+HEALTH_CODES = ("yes", "no")
+"""The health relevance of a post as coders write it (the codebook's ``health`` variable)."""
+
 DEFAULT_HEALTH_SEED = RESOURCES / "health_seed.csv"
 
 HEALTH_SIGNALS = ("health", "medical", "medical_link", "health_hashtag")
 """The lexicon signals the health model reads (the other signals, first person, feelings or
 length, describe how a post is written, not what it is about)."""
+
+
+def health_codes(flags: pd.Series) -> np.ndarray:
+    """The ``health`` flags of posts as codes: ``yes`` (about health) or ``no``.
+
+    Examples
+    --------
+    >>> health_codes(pd.Series([True, False])).tolist()
+    ['yes', 'no']
+    """
+    return np.where(flags.astype(bool), HEALTH_CODES[0], HEALTH_CODES[1])
 
 
 def load_health_seed(path: Path | str | None = None) -> pd.DataFrame:
@@ -152,22 +166,20 @@ class HealthModel:
 
 def train_health_model(x_lex: np.ndarray, x_emb: np.ndarray, labels: np.ndarray, langs: np.ndarray,
                        weights: dict[str, float], random_state: int, cross_validate: bool,
-                       signals: tuple[str, ...]) -> HealthModel:
+                       signals: tuple[str, ...], lexicon_model: Pipeline,
+                       embedding_model: LogisticRegression) -> HealthModel:
     """Fit both health models on the labelled seed posts, with 5-fold cross-validated F1 per language.
 
     ``x_lex`` holds every lexicon signal (``signals`` names its columns); the
-    lexicon model reads :data:`HEALTH_SIGNALS` only.
+    lexicon model reads :data:`HEALTH_SIGNALS` only.  ``lexicon_model`` and
+    ``embedding_model`` are unfitted estimators, the knowledge classifier's
+    own (:mod:`.knowledge`: same regularisation), fitted here.
     """
     from sklearn.base import clone
-    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     columns = [signals.index(name) for name in HEALTH_SIGNALS]
     x_lex = x_lex[:, columns]
-    lexicon_model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-    embedding_model = LogisticRegression(C=16.0, max_iter=2000)
     cv = pd.DataFrame()
     if cross_validate:
         strata = np.char.add(langs.astype(str), labels.astype(str))

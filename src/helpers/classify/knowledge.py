@@ -353,7 +353,8 @@ def _train(
         known = seed["health"].notna().to_numpy()
         health_labels = seed["health"][known].astype(int).to_numpy()
         health_model = train_health_model(all_lex[known], all_emb[known], health_labels, all_langs[known],
-                                          weights, random_state, cross_validate, lexicon.signals)
+                                          weights, random_state, cross_validate, lexicon.signals,
+                                          _lexicon_model(), _embedding_model())
     cv = pd.DataFrame()
     if cross_validate:
         oof_lex = _out_of_fold(_lexicon_model(), x_lex, labels, folds)

@@ -16,9 +16,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from helpers.classify.health import health_codes
 from helpers.classify.study import load_classified_posts
 from helpers.classify.validation import MEASURES, validation_state
 from helpers.coding.codebook import Codebook, CodingError, load_codebook, render_codebook_html
@@ -66,8 +66,8 @@ def coding_candidates(config: StudyConfig) -> pd.DataFrame:
     """Original posts with text, and the classifier's labels (``knowledge_type``, ``health`` yes/no)."""
     posts = load_classified_posts(config)
     posts = posts[posts["shared_id"].isna()]
-    posts = posts.assign(health=np.where(posts["health"].astype(bool), "yes", "no")) \
-        if "health" in posts.columns else posts
+    if "health" in posts.columns:
+        posts = posts.assign(health=health_codes(posts["health"]))
     return posts.reset_index(drop=True)
 
 

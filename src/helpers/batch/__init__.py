@@ -38,7 +38,7 @@ from helpers.batch.fingerprints import PACKAGE_DIR, current_notebooks, notebook_
 from helpers.batch.kernel import KERNEL_NAME, ChainKernel, chain_kernel
 from helpers.batch.run import default_notebooks_dir, run_batch
 from helpers.batch.scheduling import BesideJob, cpu_workers, release_free_heap, run_in_parts
-from helpers.batch.study_steps import STUDY_STEPS, prepare_study, run_study_steps
+from helpers.batch.study_steps import prepare_study, run_study_steps
 from helpers.store.runs import (
     CHAIN,
     COMPARE,
@@ -57,7 +57,6 @@ __all__ = [
     "KERNEL_NAME",
     "PACKAGE_DIR",
     "RUN_RECORD",
-    "STUDY_STEPS",
     "BatchResult",
     "BesideJob",
     "ChainKernel",

@@ -21,9 +21,6 @@ from helpers.steps import STEPS, Step
 from helpers.store import tighten
 from helpers.store.runs import Phase
 
-STUDY_STEPS = STEPS
-"""Every study step, each needing only what the ones before it saved (see :mod:`helpers.steps`)."""
-
 
 def prepare_study(config: StudyConfig) -> list[Phase]:
     """Run the study-wide steps once, before any organisation's notebooks; returns their timings.

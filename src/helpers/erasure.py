@@ -109,8 +109,10 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
         })
         register.save()
         logger.info("Erasure request recorded in %s (no identity stored).", register.path)
-        orgs = _organisations_of(out_dir, candidates)
-        erased = _erased_people(out_dir, candidates)
+        posts_path = out_dir / "posts.parquet"
+        posts = read_table("posts", posts_path) if posts_path.exists() else None
+        orgs = _organisations_of(out_dir, posts, candidates)
+        erased = Erased.in_posts(posts, candidates) if posts is not None else Erased(frozenset(candidates))
         forgotten: Forgotten = {}
         for step in reversed(STEPS):
             forgotten.update(step.forget(config, erased))
@@ -123,14 +125,6 @@ def forget(config: StudyConfig, platform: str, account: str) -> ErasureResult:
                 result.interactions_removed, len(result.files_rewritten))
     result.reports_removed = retract_reports(config, orgs)
     return result
-
-
-def _erased_people(out_dir: Path, author_ids: set[str]) -> Erased:
-    """The erased accounts with their posts, read from the study's posts table (if any yet)."""
-    posts_path = out_dir / "posts.parquet"
-    if not posts_path.exists():
-        return Erased(frozenset(author_ids))
-    return Erased.in_posts(read_table("posts", posts_path), author_ids)
 
 
 def _sweep_undeclared_tables(out_dir: Path, erased: Erased) -> Forgotten:
@@ -162,22 +156,17 @@ def _checked_request(platform: str, account: str) -> tuple[str, str]:
     return platform, account
 
 
-def _organisations_of(out_dir: Path, erased: set[str]) -> set[str]:
-    """The organisations in whose data the erased accounts wrote or were addressed."""
-    orgs: set[str] = set()
-    for name, columns in (("posts", ["author_id"]), ("interactions", ["source_author", "target_author"])):
-        path = out_dir / f"{name}.parquet"
-        if path.exists():
-            frame = pd.read_parquet(path, columns=[*columns, "org_id"])
-            hit = pd.Series(False, index=frame.index)
-            for column in columns:
-                hit |= frame[column].isin(erased)
-            orgs |= set(frame.loc[hit, "org_id"])
-    posts = out_dir / "posts.parquet"
-    if posts.exists() and erased:  # posts that name them (a mention, or a name replaced by the pseudonym)
-        frame = pd.read_parquet(posts, columns=["text", "org_id"])
+def _organisations_of(out_dir: Path, posts: pd.DataFrame | None, erased: set[str]) -> set[str]:
+    """The organisations in whose data the erased accounts wrote, were addressed or were named."""
+    orgs = set() if posts is None else set(posts.loc[posts["author_id"].isin(erased), "org_id"])
+    path = out_dir / "interactions.parquet"
+    if path.exists():
+        frame = pd.read_parquet(path, columns=["source_author", "target_author", "org_id"])
+        orgs |= set(frame.loc[frame["source_author"].isin(erased) | frame["target_author"].isin(erased),
+                              "org_id"])
+    if posts is not None and erased:  # posts that name them (a mention, or a name replaced by the pseudonym)
         pattern = "|".join(re.escape(author) for author in sorted(erased))
-        orgs |= set(frame.loc[frame["text"].str.contains(pattern, regex=True), "org_id"])
+        orgs |= set(posts.loc[posts["text"].str.contains(pattern, regex=True), "org_id"])
     return orgs
 
 

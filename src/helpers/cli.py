@@ -78,8 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch = add_command("batch", help="run the notebook chain per organisation, render reports")
     batch.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     batch.add_argument("--orgs", nargs="+", metavar="ORG", help="only these organisations")
-    batch.add_argument("--workers", type=int, default=None, help="parallel workers (default: CPUs, max 4)")
-    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    batch.add_argument("--workers", type=int, default=None,
+                       help="parallel workers (default: CPUs, max 4); with --scheduler local, the "
+                            "local cluster's worker processes")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the study steps' parts and the notebooks on a Dask cluster: its scheduler's "
+                            "address (tcp://host:8786), or 'local' for a LocalCluster on this machine")
     rerun = batch.add_mutually_exclusive_group()
     rerun.add_argument("--resume", action="store_true",
                        help="re-run only failed or out-of-date organisations (the default)")

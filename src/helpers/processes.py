@@ -1,12 +1,15 @@
-"""How much work to hand to helper processes: the CPUs this process may use, split into parts, and
-work offered to a CPU that a running step leaves idle."""
+"""How much work to hand to helper processes: the CPUs this process may use, split into parts,
+work offered to a CPU that a running step leaves idle, and a Dask cluster's workers when the batch
+runs on one."""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from multiprocessing import current_process
 
 
@@ -69,3 +72,54 @@ def take_offered_job() -> Callable[[], None] | None:
     """The job offered to an idle CPU (:func:`offer_to_an_idle_cpu`), handed out once; ``None`` when none."""
     with _offered_lock:
         return _offered.pop() if _offered else None
+
+
+# --------------------------------------------------------------------------- a cluster's workers
+
+
+@dataclass(frozen=True)
+class ClusterPool:
+    """The workers of a Dask cluster, as the study steps see them.
+
+    Attributes
+    ----------
+    executor : concurrent.futures.Executor
+        Submits a function call to the cluster (a Dask ``ClientExecutor``);
+        its futures have ``result()`` like a process pool's.
+    slots : int
+        How many calls the workers run at once (their threads, all together).
+    """
+
+    executor: Executor
+    slots: int
+
+
+_cluster: list[ClusterPool] = []
+
+
+@contextmanager
+def on_cluster(pool: ClusterPool) -> Iterator[None]:
+    """Inside the block, the study steps send their independent parts to ``pool`` (:func:`cluster_pool`).
+
+    The batch decides where work runs (:mod:`helpers.batch.cluster` connects
+    to the cluster); a step only asks whether a cluster is there.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(1) as threads, on_cluster(ClusterPool(threads, 1)):
+    ...     cluster_pool().slots
+    1
+    >>> cluster_pool() is None
+    True
+    """
+    _cluster.append(pool)
+    try:
+        yield
+    finally:
+        _cluster.remove(pool)
+
+
+def cluster_pool() -> ClusterPool | None:
+    """The cluster the study steps run on (:func:`on_cluster`), or ``None``: this machine's processes."""
+    return _cluster[-1] if _cluster else None

@@ -12,6 +12,8 @@ import stat
 from pathlib import Path
 
 import nbformat
+import numpy as np
+import pandas as pd
 import pytest
 
 from helpers.batch import (
@@ -29,7 +31,9 @@ from helpers.batch import (
 from helpers.browser import check_page, find_chromium
 from helpers.cli import main
 from helpers.config import load_config
+from helpers.embeddings import DEFAULT_MODEL_ID, text_keys
 from helpers.privacy import SecretError
+from helpers.steps.embed import study_texts
 from tests.builders import copy_tiny_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,14 +196,93 @@ def test_fingerprint_changes_with_inputs_and_parameters(batch, tmp_path: Path) -
     assert run_fingerprint(config, notebooks, "sma-uk") == before
 
 
-def test_batch_runs_on_a_dask_cluster(batch) -> None:
+ON_THE_WORKERS = {"stage_file": "ingest", "encode_into_cache": "embed", "text_signals": "classify",
+                  "analyse_organisation": "networks", "org": "notebook chains"}
+"""The tasks each step sends to a cluster, by their Dask key prefix (the function's name, Dask drops a
+leading underscore)."""
+
+
+def _tables(processed: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a study, by its path (a topic run's folder without its random suffix)."""
+    paths = (path for path in sorted(processed.rglob("*.parquet")) if "_stage" not in path.parts)
+    return {re.sub(r"(runs/[0-9a-f]{16})-[0-9a-f]{6}", r"\1", path.relative_to(processed).as_posix()):
+            pd.read_parquet(path) for path in paths}
+
+
+def test_a_batch_on_a_cluster_of_two_workers_gives_the_tables_and_key_figures_of_a_local_run(
+    batch, tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Before the erasure test, which changes the local study."""
     from distributed import LocalCluster
 
-    config, _ = batch
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = run_batch(config.source, orgs=["dravet-it"], scheduler=cluster.scheduler_address,
-                           progress=False, render=False)
-    assert [(run.org_id, run.status) for run in result.runs] == [("dravet-it", "ok")]
+    local, _ = batch
+    config_path = _copy_study(tiny_demo, tmp_path_factory.mktemp("on-a-cluster"))
+    on_cluster = load_config(config_path)
+    on_cluster.secret_path.parent.mkdir(parents=True)
+    shutil.copy2(local.secret_path, on_cluster.secret_path)  # the same pseudonyms
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run_batch(config_path, orgs=["sma-uk", "dravet-it"], scheduler=cluster.scheduler_address,
+                           progress=False)
+        computed = [name for name, tasks in cluster.scheduler.task_prefixes.items()
+                    if tasks.state_counts.get("memory")]
+    assert [(run.org_id, run.status) for run in result.runs] == [("sma-uk", "ok"), ("dravet-it", "ok")]
+    ran = {step for prefix, step in ON_THE_WORKERS.items()
+           if any(name.startswith(prefix) for name in computed)}
+    assert ran == set(ON_THE_WORKERS.values())
+    theirs, ours = _tables(on_cluster.processed_path), _tables(local.processed_path)
+    assert sorted(theirs) == sorted(ours)
+    for name, table in ours.items():
+        pd.testing.assert_frame_equal(theirs[name], table, obj=name)
+    for org_id in ("sma-uk", "dravet-it"):
+        figures = [json.loads((config.reports_path / org_id / "key_figures.json").read_text())["figures"]
+                   for config in (local, on_cluster)]
+        assert figures[0] == figures[1]
+    theirs, ours = _cache_vectors(on_cluster), _cache_vectors(local)
+    assert theirs.keys() == ours.keys()
+    posts = text_keys(DEFAULT_MODEL_ID, study_texts(local))
+    assert all(theirs[bytes(key)].tobytes() == ours[bytes(key)].tobytes() for key in posts), \
+        "the posts' vectors are the same bit for bit"
+    # The topic step's word vectors (a few tokens each) come from single-threaded workers here and
+    # from two threads locally: torch's kernels round those small shapes differently.
+    assert max(float(np.abs(theirs[key] - ours[key]).max()) for key in ours) < 1e-6
+
+
+def _cache_vectors(config) -> dict[bytes, np.ndarray]:
+    """Every vector of the study's embedding cache, by key."""
+    vectors = {}
+    for shard in sorted((config.processed_path / "embeddings").rglob("*.npy")):
+        for record in np.load(shard):
+            vectors[bytes(record["key"])] = record["vector"]
+    return vectors
+
+
+def test_a_cluster_whose_workers_cannot_see_the_study_folder_stops_before_any_work(
+    tiny_demo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from distributed import LocalCluster
+
+    from helpers.batch import cluster as cluster_module
+
+    config_path = _copy_study(tiny_demo, tmp_path)
+    config = load_config(config_path)
+    seen_elsewhere = cluster_module.environment
+
+    def elsewhere(config, check_file=None):  # what a worker on another machine without the share reports
+        record = seen_elsewhere(config, check_file)
+        if check_file is not None:
+            record["study folder"] = f"not visible: {config.processed_path}"
+            record["torch"] = "0.0-other"
+        return record
+
+    monkeypatch.setattr(cluster_module, "environment", elsewhere)
+    with (LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+          pytest.raises(cluster_module.ClusterError) as raised):
+        run_batch(config_path, orgs=["sma-uk"], scheduler=cluster.scheduler_address, progress=False)
+    message = str(raised.value)
+    assert "study folder is 'not visible" in message and "torch is '0.0-other'" in message
+    assert "docs/batch.md" in message
+    assert not (config.processed_path / "posts.parquet").exists(), "nothing was ingested"
+    assert not list(config.processed_path.glob(".cluster-check-*")), "the check's file is gone"
 
 
 def test_rendered_pages_open_in_headless_chromium(batch) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -457,6 +458,9 @@ def test_signals_counted_in_parts_on_several_cpus_equal_one_pass(monkeypatch) ->
     in_parts = study_module.count_signals(texts, langs, urls, lexicon, smallest_part=10)
     pd.testing.assert_frame_equal(in_parts, text_signals(texts, langs, urls, lexicon))
     assert processes.parallel_parts(len(texts), 100) == 1, "too few posts to be worth a process"
+    with ThreadPoolExecutor(2) as threads, processes.on_cluster(processes.ClusterPool(threads, slots=2)):
+        on_a_cluster = study_module.count_signals(texts, langs, urls, lexicon)  # any size: to the workers
+    pd.testing.assert_frame_equal(on_a_cluster, in_parts)
 
 
 def test_narrative_person_only_for_stories() -> None:

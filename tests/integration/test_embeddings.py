@@ -135,6 +135,28 @@ def test_the_model_sees_texts_in_the_order_of_the_encoders_lengths(tmp_path: Pat
     assert np.array_equal(vectors, np.vstack([fake_vector(post) for post in posts]))
 
 
+def test_on_a_cluster_each_chunk_is_encoded_and_cached_by_a_worker_as_in_one_process(tmp_path: Path) -> None:
+    """The workers get the chunks one process would encode (same batches, so the same vectors)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers.processes import ClusterPool, on_cluster
+
+    class LengthByLastWord(CountingEncoder):
+        def text_lengths(self, texts: Sequence[str]) -> np.ndarray:
+            return np.array([int(text.split()[-1]) for text in texts])
+
+    posts = ["a 3", "bb 1", "ccc 4", "dddd 0", "e 2"]
+    alone = CachedEncoder(LengthByLastWord(), tmp_path / "alone", chunk_size=2, progress=False)
+    expected = alone.encode(posts)
+    workers = CachedEncoder(LengthByLastWord(), tmp_path / "workers", chunk_size=2, progress=False)
+    with ThreadPoolExecutor(2) as threads, on_cluster(ClusterPool(threads, slots=2)):
+        vectors = workers.encode(posts)
+        assert workers.fill([*posts, "f 5"]) == 1
+    assert sorted(workers.encoder.calls) == sorted([*alone.encoder.calls, ["f 5"]])
+    np.testing.assert_array_equal(vectors, expected)
+    assert len(workers.cache._shard_paths()) == 4, "each worker wrote its chunk's shard"
+
+
 def test_the_default_length_of_a_text_is_its_characters() -> None:
     assert CountingEncoder().text_lengths(["abc", "", "a b"]).tolist() == [3, 0, 3]
 

@@ -36,9 +36,21 @@ def _study_digest(config: StudyConfig, org_id: str | None) -> hashlib._Hash:
     register = config.erasure_register_path
     if register.exists():  # an erasure request makes every earlier report out of date
         digest.update(register.read_bytes())
+    _hash_package(digest)
+    return digest
+
+
+def _hash_package(digest: hashlib._Hash) -> None:
+    """Add the package's code and resources (report templates, lexicon, stop words)."""
     _hash_files(PACKAGE_DIR.rglob("*.py"), digest)
     _hash_files((path for path in (PACKAGE_DIR / "resources").rglob("*") if path.is_file()), digest)
-    return digest
+
+
+def package_digest() -> str:
+    """Hash of the installed package's code and resources: equal on machines that run the same rarevoices."""
+    digest = hashlib.sha256()
+    _hash_package(digest)
+    return digest.hexdigest()[:24]
 
 
 def run_fingerprint(config: StudyConfig, notebooks_dir: Path, org_id: str | None,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 
 from tqdm import tqdm
 
 from helpers.batch.chains import run_org_chain
+from helpers.batch.cluster import check_workers, dask_cluster
 from helpers.batch.fingerprints import current_notebooks, notebook_fingerprints, run_fingerprint
 from helpers.batch.scheduling import _spawn, _timed
 from helpers.batch.study_steps import prepare_study
@@ -45,8 +47,10 @@ def run_batch(
     workers : int
         Parallel worker processes when no scheduler is given.
     scheduler : str, optional
-        Address of a Dask scheduler (``tcp://host:8786``); the organisations'
-        chains then run as tasks on that cluster.
+        Address of a Dask scheduler (``tcp://host:8786``), or ``"local"`` for a
+        ``LocalCluster`` of ``workers`` single-threaded processes: the study
+        steps' parts and the organisations' chains then run as tasks on that
+        cluster, once its workers are checked (:mod:`helpers.batch.cluster`).
     resume : bool
         Skip organisations whose last run succeeded with the same fingerprint;
         for the others, execute only the notebooks whose own fingerprint
@@ -67,8 +71,19 @@ def run_batch(
     for org_id in org_ids:
         config.organisation(org_id)  # unknown ids fail before any work
     notebooks = Path(notebooks_dir or default_notebooks_dir(config)).resolve()
+    with ExitStack() as stack:
+        if scheduler:
+            scheduler = stack.enter_context(dask_cluster(scheduler, workers))
+            check_workers(scheduler, config)
+        return _run_checked(config, org_ids, notebooks, workers, scheduler, resume, chain, render, progress)
+
+
+def _run_checked(config: StudyConfig, org_ids: list[str], notebooks: Path, workers: int,
+                 scheduler: str | None, resume: bool, chain: tuple[str, ...], render: bool,
+                 progress: bool) -> BatchResult:
+    """:func:`run_batch` once its arguments are checked (and the cluster, if any, is there)."""
     reports = config.reports_path
-    phases = prepare_study(config)
+    phases = prepare_study(config, scheduler=scheduler)
 
     jobs, runs = [], []
     for org_id in org_ids:

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from helpers.config import StudyConfig
-from helpers.processes import parallel_parts
+from helpers.processes import cluster_pool, parallel_parts
 from helpers.steps import Step
 from helpers.store.runs import Phase
 
@@ -128,10 +128,17 @@ def run_in_parts(config: StudyConfig, step: Step) -> None:
     The parts (e.g. each organisation's network analysis) are single-threaded,
     so with more than one CPU this process takes every ``n``-th part (its
     tables are already read), the helpers the others: the step takes about as
-    long as the largest share instead of the sum of every part.
+    long as the largest share instead of the sum of every part.  On a Dask
+    cluster (:func:`helpers.processes.cluster_pool`) every part is a task of
+    its own, run by the cluster's workers.
     """
     assert step.parts is not None and step.run_part is not None
     todo = step.parts(config)
+    cluster = cluster_pool()
+    if cluster is not None:  # every part a task on the cluster's workers
+        for future in [cluster.executor.submit(step.run_part, config, part) for part in todo]:
+            future.result()
+        return
     shares = parallel_parts(len(todo))
     if shares <= 1:
         for part in todo:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 
+from helpers.batch.cluster import steps_on_cluster
 from helpers.batch.scheduling import (
     BesideJob,
     _child_logging,
@@ -22,7 +23,7 @@ from helpers.store import tighten
 from helpers.store.runs import Phase
 
 
-def prepare_study(config: StudyConfig) -> list[Phase]:
+def prepare_study(config: StudyConfig, *, scheduler: str | None = None) -> list[Phase]:
     """Run the study-wide steps once, before any organisation's notebooks; returns their timings.
 
     The steps run in one fresh process, which ends when they are done.  The
@@ -32,15 +33,17 @@ def prepare_study(config: StudyConfig) -> list[Phase]:
     and the process that waits for the notebooks stays small.  The steps save
     everything they compute, so nothing is lost between the processes.  They
     run one after another in that process, so the embedding model loaded by
-    ``embed`` serves ``topics`` too.
+    ``embed`` serves ``topics`` too.  With a Dask ``scheduler`` address, that
+    process sends the steps' independent parts to the cluster's workers
+    (:func:`helpers.batch.cluster.steps_on_cluster`).
     """
     level = logging.getLogger().getEffectiveLevel()
     with ProcessPoolExecutor(max_workers=1, mp_context=_spawn(), initializer=_child_logging,
                              initargs=(level,)) as pool:
-        return pool.submit(run_study_steps, config).result()
+        return pool.submit(run_study_steps, config, scheduler).result()
 
 
-def run_study_steps(config: StudyConfig) -> list[Phase]:
+def run_study_steps(config: StudyConfig, scheduler: str | None = None) -> list[Phase]:
     """Run :data:`helpers.steps.STEPS` in order in this process; returns their timings.
 
     A step that declares ``beside_of`` (classification, which does not need the
@@ -56,7 +59,14 @@ def run_study_steps(config: StudyConfig) -> list[Phase]:
     round); in a thread it shares this process's modules and the layout no
     longer needs the search index.  A step with ``parts`` (the networks, one
     organisation each) is spread over helper processes (:func:`run_in_parts`).
+    Given a Dask ``scheduler`` address, every step sends its independent parts
+    to the cluster's workers instead (:mod:`helpers.batch.cluster`).
     """
+    with steps_on_cluster(scheduler) if scheduler else nullcontext():
+        return _run_steps(config)
+
+
+def _run_steps(config: StudyConfig) -> list[Phase]:
     phases: list[Phase] = []
     for step in STEPS:
         if step.beside_of:

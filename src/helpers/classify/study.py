@@ -55,7 +55,7 @@ from helpers.classify.seed import seed_digest
 from helpers.config import StudyConfig
 from helpers.embeddings import CachedEncoder, embedding_text, study_encoder
 from helpers.locks import exclusive_lock
-from helpers.processes import parallel_parts
+from helpers.processes import cluster_pool, parallel_parts
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
 from helpers.store import read_json_marker, write_json_atomic
 from helpers.store.keys import file_sha256, json_sha256
@@ -406,14 +406,25 @@ def count_signals(
     of at least ``smallest_part`` posts, one per CPU: this process counts the
     first, helper processes the others, and the parts are joined in order,
     which gives the same table as one pass.  ``processes`` caps the parts.
+    On a Dask cluster (:func:`helpers.processes.cluster_pool`) the workers
+    count every part, one per worker thread, whatever the number of posts
+    (``smallest_part`` and ``processes`` do not apply).
     """
-    parts = parallel_parts(len(texts), smallest_part)
-    if processes is not None:
-        parts = min(parts, max(1, processes))
-    if parts <= 1:
+    cluster = cluster_pool()
+    if cluster is not None:
+        parts = max(1, min(cluster.slots, len(texts)))
+    else:
+        parts = parallel_parts(len(texts), smallest_part)
+        if processes is not None:
+            parts = min(parts, max(1, processes))
+    if parts <= 1 and cluster is None:
         return text_signals(texts, langs, urls, lexicon)
     bounds = np.linspace(0, len(texts), parts + 1).astype(int)
     spans = [slice(start, end) for start, end in itertools.pairwise(bounds)]
+    if cluster is not None:
+        counted = [cluster.executor.submit(text_signals, texts[span], langs[span], urls[span], lexicon)
+                   for span in spans]
+        return pd.concat([future.result() for future in counted], ignore_index=True)
     with ProcessPoolExecutor(max_workers=parts - 1, mp_context=get_context("spawn")) as pool:
         theirs = [pool.submit(text_signals, texts[span], langs[span], urls[span], lexicon)
                   for span in spans[1:]]

@@ -79,12 +79,13 @@ from helpers.embeddings.sentence_transformer import (
     SentenceTransformerEncoder,
     has_native_bfloat16,
 )
-from helpers.embeddings.study import cache_root, embed_texts, forget_texts, study_encoder
+from helpers.embeddings.study import cache_root, embed_texts, forget_texts, model_location, study_encoder
 
 __all__ = [
     "DEFAULT_MODEL", "DEFAULT_MODEL_ID", "ONEDNN_PRIMITIVE_CACHE_CAPACITY", "PACKAGED_SHARDS", "PRECISIONS",
     "SHARD_SUFFIX", "CachedEncoder", "EmbeddingCache", "EmbeddingModelError", "Encoder",
     "SentenceTransformerEncoder", "cache_root", "embed_texts", "embedding_text", "forget_texts",
-    "has_native_bfloat16", "is_multilingual", "model_folder_name", "resolve_model_path", "study_encoder",
+    "has_native_bfloat16", "is_multilingual", "model_folder_name", "model_location", "resolve_model_path",
+    "study_encoder",
     "text_keys",
 ]

@@ -17,12 +17,14 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from concurrent.futures import as_completed
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from helpers.embeddings.base import Encoder
+from helpers.processes import ClusterPool, cluster_pool
 from helpers.store import atomic_path, write_text_atomic
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ Written by ``tools/make_seed_vectors.py``; posts of a seed set of one's own
 are not in it and are encoded as usual.
 """
 COMPACT_AFTER_SHARDS = 32
+CLUSTER_PIECE_TEXTS = 512
+"""About how many new texts a cluster's worker encodes per task (whole batches of the model)."""
 
 
 def text_keys(model_id: str, texts: Iterable[str]) -> np.ndarray:
@@ -338,6 +342,13 @@ class CachedEncoder(Encoder):
         chunks = range(0, len(texts), self.chunk_size)
         bar = tqdm(total=len(texts), desc=f"embedding ({self.model_id})", unit="text",
                    disable=not self.progress or len(texts) < 2)
+        cluster = cluster_pool()
+        if cluster is not None:
+            pieces = [piece for start in chunks
+                      for piece in self._pieces(order[start:start + self.chunk_size])]
+            with bar:
+                self._encode_on_cluster(cluster, pieces, texts, keys, bar)
+            return self.cache.lookup(keys)[1] if keep else None
         with bar:
             for start in chunks:
                 rows = order[start:start + self.chunk_size]
@@ -349,6 +360,48 @@ class CachedEncoder(Encoder):
                 self.cache.add(keys[rows], vectors)
                 bar.update(len(rows))
         return out
+
+
+    def _pieces(self, chunk: np.ndarray) -> list[np.ndarray]:
+        """A chunk's rows in pieces of whole batches of the model, for the workers of a cluster.
+
+        Smaller than a chunk, so that every worker has work until the end; cut
+        only where the model's batches end (``batch_size``), so that each batch
+        holds the texts it holds in one process.  An encoder without a batch
+        size gets the chunk whole.
+        """
+        batch = getattr(self.encoder, "batch_size", None)
+        if not batch:
+            return [chunk]
+        piece = max(1, CLUSTER_PIECE_TEXTS // batch) * batch
+        return [chunk[start:start + piece] for start in range(0, len(chunk), piece)]
+
+    def _encode_on_cluster(self, cluster: ClusterPool, pieces: list[np.ndarray], texts: list[str],
+                           keys: np.ndarray, bar: tqdm) -> None:
+        """Send each piece (rows of ``texts``) to a worker, which encodes it and writes its shard.
+
+        The model's batches are those of one process, so each holds the same
+        texts.  Each worker loads the model once (:func:`encode_into_cache`).
+        """
+        futures = {cluster.executor.submit(encode_into_cache, self.encoder, self.cache.folder, self.model_id,
+                                           [texts[i] for i in rows], keys[rows]): len(rows)
+                   for rows in pieces}
+        for future in as_completed(futures):
+            future.result()
+            bar.update(futures[future])
+
+
+def encode_into_cache(encoder: Encoder, folder: Path, model_id: str, texts: list[str],
+                      keys: np.ndarray) -> int:
+    """Encode texts (ordered by length) and write their vectors as one shard of the cache at ``folder``.
+
+    What a Dask worker runs for each chunk of new texts; the model is loaded
+    once per worker process (the encoder keeps its model per process).
+    Returns the number of texts encoded.
+    """
+    vectors = np.asarray(encoder.encode_sorted(texts), dtype=np.float32)
+    EmbeddingCache(folder, model_id).add(keys, vectors)
+    return len(texts)
 
 
 def model_folder_name(model_id: str) -> str:

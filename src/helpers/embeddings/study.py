@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from helpers.embeddings.base import _DEFAULT_ALIASES, Encoder
+from helpers.embeddings.base import _DEFAULT_ALIASES, Encoder, resolve_model_path
 from helpers.embeddings.cache import CachedEncoder, EmbeddingCache, text_keys
 from helpers.embeddings.sentence_transformer import SentenceTransformerEncoder
 from helpers.store import read_json_marker
@@ -49,16 +49,34 @@ def study_encoder(
         Use this model instead of the configured one (tests, other backends).
     """
     analysis = config.analysis
-    name = analysis.embedding_model
-    local = config.resolve(Path(name)) if name not in _DEFAULT_ALIASES else None
+    local = local_model_folder(config)
     model = encoder or SentenceTransformerEncoder(
-        name,
+        analysis.embedding_model,
         batch_size=int(analysis.embedding_batch_size),
         device=getattr(analysis, "embedding_device", None),
-        path=str(local) if local is not None and local.exists() else None,
+        path=str(local) if local is not None else None,
         precision=analysis.embedding_precision,
     )
     return CachedEncoder(model, cache_root(config), progress=progress)
+
+
+def local_model_folder(config: StudyConfig) -> Path | None:
+    """The folder ``analysis.embedding_model`` names, resolved against the project root, if it exists.
+
+    None for the default model (shipped by a package) and for a name that is no
+    folder of the project (a model in the Hugging Face cache).
+    """
+    name = config.analysis.embedding_model
+    if name in _DEFAULT_ALIASES:
+        return None
+    local = config.resolve(Path(name))
+    return local if local.exists() else None
+
+
+def model_location(config: StudyConfig) -> str:
+    """Where the study's embedding model is loaded from: a folder, or a name in the Hugging Face cache."""
+    local = local_model_folder(config)
+    return str(local) if local is not None else resolve_model_path(config.analysis.embedding_model)
 
 
 def embed_texts(config: StudyConfig, texts: Sequence[str], *, progress: bool = True) -> np.ndarray:

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_all_start_methods, get_context
@@ -31,7 +31,7 @@ from helpers.ingest.plan import IngestError, InputPlan, StagingRules
 from helpers.ingest.record_types import BadRecord, ParsedPost
 from helpers.ingest.rows import _quarantine_row, _stage_arrow_schema, normalise_post
 from helpers.privacy import OrgAccount, key_fingerprint, org_account_index
-from helpers.processes import parallel_parts
+from helpers.processes import cluster_pool, parallel_parts
 from helpers.schema import SCHEMAS, write_parquet_atomic
 from helpers.store import read_json_marker, write_json_atomic
 from helpers.store.keys import file_sha256, json_sha256
@@ -114,9 +114,10 @@ def _stage_files(
 
     Files whose staged read is cached are taken from the cache.  The others
     are read side by side in forked helper processes, one per usable CPU,
-    largest file first; on one CPU, in a daemonic process or without ``fork``
-    they are read here, one after the other.  Either way the result is the
-    same: a file's staged rows depend on that file alone.
+    largest file first (on a Dask cluster, by its workers:
+    :func:`helpers.processes.cluster_pool`); on one CPU, in a daemonic process
+    or without ``fork`` they are read here, one after the other.  Either way
+    the result is the same: a file's staged rows depend on that file alone.
     """
     staged: list[_Staged | None] = [None] * len(plans)
     todo = []
@@ -126,9 +127,12 @@ def _stage_files(
             todo.append(index)
         staged[index] = cached
     workers = parallel_parts(len(todo)) if "fork" in get_all_start_methods() else 1
+    cluster = cluster_pool()
     with tqdm(total=len(plans), initial=len(plans) - len(todo), desc="ingest files", unit="file",
               disable=not progress) as bar:
-        if workers > 1:
+        if cluster is not None and todo:
+            _stage_on(cluster.executor, plans, todo, file_keys, stage_dir, rules, staged, bar)
+        elif workers > 1:
             _stage_in_processes(plans, todo, file_keys, stage_dir, rules, staged, bar, workers)
         for index in todo:
             if staged[index] is None:  # read here: one CPU, or a helper process failed
@@ -156,15 +160,10 @@ def _stage_in_processes(
     others and is raised here; when a helper process dies, the files it had
     not finished are left for the caller to read.
     """
-    largest_first = sorted(todo, key=lambda index: plans[index].path.stat().st_size, reverse=True)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(_stage_file, plans[index], file_keys[index],
-                                   stage_dir, rules, progress=False): index for index in largest_first}
             try:
-                for future in as_completed(futures):
-                    staged[futures[future]] = future.result()
-                    bar.update(1)
+                _stage_on(pool, plans, todo, file_keys, stage_dir, rules, staged, bar)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -172,6 +171,26 @@ def _stage_in_processes(
         logger.warning("a helper process reading input files failed (%s); reading the rest here", exc)
     except OSError as exc:  # no process could be started
         logger.info("input files are read in this process (%s)", exc)
+
+
+def _stage_on(
+    pool: Executor,
+    plans: list[InputPlan],
+    todo: list[int],
+    file_keys: list[str],
+    stage_dir: Path,
+    rules: StagingRules,
+    staged: list[_Staged | None],
+    bar: tqdm,
+) -> None:
+    """Stage the files at positions ``todo`` on ``pool`` (helper processes or a Dask cluster's
+    workers), largest first, filling ``staged``; a file's error is raised here."""
+    largest_first = sorted(todo, key=lambda index: plans[index].path.stat().st_size, reverse=True)
+    futures = {pool.submit(_stage_file, plans[index], file_keys[index], stage_dir, rules,
+                           progress=False): index for index in largest_first}
+    for future in as_completed(futures):
+        staged[futures[future]] = future.result()
+        bar.update(1)
 
 
 def _cached_stage(plan: InputPlan, paths: dict[str, Path]) -> _Staged | None:

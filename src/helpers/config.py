@@ -202,6 +202,9 @@ class AnalysisSettings(_Strict):
     topic_min_words: int = Field(5, ge=1, description="fewest words for a post to enter the topic model")
     topic_min_posts: int = Field(50, ge=1, description="fewest posts for an organisation's topic view")
     topic_outlier_threshold: float = Field(0.3, ge=0, le=1)
+    topic_fit_sample: int = Field(
+        200_000, ge=1_000, description="above this many topic documents: fit on a stratified sample of "
+                                       "this size, assign the rest")
     page_platforms: list[Platform] = Field(
         default_factory=lambda: ["facebook"], description="platforms whose exports hold page posts only"
     )

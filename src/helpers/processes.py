@@ -7,10 +7,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import current_process
+from typing import Any
 
 
 def usable_cpus() -> int:
@@ -77,6 +78,33 @@ def take_offered_job() -> Callable[[], None] | None:
 # --------------------------------------------------------------------------- a cluster's workers
 
 
+class WithheldCall:
+    """A function call whose arguments never appear in a log.
+
+    A Dask worker logs a failing task with the start of its arguments (when its
+    key leaves room); a study step's arguments are posts' texts, or the
+    pseudonymisation key.  Sent as a ``WithheldCall``, a task has no arguments
+    to show (``text_signals()``) and keeps its function's name (Dask names
+    tasks after ``__name__``).
+
+    Examples
+    --------
+    >>> call = WithheldCall(len, "my daughter's seizures")
+    >>> call(), call
+    (22, len(<arguments withheld>))
+    """
+
+    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self.function, self.args, self.kwargs = function, args, kwargs
+        self.__name__ = getattr(function, "__name__", "call")
+
+    def __call__(self) -> Any:
+        return self.function(*self.args, **self.kwargs)
+
+    def __repr__(self) -> str:
+        return f"{self.__name__}(<arguments withheld>)"
+
+
 @dataclass(frozen=True)
 class ClusterPool:
     """The workers of a Dask cluster, as the study steps see them.
@@ -84,14 +112,18 @@ class ClusterPool:
     Attributes
     ----------
     executor : concurrent.futures.Executor
-        Submits a function call to the cluster (a Dask ``ClientExecutor``);
-        its futures have ``result()`` like a process pool's.
+        Runs a call on the cluster (a Dask ``ClientExecutor``); its futures
+        have ``result()`` like a process pool's.
     slots : int
         How many calls the workers run at once (their threads, all together).
     """
 
     executor: Executor
     slots: int
+
+    def submit(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+        """``function(*args, **kwargs)`` on a worker, its arguments out of logs (:class:`WithheldCall`)."""
+        return self.executor.submit(WithheldCall(function, *args, **kwargs))
 
 
 _cluster: list[ClusterPool] = []

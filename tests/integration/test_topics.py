@@ -499,6 +499,38 @@ def test_two_fits_give_identical_topics_and_the_rerun_calls_no_model(hashed: tup
     assert second.topics["label"].tolist() == first.topics["label"].tolist()
 
 
+def test_above_the_sample_size_the_model_is_fitted_on_a_stratified_sample_and_every_post_assigned(
+    hashed: tuple
+) -> None:
+    from sklearn.metrics import normalized_mutual_info_score
+
+    config, full = hashed
+    docs = full.documents[["post_id", "org_id", "platform", "author_id", "author_role", "created_at", "lang",
+                           "doc", "n_words"]]
+    params = TopicParams(min_term_authors=config.privacy.min_group_size, fit_sample=int(len(docs) * 0.6))
+    groups = language_groups(docs, full.params["org_languages"], params.min_posts)
+    sampled = fit_topics(docs, CachedEncoder(HashingEncoder(), cache_root(config), progress=False),
+                         seed=config.seed, params=params, languages=full.params["languages"], groups=groups)
+    assert full.documents["in_fit"].all() and full.params["fitted_on"] == len(docs)
+    assert sampled.status == "ok" and sampled.params["fitted_on"] == params.fit_sample
+    fitted = sampled.documents["in_fit"]
+    assert fitted.sum() == params.fit_sample
+    month = sampled.documents["created_at"].dt.strftime("%Y-%m")
+    strata = sampled.documents.groupby(["org_id", "platform", month])["in_fit"].agg(["sum", "size"])
+    share = strata["size"] * params.fit_sample / len(docs)
+    assert ((strata["sum"] - share).abs() < 1).all(), "each organisation, platform and month keeps its share"
+    assert any("stratified sample of" in note for note in topic_view(sampled, "sma-uk").notes), \
+        "an organisation's report says so"
+    assert (sampled.documents.loc[~fitted, "topic"] != OUTLIER).mean() > 0.5, "posts not fitted get topics"
+    assert sampled.topics.set_index("topic")["posts"].sum() == len(docs)
+    italian = sampled.documents["lang"] == "it"
+    assert not set(sampled.documents.loc[italian, "topic"]) & set(sampled.documents.loc[~italian, "topic"]) \
+        - {OUTLIER}, "an assigned post never joins another language's topic"
+    agreement = normalized_mutual_info_score(full.documents["topic"], sampled.documents["topic"])
+    print(f"NMI of the sample fit with the full fit: {agreement:.3f}")
+    assert agreement > 0.5
+
+
 def test_a_rerun_loads_the_saved_model_instead_of_refitting(hashed: tuple) -> None:
     config, first = hashed
     model = HashingEncoder()

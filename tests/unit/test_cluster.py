@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from helpers.batch.cluster import environment, model_digest
 from helpers.cli import main
 from helpers.config import load_config
@@ -42,3 +44,30 @@ def test_a_scheduler_that_does_not_answer_is_a_users_mistake(tmp_path: Path, cap
     message = capsys.readouterr().err
     assert "--scheduler tcp://127.0.0.1:9: no Dask scheduler answered there" in message
     assert "Traceback" not in message
+
+
+def _fails_on(texts: list[str]) -> None:
+    raise ValueError("a bug in a step")
+
+
+def test_a_task_that_fails_on_a_worker_logs_no_post_text(caplog) -> None:
+    """Dask logs a failing task with the start of its arguments: the steps' arguments are withheld."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from helpers.processes import ClusterPool
+
+    planted = "Amelia Planted-Text had seizures"
+    caplog.set_level(logging.INFO)
+    with (LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+          Client(cluster) as client):
+        with pytest.raises(ValueError, match="a bug in a step"):
+            client.submit(_fails_on, [planted], key="short").result()
+        assert "Planted-Text" in caplog.text, "Dask logs a failed task's arguments (given room)"
+        caplog.clear()
+        pool = ClusterPool(client.get_executor(pure=False), slots=1)
+        with pytest.raises(ValueError, match="a bug in a step"):
+            pool.submit(_fails_on, [planted]).result()
+    assert "Compute Failed" in caplog.text and "_fails_on()" in caplog.text
+    assert "Planted-Text" not in caplog.text

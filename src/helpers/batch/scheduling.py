@@ -136,7 +136,7 @@ def run_in_parts(config: StudyConfig, step: Step) -> None:
     todo = step.parts(config)
     cluster = cluster_pool()
     if cluster is not None:  # every part a task on the cluster's workers
-        for future in [cluster.executor.submit(step.run_part, config, part) for part in todo]:
+        for future in [cluster.submit(step.run_part, config, part) for part in todo]:
             future.result()
         return
     shares = parallel_parts(len(todo))

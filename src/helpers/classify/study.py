@@ -422,7 +422,7 @@ def count_signals(
     bounds = np.linspace(0, len(texts), parts + 1).astype(int)
     spans = [slice(start, end) for start, end in itertools.pairwise(bounds)]
     if cluster is not None:
-        counted = [cluster.executor.submit(text_signals, texts[span], langs[span], urls[span], lexicon)
+        counted = [cluster.submit(text_signals, texts[span], langs[span], urls[span], lexicon)
                    for span in spans]
         return pd.concat([future.result() for future in counted], ignore_index=True)
     with ProcessPoolExecutor(max_workers=parts - 1, mp_context=get_context("spawn")) as pool:

@@ -382,10 +382,12 @@ class CachedEncoder(Encoder):
 
         The model's batches are those of one process, so each holds the same
         texts.  Each worker loads the model once (:func:`encode_into_cache`).
+        The pieces of the longest texts go first, so that no worker is left
+        with a long piece at the end while the others wait.
         """
-        futures = {cluster.executor.submit(encode_into_cache, self.encoder, self.cache.folder, self.model_id,
-                                           [texts[i] for i in rows], keys[rows]): len(rows)
-                   for rows in pieces}
+        futures = {cluster.submit(encode_into_cache, self.encoder, self.cache.folder, self.model_id,
+                                  [texts[i] for i in rows], keys[rows]): len(rows)
+                   for rows in reversed(pieces)}
         for future in as_completed(futures):
             future.result()
             bar.update(futures[future])

@@ -9,8 +9,8 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_all_start_methods, get_context
@@ -131,7 +131,7 @@ def _stage_files(
     with tqdm(total=len(plans), initial=len(plans) - len(todo), desc="ingest files", unit="file",
               disable=not progress) as bar:
         if cluster is not None and todo:
-            _stage_on(cluster.executor, plans, todo, file_keys, stage_dir, rules, staged, bar)
+            _stage_on(cluster.submit, plans, todo, file_keys, stage_dir, rules, staged, bar)
         elif workers > 1:
             _stage_in_processes(plans, todo, file_keys, stage_dir, rules, staged, bar, workers)
         for index in todo:
@@ -163,7 +163,7 @@ def _stage_in_processes(
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             try:
-                _stage_on(pool, plans, todo, file_keys, stage_dir, rules, staged, bar)
+                _stage_on(pool.submit, plans, todo, file_keys, stage_dir, rules, staged, bar)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
@@ -174,7 +174,7 @@ def _stage_in_processes(
 
 
 def _stage_on(
-    pool: Executor,
+    submit: Callable[..., Future],
     plans: list[InputPlan],
     todo: list[int],
     file_keys: list[str],
@@ -183,10 +183,10 @@ def _stage_on(
     staged: list[_Staged | None],
     bar: tqdm,
 ) -> None:
-    """Stage the files at positions ``todo`` on ``pool`` (helper processes or a Dask cluster's
-    workers), largest first, filling ``staged``; a file's error is raised here."""
+    """Stage the files at positions ``todo`` with ``submit`` (of helper processes or a Dask
+    cluster's workers), largest first, filling ``staged``; a file's error is raised here."""
     largest_first = sorted(todo, key=lambda index: plans[index].path.stat().st_size, reverse=True)
-    futures = {pool.submit(_stage_file, plans[index], file_keys[index], stage_dir, rules,
+    futures = {submit(_stage_file, plans[index], file_keys[index], stage_dir, rules,
                            progress=False): index for index in largest_first}
     for future in as_completed(futures):
         staged[futures[future]] = future.result()

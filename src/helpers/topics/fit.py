@@ -26,6 +26,7 @@ from helpers.topics.labels import _describe, _labels, ctfidf_top_words
 from helpers.topics.params import OUTLIER, STATUS_NO_TOPICS, STATUS_OK, STATUS_TOO_FEW, TopicParams
 from helpers.topics.quality import topic_quality
 from helpers.topics.results import TopicResult
+from helpers.topics.sample import assign_by_centroids, fit_sample_rows
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +82,17 @@ def fit_topics(
                    "Shown instead: post counts and the most frequent terms.")
         return _result_without_model(STATUS_TOO_FEW, [message, *messages], documents, params, info)
 
-    params = params.resolved(n_docs)
     texts = documents["doc"].tolist()
     group_labels = np.asarray(groups if groups is not None else ["all"] * n_docs, dtype=object)
-    sizes = _group_sizes(group_labels, params)
+    fit_rows = fit_sample_rows(documents, params.fit_sample, seed)
+    fitted = np.arange(n_docs) if fit_rows is None else fit_rows
+    params = params.resolved(len(fitted))
+    sizes = _group_sizes(group_labels[fitted], params)
     info["groups"] = {
         g: {"posts": int((group_labels == g).sum()), "min_topic_size": size, "min_samples": samples}
         for g, (size, samples) in sizes.items()
     }
+    info["fitted_on"] = len(fitted)
     presence, vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), languages, params)
     if not vocabulary:
         message = (f"No term is used by at least {params.min_term_authors} authors among {n_docs} posts: "
@@ -96,11 +100,16 @@ def fit_topics(
         return _result_without_model(STATUS_NO_TOPICS, [message, *messages], documents, params, info)
     embeddings = encoder.encode(texts)
     info["seconds_embedding"] = round(time.perf_counter() - started, 2)
-    model = _build_model(encoder, params, languages, seed, group_labels, sizes, vocabulary)
+    model = _build_model(encoder, params, languages, seed, group_labels[fitted], sizes, vocabulary)
     enable_numba_cache()
     with _quiet_bertopic():
-        raw_topics, _ = model.fit_transform(texts, embeddings)
-    raw = np.asarray(raw_topics, dtype=int)
+        raw_topics, _ = model.fit_transform([texts[row] for row in fitted], embeddings[fitted])
+    raw = np.full(n_docs, OUTLIER, dtype=int)
+    raw[fitted] = raw_topics
+    if fit_rows is not None:  # the posts not fitted on: by the fitted topics' centroids
+        others = np.setdiff1d(np.arange(n_docs), fit_rows)
+        raw[others] = assign_by_centroids(raw, embeddings, group_labels, others, params.outlier_threshold)
+        messages = [*messages, fitted_on_sample_message(len(fitted), n_docs)]
     if not (raw != OUTLIER).any():
         used = ", ".join(f"{g}: {size}" for g, (size, _) in sizes.items())
         message = (f"HDBSCAN found no topic among {n_docs} posts (all are outliers at min_topic_size "
@@ -108,14 +117,17 @@ def fit_topics(
         return _result_without_model(STATUS_NO_TOPICS, [message, *messages], documents, params, info)
 
     final = _reduce_outliers(raw, embeddings, group_labels, params)
-    _describe(model, texts, raw, final, params, seed)
+    _describe(model, texts, final, params, seed)
     _set_centroids(model, final, embeddings)
     labels = _labels(model)
     model.set_topic_labels(labels)
     hierarchy = _hierarchy(model, texts)
     info["seconds_fit"] = round(time.perf_counter() - started, 2)
 
-    documents = documents.assign(topic=final, topic_raw=raw, similarity=_similarity(model, final, embeddings))
+    in_fit = np.zeros(n_docs, dtype=bool)
+    in_fit[fitted] = True
+    documents = documents.assign(topic=final, topic_raw=raw, similarity=_similarity(model, final, embeddings),
+                                 in_fit=in_fit)
     topics = _topic_table(model, documents, labels)
     quality = topic_quality(model, texts, documents, languages, params, presence=(presence, vocabulary))
     result = TopicResult(STATUS_OK, list(messages), documents, topics, hierarchy, quality,
@@ -123,6 +135,14 @@ def fit_topics(
     logger.info("Topic model: %d topics over %d posts (%.1f s)", len(topics[topics["topic"] >= 0]), n_docs,
                 info["seconds_fit"])
     return result
+
+
+def fitted_on_sample_message(fitted: int, documents: int) -> str:
+    """What a reader is told when the model was fitted on a sample of the posts."""
+    return (f"The topic model was fitted on a stratified sample of {fitted:,} of the {documents:,} posts "
+            "(by organisation, platform and month; analysis.topic_fit_sample); the other posts were "
+            "assigned to the topic whose centroid is most similar. Column in_fit of the topic documents "
+            "says which posts were in the fit.")
 
 
 def _build_model(encoder: Encoder, params: TopicParams, languages: Sequence[str], seed: int,
@@ -148,22 +168,14 @@ def _reduce_outliers(raw: np.ndarray, embeddings: np.ndarray, groups: np.ndarray
 
     BERTopic's "embeddings" strategy for ``reduce_outliers``, restricted to
     the clustering group (a post is never moved into another language's
-    topic) and to similarities of at least ``params.outlier_threshold``.
+    topic) and to similarities of at least ``params.outlier_threshold``
+    (:func:`~helpers.topics.sample.assign_by_centroids`).
     """
     outliers = np.flatnonzero(raw == OUTLIER)
     if not params.reduce_outliers or len(outliers) == 0:
         return raw
-    topics = np.array(sorted(set(raw.tolist()) - {OUTLIER}))
-    centroids = np.vstack([embeddings[raw == t].mean(axis=0) for t in topics])
-    topic_group = np.array([groups[np.flatnonzero(raw == t)[0]] for t in topics], dtype=object)
-    unit = embeddings[outliers] / np.linalg.norm(embeddings[outliers], axis=1, keepdims=True).clip(1e-12)
-    centre = centroids / np.linalg.norm(centroids, axis=1, keepdims=True).clip(1e-12)
-    similarity = unit @ centre.T
-    similarity[groups[outliers][:, None] != topic_group[None, :]] = -np.inf
-    best = similarity.argmax(axis=1)
-    close = similarity[np.arange(len(outliers)), best] >= params.outlier_threshold
     final = raw.copy()
-    final[outliers[close]] = topics[best[close]]
+    final[outliers] = assign_by_centroids(raw, embeddings, groups, outliers, params.outlier_threshold)
     return final
 
 

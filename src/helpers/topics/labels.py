@@ -151,11 +151,12 @@ def _representation(params: TopicParams, seed: int) -> Any:
     return None
 
 
-def _describe(model: Any, texts: list[str], raw: np.ndarray, final: np.ndarray, params: TopicParams,
-              seed: int) -> None:
-    """Recompute c-TF-IDF for the final assignment and add the label representation (once)."""
+def _describe(model: Any, texts: list[str], final: np.ndarray, params: TopicParams, seed: int) -> None:
+    """Recompute c-TF-IDF for the final assignment of every post and add the label representation (once)."""
+    fitted = np.asarray(model.topics_)
+    unchanged = len(fitted) == len(final) and bool((fitted == final).all())
     with _quiet_bertopic():
-        model.update_topics(texts, topics=None if (final == raw).all() else list(final),
+        model.update_topics(texts, topics=None if unchanged else list(final),
                             top_n_words=params.top_n_words, vectorizer_model=model.vectorizer_model,
                             ctfidf_model=model.ctfidf_model,
                             representation_model=_representation(params, seed))

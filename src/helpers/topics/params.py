@@ -51,6 +51,10 @@ class TopicParams:
         How topic words are re-ranked into labels: KeyBERT-inspired (words
         closest to the topic's representative posts), maximal marginal
         relevance, or plain c-TF-IDF.
+    fit_sample : int
+        Above this many posts the model is fitted on a stratified sample of
+        this size and the other posts are assigned by the fitted topics
+        (:mod:`helpers.topics.sample`).
     """
 
     min_words: int = 5
@@ -65,6 +69,7 @@ class TopicParams:
     ngram_range: tuple[int, int] = (1, 2)
     representation: Literal["keybert", "mmr", "ctfidf"] = "keybert"
     min_term_authors: int = 5
+    fit_sample: int = 200_000
 
     def resolved(self, n_docs: int) -> TopicParams:
         """These parameters fitted to a corpus of ``n_docs`` posts (UMAP needs fewer neighbours than posts).
@@ -99,4 +104,5 @@ def params_from_config(config: StudyConfig) -> TopicParams:
         min_posts=int(getattr(analysis, "topic_min_posts", TopicParams.min_posts)),
         outlier_threshold=float(getattr(analysis, "topic_outlier_threshold", TopicParams.outlier_threshold)),
         min_term_authors=int(config.privacy.min_group_size),
+        fit_sample=int(analysis.topic_fit_sample),
     )

@@ -33,8 +33,9 @@ class TopicResult:
     documents : DataFrame
         One row per eligible post: ``post_id, org_id, platform, author_id,
         author_role, created_at, lang, doc, n_words, topic, topic_raw,
-        similarity`` (``topic_raw`` before outlier reduction; ``similarity``:
-        cosine to the topic's centroid).
+        similarity, in_fit`` (``topic_raw`` before outlier reduction; ``similarity``:
+        cosine to the topic's centroid; ``in_fit``: in the sample the model
+        was fitted on, all posts below ``analysis.topic_fit_sample``).
     topics : DataFrame
         One row per topic: ``topic, label, posts, authors, words, weights,
         keybert, ctfidf``; topic -1 holds the outliers left.

@@ -361,7 +361,6 @@ class CachedEncoder(Encoder):
                 bar.update(len(rows))
         return out
 
-
     def _pieces(self, chunk: np.ndarray) -> list[np.ndarray]:
         """A chunk's rows in pieces of whole batches of the model, for the workers of a cluster.
 
@@ -397,7 +396,7 @@ def encode_into_cache(encoder: Encoder, folder: Path, model_id: str, texts: list
                       keys: np.ndarray) -> int:
     """Encode texts (ordered by length) and write their vectors as one shard of the cache at ``folder``.
 
-    What a Dask worker runs for each chunk of new texts; the model is loaded
+    What a Dask worker runs for each piece of new texts; the model is loaded
     once per worker process (the encoder keeps its model per process).
     Returns the number of texts encoded.
     """

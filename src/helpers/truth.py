@@ -10,12 +10,13 @@ the study's key, exactly as ingestion does.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.config import StudyConfig
-from helpers.privacy import Pseudonymiser, load_or_create_secret, org_account_index
+from helpers.privacy import Pseudonymiser, key_fingerprint, load_or_create_secret, org_account_index
 
 TRUTH_DIR = "_truth"
 
@@ -61,6 +62,11 @@ def _pseudonymiser(config: StudyConfig, folder: Path) -> Pseudonymiser:
 def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
     """Ground truth per post, with the canonical ``post_id``, ``author_id`` and ``thread_id``.
 
+    The last table read is kept in memory for as long as its files, the key
+    and the organisations are unchanged (a copy is returned): the reports ask
+    for it once per organisation and measure, and at a million posts each
+    read keys three million ids (about 40 s).
+
     Returns
     -------
     DataFrame
@@ -68,6 +74,27 @@ def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
         narrative_person, scenario ...) plus the canonical ids.
     """
     folder = truth_dir(config)
+    key = _truth_key(config, folder)
+    if key not in _last_truth:
+        _last_truth.clear()
+        _last_truth[key] = _read_truth_posts(config, folder)
+    return _last_truth[key].copy()
+
+
+_last_truth: dict[str, pd.DataFrame] = {}
+
+
+def _truth_key(config: StudyConfig, folder: Path) -> str:
+    """What the keyed truth depends on: its files, the study's key, the organisations' accounts."""
+    files = [folder / "posts.csv", folder / "accounts.csv"]
+    stamps = [(str(path), path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (str(path),)
+              for path in files]
+    organisations = [org.model_dump(mode="json") for org in config.organisations]
+    key = key_fingerprint(load_or_create_secret(config.secret_path))
+    return json.dumps([stamps, key, organisations], sort_keys=True)
+
+
+def _read_truth_posts(config: StudyConfig, folder: Path) -> pd.DataFrame:
     truth = pd.read_csv(folder / "posts.csv", dtype=str, keep_default_na=False)
     p = _pseudonymiser(config, folder)
     platform, native_id = truth["platform"].tolist(), truth["native_id"].tolist()

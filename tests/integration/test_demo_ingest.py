@@ -101,3 +101,28 @@ def test_no_tracking_query_survives_in_post_text(demo_ingested) -> None:
     assert pii["tracking_urls"], "the demo plants links with tracking queries"
     posts = pd.read_parquet(result.tables["posts"])
     assert not posts["text"].str.contains(r"fbclid|utm_source|utm_campaign", regex=True).any()
+
+
+def test_the_keyed_truth_is_read_once_until_its_files_or_key_change(tiny_demo: Path, tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """The reports ask for the truth once per organisation and measure: keying it each time cost
+    minutes at a million posts."""
+    import shutil
+
+    from helpers import truth as truth_module
+    from tests.builders import copy_tiny_demo
+
+    config = load_config(copy_tiny_demo(tiny_demo, tmp_path))
+    reads = []
+    read = truth_module._read_truth_posts
+    monkeypatch.setattr(truth_module, "_read_truth_posts", lambda *args: reads.append(1) or read(*args))
+    first = load_truth_posts(config)
+    first.loc[0, "post_id"] = "changed by a caller"
+    second = load_truth_posts(config)
+    assert len(reads) == 1 and second.loc[0, "post_id"] != "changed by a caller"
+    posts = truth_dir(config) / "posts.csv"
+    shutil.copy2(posts, tmp_path / "posts.csv")
+    posts.write_text(posts.read_text().replace("\n", "\r\n", 1))  # same posts, other bytes
+    assert load_truth_posts(config).equals(second) and len(reads) == 2
+    config.secret_path.unlink()  # a new key: other ids
+    assert not load_truth_posts(config)["post_id"].isin(second["post_id"]).any() and len(reads) == 3

@@ -53,7 +53,10 @@ class ClusterError(UserError):
 
 @contextmanager
 def dask_cluster(scheduler: str, workers: int) -> Iterator[str]:
-    """Connect to a Dask scheduler (or start a local one); yields the scheduler's address.
+    """The scheduler's address: ``scheduler`` itself, or that of a local cluster started for the block.
+
+    Whether the scheduler answers and has workers is checked by
+    :func:`check_workers`, the batch's first connection to it.
 
     Parameters
     ----------
@@ -62,21 +65,15 @@ def dask_cluster(scheduler: str, workers: int) -> Iterator[str]:
         for a ``LocalCluster`` of ``workers`` single-threaded processes on this machine.
     workers : int
         Worker processes of a local cluster.
-
-    Raises
-    ------
-    ClusterError
-        When the scheduler cannot be reached or has no workers.
     """
-    if scheduler == LOCAL:
-        from distributed import LocalCluster
-
-        with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster:
-            yield cluster.scheduler_address
+    if scheduler != LOCAL:
+        yield scheduler
         return
-    with connected(scheduler) as client:
-        yield client.scheduler.address
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
 
 
 @contextmanager
@@ -207,7 +204,8 @@ def check_workers(scheduler: str, config: StudyConfig) -> int:
     Raises
     ------
     ClusterError
-        Naming each worker that differs and how.
+        When the scheduler does not answer or has no workers (:func:`connected`), or
+        naming each worker that differs and how.
     """
     processed = config.processed_path
     processed.mkdir(parents=True, exist_ok=True)

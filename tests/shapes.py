@@ -88,6 +88,9 @@ class ShapePost:
         Engagement counts (None: the platform has no such count).
     lang : str or None
         ISO 639-1 code where the platform carries a language field.
+    author_profile : str or None
+        The author's profile description (Twitter bio, Mastodon note, Reddit flair) where the
+        format carries one.
     """
 
     native_id: str
@@ -109,6 +112,7 @@ class ShapePost:
     shares: int | None = 0
     replies: int | None = 0
     lang: str | None = None
+    author_profile: str | None = None
 
 
 #: Format name -> the platform its files hold.
@@ -774,8 +778,11 @@ class _Directory:
     def __init__(self, posts: Iterable[ShapePost]) -> None:
         self.handles: dict[str, str] = {}
         self.posts: dict[str, ShapePost] = {}
+        self.profiles: dict[str, str] = {}
         for post in posts:
             self.posts.setdefault(post.native_id, post)
+            if post.author_profile:
+                self.profiles.setdefault(post.author_native_id, post.author_profile)
             pairs = [
                 (post.author_native_id, post.author_handle),
                 (post.parent_author_native_id, post.parent_author_handle),
@@ -882,13 +889,13 @@ def _retrieved_at(posts: list[ShapePost]) -> datetime:
 # --------------------------------------------------------------------------- twitter
 
 
-def _v2_user(uid: str, handle: str) -> dict[str, Any]:
+def _v2_user(uid: str, handle: str, profile: str | None = None) -> dict[str, Any]:
     return {
         "id": uid,
         "username": handle,
         "name": _display_name(handle),
         "created_at": _iso_ms(datetime(2010 + _stable_int(uid, 0, 13), 3, 1, 9, tzinfo=UTC)),
-        "description": "",
+        "description": profile or "",
         "protected": False,
         "verified": False,
         "url": "",
@@ -1009,7 +1016,8 @@ def _write_twarc2(path: Path, posts: list[ShapePost], directory: _Directory) -> 
             for other in referenced:
                 included.setdefault(other.native_id, _v2_tweet(other))
                 add_user(other.author_native_id, other.author_handle)
-        includes: dict[str, Any] = {"users": [_v2_user(uid, handle) for uid, handle in users.items()]}
+        includes: dict[str, Any] = {"users": [_v2_user(uid, handle, directory.profiles.get(uid))
+                                                  for uid, handle in users.items()]}
         if included:
             includes["tweets"] = list(included.values())
         meta: dict[str, Any] = {
@@ -1033,14 +1041,14 @@ def _write_twarc2(path: Path, posts: list[ShapePost], directory: _Directory) -> 
     return {}
 
 
-def _v1_user(uid: str, handle: str) -> dict[str, Any]:
+def _v1_user(uid: str, handle: str, profile: str | None = None) -> dict[str, Any]:
     return {
         "id": int(uid),
         "id_str": uid,
         "name": _display_name(handle),
         "screen_name": handle,
         "location": "",
-        "description": "",
+        "description": profile or "",
         "url": None,
         "entities": {"description": {"urls": []}},
         "protected": False,
@@ -1110,7 +1118,7 @@ def _v1_tweet(post: ShapePost, directory: _Directory) -> dict[str, Any]:
         "in_reply_to_user_id": int(parent_author) if parent_author else None,
         "in_reply_to_user_id_str": parent_author,
         "in_reply_to_screen_name": post.parent_author_handle if post.parent_id else None,
-        "user": _v1_user(post.author_native_id, post.author_handle),
+        "user": _v1_user(post.author_native_id, post.author_handle, post.author_profile),
         "geo": None,
         "coordinates": None,
         "place": None,
@@ -1170,7 +1178,7 @@ def _json_list_cell(items: list[str]) -> str:
 
 def _twarc_csv_row(post: ShapePost, retrieved: str, url: str) -> list[str]:
     tweet = _v2_tweet(post)
-    user = _v2_user(post.author_native_id, post.author_handle)
+    user = _v2_user(post.author_native_id, post.author_handle, post.author_profile)
     metrics = tweet["public_metrics"]
     text = _twitter_escape(post.text).replace("\r", "").replace("\n", "\\n")
     row = dict.fromkeys(TWARC_CSV_COLUMNS, "")
@@ -1205,6 +1213,7 @@ def _twarc_csv_row(post: ShapePost, retrieved: str, url: str) -> list[str]:
         "author.created_at": user["created_at"],
         "author.username": post.author_handle,
         "author.name": user["name"],
+        "author.description": user["description"],
         "author.profile_image_url": user["profile_image_url"],
         "author.protected": "False",
         "author.public_metrics.followers_count": str(user["public_metrics"]["followers_count"]),
@@ -1262,7 +1271,7 @@ def _reddit_common(post: ShapePost, api: bool) -> dict[str, Any]:
         "author_flair_background_color": None,
         "author_flair_css_class": None,
         "author_flair_richtext": [],
-        "author_flair_text": None,
+        "author_flair_text": post.author_profile,
         "author_flair_type": "text",
         "author_fullname": post.author_native_id,
         "author_patreon_flair": False,
@@ -1494,7 +1503,7 @@ def _rails_escape(text: str) -> str:
             .replace('"', "&quot;").replace("'", "&#39;"))
 
 
-def _mastodon_account(uid: str, handle: str, home: str) -> dict[str, Any]:
+def _mastodon_account(uid: str, handle: str, home: str, profile: str | None = None) -> dict[str, Any]:
     local, host = _acct_parts(handle, home)
     return {
         "id": uid,
@@ -1507,7 +1516,7 @@ def _mastodon_account(uid: str, handle: str, home: str) -> dict[str, Any]:
         "indexable": True,
         "group": False,
         "created_at": "2022-11-03T00:00:00.000Z",
-        "note": "",
+        "note": f"<p>{html.escape(profile)}</p>" if profile else "",
         "url": f"https://{host}/@{local}",
         "uri": f"https://{host}/users/{local}",
         "avatar": f"https://{home}/avatars/original/missing.png",
@@ -1600,7 +1609,7 @@ def _mastodon_status(post: ShapePost, directory: _Directory, home: str) -> dict[
         "filtered": [],
         "reblog": reblog,
         "application": None if reblog else {"name": "Web", "website": None},
-        "account": _mastodon_account(post.author_native_id, post.author_handle, home),
+        "account": _mastodon_account(post.author_native_id, post.author_handle, home, post.author_profile),
         "media_attachments": [],
         "mentions": [],
         "tags": [],

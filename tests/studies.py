@@ -143,14 +143,18 @@ ROSA, IGNATIUS, QUENTIN = "rosa_delgado", "ignatius_fenwick", "quentin_marlowe"
 BEATRIX = "beatrix_holloway@health.community"
 EMAIL, PHONE, LINK_PATH = "ignatius.f@example.org", "+44 7700 900123", "ignatius.fenwick.42"
 CHILD = "Cordelia Ashgrove"  # in the names file: a name no account carries
+PROFILE_WORD = "Quokkafield"  # only in profile descriptions, which are read for actor types and never written
 PLANTED = [ROSA, "Rosa Delgado", IGNATIUS, "Ignatius Fenwick", QUENTIN, "beatrix_holloway",
-           "Beatrix Holloway", CHILD, EMAIL, "7700 900123", LINK_PATH]
+           "Beatrix Holloway", CHILD, EMAIL, "7700 900123", LINK_PATH, PROFILE_WORD]
+PROFILES = {ROSA: f"Mum of two from {PROFILE_WORD}, tea and low-protein baking",
+            QUENTIN: f"PKU dad ({PROFILE_WORD})",
+            BEATRIX: f"Paediatric nurse at {PROFILE_WORD} General. Views my own."}
 
 
 def _planted_tweets() -> list[ShapePost]:
     return [
         ShapePost("1760000000000000001", ROSA, "9001", WHEN,
-                  "Day three of the new diet went well. - rosa_delgado"),
+                  "Day three of the new diet went well. - rosa_delgado", author_profile=PROFILES[ROSA]),
         ShapePost("1760000000000000002", IGNATIUS, "9002", WHEN + timedelta(hours=1),
                   f"Thanks rosa_delgado and thanks@rosa_delgado for the recipe, Rosa Delgado is a star. "
                   f"Mail me at {EMAIL} or call {PHONE}, see facebook.com/{LINK_PATH} and ask "
@@ -163,7 +167,7 @@ def _planted_tweets() -> list[ShapePost]:
 def _planted_comments() -> list[ShapePost]:
     return [
         ShapePost("t3_plant1", QUENTIN, "t2_plant1", WHEN,
-                  "Low protein bread that works for us. - quentin_marlowe"),
+                  "Low protein bread that works for us. - quentin_marlowe", author_profile=PROFILES[QUENTIN]),
         ShapePost("t1_plant2", "kestrel_vane9", "t2_plant2", WHEN + timedelta(hours=1),
                   "Has anyone heard from rosa\u200b_delgado lately? Ignatius Fenwick said she moved.",
                   parent_id="t3_plant1", parent_author_handle=QUENTIN, parent_author_native_id="t2_plant1",
@@ -173,7 +177,8 @@ def _planted_comments() -> list[ShapePost]:
 
 def _planted_toots() -> list[ShapePost]:
     return [ShapePost("9900001", BEATRIX, "7701", WHEN,
-                      "The physio tips from Rosa Delgado helped our family."),
+                      "The physio tips from Rosa Delgado helped our family.",
+                      author_profile=PROFILES[BEATRIX]),
             ShapePost("9900002", "other_user@mastodon.social", "7702", WHEN + timedelta(hours=1),
                       "Beatrix Holloway, thank you for sharing your diagnosis story with us.")]
 

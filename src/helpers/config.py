@@ -208,6 +208,29 @@ class AnalysisSettings(_Strict):
     page_platforms: list[Platform] = Field(
         default_factory=lambda: ["facebook"], description="platforms whose exports hold page posts only"
     )
+    link_sources_file: Path | None = Field(
+        None, description="the study's link source types, added to the packaged list (docs/pathways.md)")
+
+
+ListedActorType = Literal["patient", "carer_family", "clinician_researcher", "industry", "media",
+                          "public_body", "peer_organisation"]
+"""The actor types a study may list accounts under (its organisations are named under ``organisations``)."""
+
+
+class ActorSettings(_Strict):
+    """Who speaks: the actor types of accounts (docs/pathways.md).
+
+    An account's type comes, first to last, from a hand code (``codes_file``),
+    the study's lists (``lists``: handles per type and platform), a rule on its
+    profile description (``rules_file``, or the packaged rules), else
+    ``unknown``; the study's own organisation accounts are ``study_organisation``.
+    """
+
+    lists: dict[ListedActorType, dict[Platform, list[str]]] = Field(
+        default_factory=dict, description="handles of known accounts per actor type and platform")
+    rules_file: Path | None = Field(None, description="profile rules replacing the packaged ones")
+    codes_file: Path | None = Field(
+        None, description="hand codes: a CSV with author_id (the accounts table's pseudonym) and actor_type")
 
 
 class StudyConfig(_Strict):
@@ -222,6 +245,7 @@ class StudyConfig(_Strict):
     privacy: PrivacySettings
     ingestion: IngestionSettings = Field(default_factory=IngestionSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+    actors: ActorSettings = Field(default_factory=ActorSettings)
     organisations: list[Organisation] = Field(min_length=1)
 
     # Set by load_config: where the file lives; relative paths resolve against it.

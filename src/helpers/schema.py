@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.actor_rules import ACTOR_TYPES
 from helpers.store import atomic_path
 
 PLATFORMS = ["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
@@ -73,6 +74,9 @@ ACCOUNTS = pa.DataFrameSchema(
         "first_seen": pa.Column(UTC_TIME, coerce=True),
         "last_seen": pa.Column(UTC_TIME, coerce=True),
         "post_count": pa.Column("int64", checks=pa.Check.ge(0), coerce=True),
+        "actor_type": pa.Column(str, checks=pa.Check.isin(ACTOR_TYPES)),
+        "actor_basis": pa.Column(str),
+        "actor_confidence": pa.Column(float, checks=pa.Check.in_range(0.0, 1.0), coerce=True),
     },
     strict=True,
     ordered=True,

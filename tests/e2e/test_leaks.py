@@ -53,6 +53,19 @@ def test_no_planted_identifier_reaches_processed_data_or_reports(leak_study) -> 
     assert not hits, hits[:20]
 
 
+def test_profiles_give_actor_types_and_leave_no_text(leak_study) -> None:
+    """Profile descriptions (planted with a word found nowhere else) type their authors by a named
+    rule; the word is in no output (the test above), and only type, rule and confidence are kept."""
+    accounts = pd.read_parquet(leak_study["processed"] / "accounts.parquet")
+    by_rule = accounts[accounts["actor_basis"].str.startswith("profile rule: ")]
+    assert set(by_rule["platform"]) >= {"twitter", "reddit", "mastodon"}, by_rule
+    assert set(by_rule["actor_type"]) >= {"carer_family", "clinician_researcher"}, by_rule
+    assert (by_rule["actor_confidence"] > 0).all()
+    orgs = accounts[accounts["is_org"]]
+    assert (orgs["actor_type"] == "study_organisation").all() and len(orgs) > 0
+    assert set(accounts.columns) >= {"actor_type", "actor_basis", "actor_confidence"}
+
+
 def test_no_private_persons_post_is_quoted_in_any_report(leak_study) -> None:
     posts = pd.read_parquet(leak_study["processed"] / "posts.parquet")
     windows = {text[i:i + 40] for text in posts.loc[posts["author_role"] == "public", "text"]

@@ -187,6 +187,7 @@ def _post_from_row(
         author_native_id=page_id,
         author_handle=handle,
         author_display_name=optional_str(row.get(name_column)) if name_column else None,
+        author_profile=optional_str(row.get("Page Description")),
         hashtags=hashtags_in(text),
         likes=_likes(row, platform),
         shares=_count(row, "Shares"),

@@ -145,6 +145,24 @@ def optional_str(value: Any) -> str | None:
     return text or None
 
 
+def nested_str(mapping: Any, *keys: str) -> str | None:
+    """``mapping[k1][k2]...`` as a non-empty string, or None when any level is missing or not an object.
+
+    Examples
+    --------
+    >>> nested_str({"user": {"description": "Mum of two"}}, "user", "description")
+    'Mum of two'
+    >>> nested_str({"user": None}, "user", "description") is None
+    True
+    """
+    value = mapping
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return optional_str(value)
+
+
 def printable(text: str, limit: int = 120) -> str:
     r"""``text`` safe to print in a message: control and undecodable characters escaped, cut at ``limit``.
 

@@ -10,7 +10,8 @@ config names the platform and maps canonical fields to the file's columns::
                 text: body, parent_native_id: reply_to, thread_native_id: thread}
 
 Canonical fields (see :data:`CANONICAL_FIELDS`): ``native_id``,
-``author_native_id``, ``author_handle``, ``created_at``, ``text``, ``lang``,
+``author_native_id``, ``author_handle``, ``author_profile`` (a profile description or
+flair, read for the actor-type rules and never written), ``created_at``, ``text``, ``lang``,
 ``parent_native_id``, ``thread_native_id``, ``quoted_native_id``,
 ``shared_native_id``, ``mentions``, ``hashtags``, ``urls``, ``likes``,
 ``shares``, ``replies``.  ``native_id``, ``created_at``, ``text`` and at least
@@ -77,6 +78,7 @@ CANONICAL_FIELDS = (
     "native_id",
     "author_native_id",
     "author_handle",
+    "author_profile",
     "created_at",
     "text",
     "lang",
@@ -448,6 +450,7 @@ def _post_from_row(
         source_line=number,
         author_native_id=author_native_id,
         author_handle=author_handle,
+        author_profile=optional_str(value("author_profile")),
         lang=optional_str(value("lang")),
         mentions=mentions,
         hashtags=hashtags,

@@ -42,9 +42,11 @@ from typing import Any
 import pandas as pd
 
 from helpers import __version__
+from helpers.actor_rules import load_actor_rules
 from helpers.config import StudyConfig
 from helpers.errors import require_folder, storage_errors
 from helpers.handles import KnownAccounts
+from helpers.ingest.actor_hints import ActorHints
 from helpers.ingest.chunks import fill_languages
 from helpers.ingest.identities import (
     alias_table,
@@ -152,9 +154,12 @@ def _ingest_locked(
         if config.privacy.person_names_file
         else None,
     )
+    rules_file = config.actors.rules_file
+    actor_rules = load_actor_rules(config.resolve(rules_file) if rules_file else None)
     rules = StagingRules(key, org_account_index(config.organisations), scrubber,
-                         RecordLimits.from_settings(config.ingestion))
-    settings_key = _settings_key(config, key)
+                         RecordLimits.from_settings(config.ingestion),
+                         ActorHints.from_config(config, actor_rules))
+    settings_key = _settings_key(config, key, actor_rules)
     file_keys = [_file_key(plan, settings_key) for plan in plans]
     erasure = load_register(config)
     run_inputs = json.dumps([file_keys, erasure.fingerprint()], sort_keys=True)

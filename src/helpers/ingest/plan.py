@@ -13,6 +13,7 @@ from types import ModuleType
 from helpers.config import IngestionSettings, InputFile, Organisation, StudyConfig
 from helpers.errors import UserError
 from helpers.ingest import detect_format, get_reader
+from helpers.ingest.actor_hints import ActorHints
 from helpers.ingest.files import encoding_problem
 from helpers.ingest.record_types import ParsedPost, ReadContext
 from helpers.privacy import OrgAccount, Pseudonymiser, Scrubber
@@ -93,6 +94,7 @@ class StagingRules:
     org_accounts: dict[tuple[str, str], OrgAccount]
     scrubber: Scrubber
     limits: RecordLimits
+    actor_hints: ActorHints | None = None
 
     def pseudonymiser(self) -> Pseudonymiser:
         """A new pseudonymiser with the study key that has learnt no organisation ids yet."""

@@ -163,6 +163,7 @@ def reddit_post(data: Any, source_line: int, kind: str | None = None) -> ParsedP
         source_line=source_line,
         author_native_id=optional_str(data.get("author_fullname")),
         author_handle=author,
+        author_profile=optional_str(data.get("author_flair_text")),
         parent_native_id=parent,
         thread_native_id=thread,
         shared_native_id=shared_id,

@@ -41,6 +41,10 @@ class ParsedPost:
     parent_* : reply-to post and, when the export says so, its author.
     thread_native_id : the root of the conversation (conversation_id, link_id...).
     quoted_* / shared_* : quote of / share (retweet, reblog, repost) of another post.
+    author_profile : str or None
+        The author's profile description as the export carries it (Twitter and
+        Bluesky bio, Mastodon note, Reddit flair, a page's description).  Read
+        for the actor-type rules only; it is never written anywhere.
     source_line : int
         1-based line (JSONL/NDJSON/CSV row) or record index (JSON arrays).
     """
@@ -53,6 +57,7 @@ class ParsedPost:
     author_native_id: str | None = None
     author_handle: str | None = None
     author_display_name: str | None = None
+    author_profile: str | None = None
     text_is_html: bool = False
     lang: str | None = None
     parent_native_id: str | None = None

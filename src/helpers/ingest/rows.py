@@ -10,13 +10,14 @@ from typing import Any
 import pyarrow as pa
 
 from helpers.handles import KnownAccounts
+from helpers.ingest.actor_hints import ActorHints
 from helpers.ingest.identities import account_aliases, text_key, text_mention_aliases
 from helpers.ingest.plan import InputPlan
 from helpers.ingest.record_types import ParsedPost
 from helpers.privacy import Pseudonymiser, Scrubber, mask_excerpt, mask_reason, normalise_handle, url_domain
 from helpers.text import clean_text, extract_hashtags, normalise_hashtags, normalise_lang
 
-_STAGE_EXTRA = ["parent_author", "quoted_author", "shared_author", "text_key"]
+_STAGE_EXTRA = ["parent_author", "quoted_author", "shared_author", "text_key", "actor_hint"]
 
 
 def _stage_arrow_schema() -> pa.Schema:
@@ -34,12 +35,14 @@ def _stage_arrow_schema() -> pa.Schema:
 
 def normalise_post(
     post: ParsedPost, plan: InputPlan, pseudonymiser: Pseudonymiser, scrubber: Scrubber,
-    known: KnownAccounts | None = None,
+    known: KnownAccounts | None = None, actor_hints: ActorHints | None = None,
 ) -> dict[str, Any]:
     """Turn a reader's post into a pseudonymised, scrubbed row of the posts table.
 
     With ``known``, the handles and display names of the private accounts the
     post names are learnt (in memory) for the study-wide scrubbing of names.
+    With ``actor_hints``, the row carries what the study's lists or the profile
+    rules say about the author's actor type (the profile text itself is dropped).
 
     Parameters
     ----------
@@ -112,6 +115,7 @@ def normalise_post(
         "quoted_author": _author_ref(p, platform, post.quoted_author_native_id, post.quoted_author_handle),
         "shared_author": _author_ref(p, platform, post.shared_author_native_id, post.shared_author_handle),
         "text_key": text_key(author_id, text),
+        "actor_hint": actor_hints.hint(post) if actor_hints is not None else None,
         "aliases": account_aliases(p, post, known) + text_mention_aliases(p, platform, named_in_text),
     }
 

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from helpers import __version__
+from helpers.actor_rules import ActorRules
 from helpers.config import StudyConfig
 from helpers.handles import KnownAccounts
 from helpers.ingest import READERS
@@ -39,7 +40,7 @@ from helpers.store.keys import file_sha256, json_sha256
 logger = logging.getLogger(__name__)
 
 # Bump when the per-file stage changes its output, so caches are rebuilt.
-STAGE_VERSION = "5"  # 5: limits (ingestion:), handle-only accounts marked in the aliases
+STAGE_VERSION = "6"  # 5: limits (ingestion:), handle-only accounts marked in the aliases; 6: actor hints
 CHUNK_ROWS = 5_000
 
 
@@ -263,7 +264,7 @@ def _stage_file(
                 stats.quarantined += 1
                 continue
             try:
-                row = normalise_post(item, plan, pseudonymiser, rules.scrubber, known)
+                row = normalise_post(item, plan, pseudonymiser, rules.scrubber, known, rules.actor_hints)
             except (ValueError, TypeError) as exc:
                 reason = f"cannot normalise: {exc}"
                 quarantine_rows.append(_quarantine_row(plan, item.source_line, reason, ""))
@@ -325,7 +326,7 @@ def _refuse_unreadable(plan: InputPlan, stats: FileStats, quarantine_rows: list[
         )
 
 
-def _settings_key(config: StudyConfig, key: bytes) -> str:
+def _settings_key(config: StudyConfig, key: bytes, actor_rules: ActorRules) -> str:
     """Hash of everything besides the file content that changes a file's staged rows."""
     relevant = {
         "stage": STAGE_VERSION,
@@ -337,6 +338,7 @@ def _settings_key(config: StudyConfig, key: bytes) -> str:
         "accounts": sorted(f"{p}:{a.handle}:{a.org_id}"
                            for (p, _), a in org_account_index(config.organisations).items()),
         "readers": sorted(READERS),
+        "actors": [config.actors.model_dump(mode="json", include={"lists"}), actor_rules.digest],
     }
     if config.privacy.person_names_file:
         relevant["names"] = file_sha256(config.resolve(config.privacy.person_names_file))

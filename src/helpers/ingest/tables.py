@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.config import StudyConfig
+from helpers.ingest.actor_hints import account_actor_types
 from helpers.ingest.manifest import FileStats
 from helpers.privacy import normalise_handle, org_account_index
 from helpers.schema import SCHEMAS
@@ -184,5 +185,5 @@ def derive_accounts(posts: pd.DataFrame, interactions: pd.DataFrame, config: Stu
     accounts["label"] = labels
     accounts["is_org"] = accounts["org_id"].notna()
     accounts["role"] = np.where(accounts["is_org"], "org", "public")
-    accounts = accounts[list(SCHEMAS["accounts"].columns)]
+    accounts = account_actor_types(posts, accounts)[list(SCHEMAS["accounts"].columns)]
     return accounts.sort_values(["platform", "author_id"], ignore_index=True)

@@ -392,6 +392,7 @@ def parse_tweet(tweet: Any, line: int, expansions: Expansions) -> ParsedPost:
         author_native_id=author_id,
         author_handle=strip_at(optional_str(author.get("username"))),
         author_display_name=optional_str(author.get("name")),
+        author_profile=optional_str(author.get("description")),
         lang=tweet_lang(tweet.get("lang")),
         parent_native_id=parent_id,
         parent_author_native_id=parent_author,

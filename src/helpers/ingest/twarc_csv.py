@@ -182,6 +182,7 @@ def parse_row(row: dict[str, str], line: int) -> ParsedPost:
         author_native_id=tweet_id(_cell(row, "author_id"), "author_id"),
         author_handle=strip_at(_cell(row, "author.username")),
         author_display_name=_cell(row, "author.name"),
+        author_profile=_cell(row, "author.description"),
         lang=tweet_lang(_cell(row, "lang")),
         parent_native_id=_optional_id(row, "referenced_tweets.replied_to.id"),
         parent_author_native_id=_optional_id(row, "in_reply_to_user_id"),

@@ -43,6 +43,7 @@ from helpers.ingest.records import (
     first_line_json,
     iter_json_lines,
     json_excerpt,
+    nested_str,
     optional_str,
 )
 from helpers.ingest.twarc2 import (
@@ -175,6 +176,7 @@ def parse_tweet(tweet: Any, line: int) -> ParsedPost:
         author_native_id=author_id,
         author_handle=handle,
         author_display_name=display_name,
+        author_profile=nested_str(tweet, "user", "description"),
         lang=tweet_lang(tweet.get("lang")),
         parent_native_id=parent_id,
         parent_author_native_id=optional_tweet_id(

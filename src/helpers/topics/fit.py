@@ -87,7 +87,7 @@ def fit_topics(
     fit_rows = fit_sample_rows(documents, params.fit_sample, seed)
     fitted = np.arange(n_docs) if fit_rows is None else fit_rows
     params = params.resolved(len(fitted))
-    sizes = _group_sizes(group_labels[fitted], params)
+    sizes = _group_sizes(group_labels[fitted], params, None if fit_rows is None else group_labels)
     info["groups"] = {
         g: {"posts": int((group_labels == g).sum()), "min_topic_size": size, "min_samples": samples}
         for g, (size, samples) in sizes.items()

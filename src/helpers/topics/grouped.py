@@ -50,12 +50,24 @@ def language_groups(documents: pd.DataFrame, org_languages: dict[str, str], min_
     return groups.to_numpy(dtype=object)
 
 
-def _group_sizes(groups: np.ndarray, params: TopicParams) -> dict[str, tuple[int, int]]:
-    """HDBSCAN ``(min_cluster_size, min_samples)`` per group: fixed when configured, else by group size."""
+def _group_sizes(groups: np.ndarray, params: TopicParams,
+                 study_groups: np.ndarray | None = None) -> dict[str, tuple[int, int]]:
+    """HDBSCAN ``(min_cluster_size, min_samples)`` per group: fixed when configured, else by group size.
+
+    With ``study_groups`` (the groups of every post, when ``groups`` are those
+    of a sample fitted on), the smallest topic is chosen for the study's posts
+    and scaled to the sample: a topic of ``m`` posts in the study has about
+    ``m * sampled / posts`` posts in the sample.  Choosing it for the sample's
+    own size would ask the sample for coarser topics than the study would get
+    (``auto_min_topic_size`` grows with the square root of the posts, not in
+    proportion).
+    """
     sizes = {}
     for group in sorted(set(groups.tolist())):
         n = int((groups == group).sum())
-        size = int(min(params.min_topic_size or auto_min_topic_size(n), max(2, n // 2)))
+        study_n = n if study_groups is None else int((study_groups == group).sum())
+        wanted = (params.min_topic_size or auto_min_topic_size(study_n)) * n / study_n
+        size = int(min(max(2, round(wanted)), max(2, n // 2)))
         samples = int(params.min_samples or max(2, size // 3))
         sizes[group] = (size, min(samples, size))
     return sizes

@@ -170,14 +170,21 @@ records read = posts + bad records + duplicates.
   else `public`), UTC time, language, theme, communication mode (`one_way`,
   `two_way`, `crowd_sourced`), knowledge type (`experiential`,
   `mediated_experiential`, `medical`, `practical`, `advocacy`, `other`),
-  narrative person, thread/parent/quoted/shared ids, scenario and scenario id.
+  narrative person, thread/parent/quoted/shared ids, scenario and scenario id,
+  and the post's links (`links`: domains, `;`-separated) with the source type the
+  generator planted for each (`source_types`: `medical_scientific`,
+  `regulator_public_health`, `news`, `patient_organisation`, `fundraising`,
+  `social_video`, `commercial_pharma`, `other` or `shortened`).
   A share (retweet, reblog, repost) carries the labels of the post it shares;
   a Facebook share with the page's own message carries that message's labels.
 - `interactions.csv`: reply, mention, share and quote edges between authors as
   the records state them (a retweet's `RT @user` prefix is its share, not a
   mention; a reply to a deleted Reddit comment has no known target).
 - `accounts.csv`: every account that appears in the files (`bridge` marks the
-  people active in two organisations' communities).
+  people active in two organisations' communities), with its planted
+  `actor_type`, whether its profile reveals it (`bio_reveals`: `true`, `false`,
+  `misleading`, empty without a profile) and whether it was planted as a
+  gatekeeper passing experts' medical posts on (`gatekeeper`).
 - `planted_pii.json`: private handles and display names, e-mail addresses,
   phone numbers, person names and tracking links present in the raw files.
 - `bad_records.csv` (file, line, kind) and `duplicates.csv` (file, native id,

@@ -10,6 +10,10 @@ ids
     Platform-shaped identifiers (snowflakes, base36, TIDs, DIDs...).
 actors
     Organisation accounts, peers and the long-tailed population of people.
+voices
+    Media, public bodies and companies from outside the communities; invented web sites.
+profiles
+    Bios, page descriptions and Reddit flairs that follow the account's kind, with their truth.
 phrases
     Phrase banks per knowledge type and theme, English and Italian: data files
     (``phrase_banks/en.yaml``, ``phrase_banks/it.yaml``) read once.

@@ -5,7 +5,11 @@ Every organisation has its own accounts (handles exactly as in
 researchers, family-run pages) and a population of private people whose
 activity is long-tailed: a few post often, most once.  A handful of people
 take part in both Twitter communities (same account id), so that network
-analysis can find bridges between organisations.  All names are invented.
+analysis can find bridges between organisations.  Advocates are patients or
+family carers who campaign: their identity is drawn once per account
+(:func:`assign_identity`).  The voices from outside the communities (media,
+public bodies, companies) are in :mod:`helpers.demo_corpus.voices`.  All names
+are invented.
 """
 
 from __future__ import annotations
@@ -429,6 +433,9 @@ ORG_DISPLAY = {
     ("fop-au", "mastodon"): "FOP Friends Australia",
 }
 FACEBOOK_USER_NAMES = {"sma-uk": "SMATogetherUK", "dravet-it": "DravetInsiemeItalia"}
+# Share of an advocate's identities that are patients (the rest are family carers), per disease:
+# people with Dravet syndrome are mostly children, so its advocates are mostly parents.
+ADVOCATE_PATIENT_SHARE = {"sma": 0.5, "dravet": 0.15, "pku": 0.55, "fop": 0.5}
 BRIDGE_PEOPLE = [
     # first, family, gender, kind
     ("Giulia", "Bennett", "f", "advocate"),
@@ -517,6 +524,7 @@ def population(factory: ActorFactory, org: OrgSpec, platform: str, size: int, di
         kind = next(k for k, c in zip(kinds, cum, strict=True) if draw <= c)
         person = factory.person(platform, names, org.lang, kind)
         person.orgs = [org.id]
+        assign_identity(person, ADVOCATE_PATIENT_SHARE[disease])
         people.append(person)
     activity_weights(factory.rng, people)
     return people
@@ -543,5 +551,18 @@ def bridge_people(factory: ActorFactory, org_ids: list[str]) -> list[Account]:
         account.child_name = factory.rng.choice(IT_FEMALE if account.child_gender == "f" else IT_MALE)
         account.orgs = list(org_ids)
         account.extra["bridge"] = True
+        assign_identity(account, 0.5)
         people.append(account)
     return people
+
+
+def assign_identity(account: Account, patient_share: float) -> None:
+    """Give an advocate its identity (patient or family carer), drawn from its own id.
+
+    The draw is seeded by the account (not by the factory's stream), so that
+    the rest of the corpus does not depend on it.
+    """
+    if account.kind != "advocate":
+        return
+    rng = random.Random(f"identity:{account.platform}:{account.native_id}")
+    account.extra["identity"] = "patient" if rng.random() < patient_share else "carer_family"

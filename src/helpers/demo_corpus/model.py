@@ -31,6 +31,57 @@ THEMES = (
     "equipment_benefits",
 )
 PERSON_OF = {"experiential": "first", "mediated_experiential": "third"}
+ACTOR_TYPES = (
+    "patient",
+    "carer_family",
+    "clinician_researcher",
+    "industry",
+    "media",
+    "public_body",
+    "peer_organisation",
+    "study_organisation",
+)
+"""The planted actor types (an analysis may add ``unknown``; the generator never plants it)."""
+# Account kind -> actor type.  An ``advocate`` is a patient or a family carer who campaigns: the
+# type is the identity stored on the account (``Account.extra["identity"]``, one of
+# ADVOCATE_IDENTITIES), see :attr:`Account.actor_type`; the mapping gives the fallback.
+# A ``family_page`` (a Facebook page a family runs about its child) is carer_family, not
+# peer_organisation: its voice is the parents', it tells their child's story (mediated
+# experiential knowledge), it has no members, staff or services, and CrowdTangle files it as a
+# personal blog.  The organisations that speak for a community are the peer_org pages.
+ACTOR_TYPE_OF_KIND = {
+    "patient": "patient",
+    "parent": "carer_family",
+    "carer": "carer_family",
+    "sibling": "carer_family",
+    "grandparent": "carer_family",
+    "advocate": "patient",
+    "clinician": "clinician_researcher",
+    "researcher": "clinician_researcher",
+    "peer_org": "peer_organisation",
+    "family_page": "carer_family",
+    "media": "media",
+    "public_body": "public_body",
+    "industry": "industry",
+    "org": "study_organisation",
+}
+ADVOCATE_IDENTITIES = ("patient", "carer_family")
+SOURCE_TYPES = (
+    "medical_scientific",
+    "regulator_public_health",
+    "news",
+    "patient_organisation",
+    "fundraising",
+    "social_video",
+    "commercial_pharma",
+    "other",
+    "shortened",
+)
+"""The planted source type of a link (``shortened``: a shortener whose expansion no export carries).
+
+An analysis adds ``unknown`` for domains its list lacks; the generator never plants it: every
+link's type is the generator's choice when it wrote the link.
+"""
 
 
 @dataclass(frozen=True)
@@ -136,6 +187,11 @@ class Account:
     ``handle`` is the handle as the platform shows it, without ``@`` (the full
     ``user@instance`` on Mastodon).  ``role`` is ``org`` only for the study
     organisation's own accounts; everyone else, peers included, is ``public``.
+    ``kind`` is who the account is (patient, parent, carer, sibling,
+    grandparent, advocate, org, peer_org, clinician, researcher, family_page,
+    media, public_body, industry); :attr:`actor_type` the planted actor type.
+    ``extra`` may hold ``identity`` (an advocate's: patient or carer_family),
+    ``gatekeeper`` (a person planted to pass experts' posts on) and ``bridge``.
     """
 
     platform: str
@@ -160,6 +216,13 @@ class Account:
         """True for private people (not organisations, clinicians or pages)."""
         return self.kind in PERSON_KINDS
 
+    @property
+    def actor_type(self) -> str:
+        """The planted actor type (:data:`ACTOR_TYPES`): by kind, an advocate by its identity."""
+        if self.kind == "advocate":
+            return str(self.extra.get("identity", ACTOR_TYPE_OF_KIND["advocate"]))
+        return ACTOR_TYPE_OF_KIND[self.kind]
+
 
 PERSON_KINDS = frozenset({"patient", "parent", "carer", "sibling", "grandparent", "advocate"})
 
@@ -167,6 +230,9 @@ PERSON_KINDS = frozenset({"patient", "parent", "carer", "sibling", "grandparent"
 @dataclass(eq=False)
 class Post:
     """One post (or share) with its ground truth.
+
+    ``source_types`` holds the planted source type (:data:`SOURCE_TYPES`) of
+    each link of ``urls``, in the same order, as the generator chose it.
 
     ``in_export`` is False for context-only posts: a deleted parent, or a
     post that appears only inside another record (a Bluesky reply parent or
@@ -196,6 +262,7 @@ class Post:
     mentions: list[Account] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    source_types: list[str] = field(default_factory=list)  # the planted type of each of ``urls``
     likes: int = 0
     reposts: int = 0
     replies: int = 0

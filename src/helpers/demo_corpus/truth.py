@@ -2,16 +2,50 @@
 
 The analysis code never reads these files; tests and validation notebooks do.
 
+Every label is the generator's own choice when it made the post, the
+account or the link, never the output of a domain list or a rule on texts:
+measured against it, an analysis's accuracy is not self-fulfilling.
+
 ``posts.csv``
     One row per post record in the export files, with the labels the
     classifiers should recover (theme, communication mode, knowledge type,
     narrative person) and the structure the readers should recover (native
     ids of the post, thread, parent, quoted and shared post).
+    ``source_types`` (``;``-joined, in link order) is the planted source type
+    of each of the post's links: ``medical_scientific``,
+    ``regulator_public_health``, ``news``, ``patient_organisation`` (the
+    study organisation's own site included), ``fundraising``,
+    ``social_video``, ``commercial_pharma``, ``other``, or ``shortened`` (a
+    bit.ly link whose expansion no export carries: on Twitter its
+    ``expanded_url`` is the bit.ly link itself).  ``links`` are the links'
+    domains (``www.`` dropped), in the same order.  A share (retweet, reblog,
+    repost) carries the links of the post it shares, as its record does; a
+    Facebook share carries those of the page's own message, if any.  A
+    quote's links are its own: the permalink of the quoted post is not one.
+    Invented outlets', agencies', companies' and peer organisations' sites
+    (``northernvoice-news.co.uk``...) are on no domain list, but have their
+    planted type.  Scenarios ``source_post`` and ``gatekeeping`` are the
+    planted source-sharing pathways (:mod:`helpers.demo_corpus.scenarios.sources`).
 ``interactions.csv``
     Reply, mention, share and quote edges between authors, one per record
     and target, as the exports state them.
 ``accounts.csv``
-    Every account whose handle or id appears in the files.
+    Every account whose handle or id appears in the files.  ``kind`` is the
+    generator's kind (patient, parent, carer, sibling, grandparent, advocate,
+    org, peer_org, clinician, researcher, family_page, media, public_body,
+    industry); ``actor_type`` the planted actor type (patient, carer_family,
+    clinician_researcher, industry, media, public_body, peer_organisation,
+    study_organisation; an advocate's is its identity, patient or
+    carer_family; see :data:`helpers.demo_corpus.model.ACTOR_TYPE_OF_KIND`).
+    ``bio_reveals`` says what the account's profile text in the files
+    (Twitter ``description``, Mastodon ``note``, CrowdTangle ``Page
+    Description``, Reddit ``author_flair_text``) reveals of its type, as the
+    bio bank was drawn: ``true`` (about 70% of people; every organisation,
+    clinician, outlet...), ``false`` (says nothing: hobbies, empty; about
+    20%), ``misleading`` (points to another type or mixes; about 10%), or
+    empty where the files carry no profile text (Bluesky; Reddit without a
+    flair).  ``gatekeeper`` marks the advocates and carers planted to pass
+    experts' medical posts on to the community.
 ``planted_pii.json``
     Private handles, display names, e-mails, phone numbers, person names and
     tracking links that appear in the raw files.
@@ -25,8 +59,10 @@ import csv
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from helpers.demo_corpus.model import Account, Post
+from helpers.demo_corpus.profiles import bio_reveals
 from helpers.demo_corpus.writers import Defect
 
 POST_COLUMNS = [
@@ -49,6 +85,22 @@ POST_COLUMNS = [
     "shared_native_id",
     "scenario",
     "scenario_id",
+    "source_types",
+    "links",
+]
+ACCOUNT_COLUMNS = [
+    "platform",
+    "native_id",
+    "handle",
+    "display_name",
+    "role",
+    "kind",
+    "org_ids",
+    "bridge",
+    "n_posts",
+    "actor_type",
+    "bio_reveals",
+    "gatekeeper",
 ]
 INTERACTION_COLUMNS = [
     "platform",
@@ -78,10 +130,28 @@ def _write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> int:
     return count
 
 
+def domain(url: str) -> str:
+    """The host of a link, lower case, without ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def post_links(post: Post) -> tuple[list[str], list[str]]:
+    """The links a record carries and their planted source types.
+
+    A share carries the links of the post it shares (its record shows that
+    post), except on Facebook, where a share row links to the shared post and
+    carries the page's own message.
+    """
+    source = post.shared if post.shared is not None and post.platform != "facebook" else post
+    return list(source.urls), list(source.source_types)
+
+
 def post_rows(posts: list[Post], files: dict[tuple[str, str], str]) -> list[dict]:
     """Rows of ``posts.csv`` for the exported posts, sorted by file, time and id."""
     rows = []
     for post in posts:
+        urls, kinds = post_links(post)
         rows.append(
             {
                 "file": files[(post.org_id, post.file)],
@@ -103,6 +173,8 @@ def post_rows(posts: list[Post], files: dict[tuple[str, str], str]) -> list[dict
                 "shared_native_id": post.shared.native_id if post.shared is not None else "",
                 "scenario": post.scenario,
                 "scenario_id": post.scenario_id,
+                "source_types": ";".join(kinds),
+                "links": ";".join(domain(url) for url in urls),
             }
         )
     rows.sort(key=lambda r: (r["file"], r["created_at"], r["native_id"]))
@@ -185,6 +257,9 @@ def account_rows(accounts: list[Account], posts: list[Post]) -> list[dict]:
             "org_ids": ";".join(a.orgs),
             "bridge": bool(a.extra.get("bridge")),
             "n_posts": counts.get((a.platform, a.native_id), 0),
+            "actor_type": a.actor_type,
+            "bio_reveals": bio_reveals(a),
+            "gatekeeper": bool(a.extra.get("gatekeeper")),
         }
         for a in accounts
     ]
@@ -252,7 +327,7 @@ def write_truth(
     accounts, profiles = accounts_in_files(all_posts)
     counts["accounts"] = _write_csv(
         truth / "accounts.csv",
-        ["platform", "native_id", "handle", "display_name", "role", "kind", "org_ids", "bridge", "n_posts"],
+        ACCOUNT_COLUMNS,
         account_rows(accounts, exported),
     )
     pii = planted_pii(all_posts, accounts, profiles)

@@ -15,6 +15,15 @@ Scenarios (the ``scenario`` column of ``posts.csv``) and their mode:
     The organisation shares or quotes a patient's or family's post.
 ``call_for_stories`` (crowd_sourced)
     The organisation asks for stories, people answer, and it shares some.
+``source_post`` (crowd_sourced)
+    An outside voice or peer (journalist, local paper, public body, company,
+    peer organisation, clinician, researcher) posts a link of its own kind of
+    source; a few people share or answer it.
+``gatekeeping`` (crowd_sourced)
+    A gatekeeper (an advocate or family carer) passes an expert's medical post
+    on (quote, or share and the same link again), patients answer the
+    gatekeeper, the organisation sometimes shares it on; on Bluesky the
+    organisation reposts or quotes an outside voice.
 
 Every post of a scenario instance shares its ``scenario_id`` and mode.
 
@@ -24,6 +33,8 @@ Modules, each importing only from those above it:
 * :mod:`~helpers.demo_corpus.scenarios.knowledge_types`: the knowledge type of a post;
 * :mod:`~helpers.demo_corpus.scenarios.posting`: posts, shares, replies, their ids and delays;
 * :mod:`~helpers.demo_corpus.scenarios.threads`: one method per scenario;
+* :mod:`~helpers.demo_corpus.scenarios.sources`: outside voices and gatekeepers (``source_post``,
+  ``gatekeeping``), from streams of their own;
 * :mod:`~helpers.demo_corpus.scenarios.world`: :class:`World`, built of the parts above, and
   :func:`build_world`.
 """

@@ -24,6 +24,8 @@ class Community:
     calendar: Calendar
     rng: random.Random
     family_pages: list[Account] = field(default_factory=list)
+    voices: list[Account] = field(default_factory=list)  # media, public body, company
+    gatekeepers: list[Account] = field(default_factory=list)  # people who pass experts' posts on
     _cum: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -17,6 +17,8 @@ MODE_OF = {
     "peer_exchange": "crowd_sourced",
     "amplification": "crowd_sourced",
     "call_for_stories": "crowd_sourced",
+    "source_post": "crowd_sourced",
+    "gatekeeping": "crowd_sourced",
 }
 # Median delay (minutes) before a reply, and its spread (log scale).
 REPLY_DELAY = {
@@ -89,6 +91,7 @@ class PostingMixin:
             mentions=composed.mentions,
             hashtags=composed.hashtags,
             urls=composed.urls,
+            source_types=composed.source_types,
             in_export=in_export,
             quoted=quoted,
         )
@@ -134,6 +137,7 @@ class PostingMixin:
             composed = c.composer.compose(sharer, comment_kt, original.theme, style="amplify", when=when)
             post.text, post.knowledge_type, post.person = composed.text, comment_kt, "none"
             post.hashtags, post.extra["pii"] = composed.hashtags, composed.pii
+            post.urls, post.source_types = composed.urls, composed.source_types
         post.extra["style"] = "share"
         self._assign_id(c, post)
         self.posts.append(post)

@@ -19,12 +19,19 @@ from helpers.demo_corpus.model import ORGS, OrgSpec, Post
 from helpers.demo_corpus.scenarios.community import Community
 from helpers.demo_corpus.scenarios.knowledge_types import KnowledgeTypesMixin
 from helpers.demo_corpus.scenarios.posting import PostingMixin
+from helpers.demo_corpus.scenarios.sources import SourcesMixin
 from helpers.demo_corpus.scenarios.threads import ThreadsMixin
 from helpers.demo_corpus.text import Composer
 
 
-class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin):
-    """Generates every post of the demo study, per organisation and platform."""
+class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin, SourcesMixin):
+    """Generates every post of the demo study, per organisation and platform.
+
+    The source material (:mod:`~helpers.demo_corpus.scenarios.sources`) is
+    made from streams of its own and its posts follow the others in
+    :attr:`posts`, so that adding it changed nothing else but the number of
+    the other scenarios each budget needs.
+    """
 
     def __init__(self, seed: int, n_posts: int) -> None:
         self.seed = seed
@@ -36,6 +43,7 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin):
         self.records: dict[str, int] = {}
         self.communities: dict[tuple[str, str], Community] = {}
         self._sid = 0
+        self._init_sources()
 
     def build(self) -> None:
         """Create the communities, then generate posts until each file's budget is met."""
@@ -55,14 +63,18 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin):
                 bridge.weight = top * 0.5
             community.people.extend(bridges)
             community.reweigh()
+        for community in self.communities.values():
+            self.source_accounts(community)
         for key, community in self.communities.items():
             if key[1] == "twitter":
                 for bridge in bridges:
                     for _ in range(2):
                         self._bridge_post(community, bridge)
             budget = budgets[key]
+            self.plant_sources(community, budget)
             while self.records.get(self._budget_key(key), 0) < budget:
                 self.scenario(community)
+        self.posts.extend(self.source_posts)
 
     def _budget_key(self, key: tuple[str, str]) -> str:
         return f"{key[0]}/{key[1]}"
@@ -79,7 +91,9 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin):
             org_account=own,
             peers=peers,
             people=people or [own],
-            composer=Composer(rng, org, platform),
+            composer=Composer(
+                rng, org, platform, links_rng=random.Random(f"{self.seed}:{org.id}:{platform}:links")
+            ),
             calendar=Calendar(org.id, org.tz),
             rng=rng,
         )
@@ -116,6 +130,7 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin):
             in_export=False,
             hashtags=composed.hashtags,
             urls=composed.urls,
+            source_types=composed.source_types,
         )
         if reply:
             parents = [
@@ -126,6 +141,7 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin):
                 and p.in_export
                 and p.parent is None
                 and p.shared is None
+                and not p.extra.get("sourced")
             ]
             post.parent = c.rng.choice(parents)
             post.root = post.parent

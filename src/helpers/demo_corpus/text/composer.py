@@ -20,7 +20,9 @@ from helpers.demo_corpus.text.variation import VariationMixin
 _SLOT = re.compile(r"\{([a-z_0-9]+)(?::([^{}]*))?\}")
 _FORMS = ("del_", "sul_", "dal_", "al_", "a_", "bare_")
 LIMITS = {"twitter": 280, "bluesky": 300, "mastodon": 500}
-ORG_VOICES = frozenset({"org", "peer_org", "researcher"})  # accounts that write as an organisation
+# Accounts that write as an organisation (clinicians, media, public bodies and companies post only
+# in the scenarios of helpers.demo_corpus.scenarios.sources, in the organisations' voice banks).
+ORG_VOICES = frozenset({"org", "peer_org", "researcher", "clinician", "media", "public_body", "industry"})
 LONG_PLATFORMS = ("facebook", "reddit")
 ORG_EMAILS = {
     "sma-uk": ["help@smatogether.org.uk", "info@smatogether.org.uk"],
@@ -48,6 +50,7 @@ class Composed:
     mentions: list[Account] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    source_types: list[str] = field(default_factory=list)
     pii: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -204,8 +207,12 @@ class SlotFiller:
 class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, AssemblyMixin):
     """Writes the posts of one organisation on one platform."""
 
-    def __init__(self, rng: random.Random, org: OrgSpec, platform: str) -> None:
+    def __init__(
+        self, rng: random.Random, org: OrgSpec, platform: str, links_rng: random.Random | None = None
+    ) -> None:
         self.rng = rng
+        # the stream of the links' second choices (own sources, videos, shortening): see SurfaceMixin.url
+        self.links_rng = links_rng or random.Random(f"links:{org.id}:{platform}")
         self.org = org
         self.platform = platform
         self.bank = phrase_bank(org.lang)
@@ -239,6 +246,8 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
         link_p: float | None = None,
         addressee: Account | None = None,
         reserve: int = 0,
+        link: tuple[str, str] | None = None,
+        via: Account | None = None,
     ) -> Composed:
         """Compose one text.
 
@@ -259,6 +268,10 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
             Mentions written first (Twitter and Mastodon replies).
         plants : bool
             Allow privacy plants (e-mail, phone, full names, tracking links).
+        link : (url, source type), optional
+            The link to carry (someone passing on a link they saw), instead of a new one.
+        via : Account, optional
+            The account credited for the link ("via @..."), mentioned after the other mentions.
         """
         rng = self.rng
         role = "org" if author.role == "org" or author.kind in ORG_VOICES else "public"
@@ -286,10 +299,14 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
             mention_lines.append(
                 filler.fill(line.replace("{mention}", "\x00")).replace("\x00", self.mention_token(account))
             )
+        if via is not None:
+            line = rng.choice(self.bank.VIA_LINES)
+            mention_lines.append(line.replace("{mention}", self.mention_token(via)))
+            mention_accounts.append(via)
         exchange = style in ("reply", "answer", "followup")
         if exchange and kt == "other":
             link_p = 0.0
-        urls, link_line = self._link(kt, role, author, when, link_p, filler, private)
+        urls, kinds, link_line = self._link(kt, role, author, when, link_p, filler, link)
         if exchange and hashtag_p is None:
             hashtag_p = 0.2
         tags = self._hashtags(kt, when, hashtag_p)
@@ -313,6 +330,7 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
             mentions=all_mentions,
             hashtags=hashtags,
             urls=urls,
+            source_types=kinds,
             pii=filler.pii,
         )
 
@@ -357,9 +375,14 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
         when: datetime,
         link_p: float | None,
         filler: SlotFiller,
-        private: bool,
-    ) -> tuple[list[str], str]:
+        link: tuple[str, str] | None = None,
+    ) -> tuple[list[str], list[str], str]:
+        """The link of a text, its planted source type and the line that carries it."""
         rng = self.rng
+        if link is not None:
+            leads = self.bank.LINK_LEADS.get(kt) or self.bank.LINK_LEADS["other"]
+            lead = rng.choice(leads) if rng.random() < 0.6 else ""
+            return [link[0]], [link[1]], f"{lead} {link[0]}".strip()
         default = {
             "medical": 0.7,
             "practical": 0.35,
@@ -371,10 +394,10 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
         if role == "org":
             default = min(1.0, default + 0.15)
         if rng.random() >= (default if link_p is None else link_p):
-            return [], ""
-        url = self.url(kt, role, when, author)
+            return [], [], ""
+        url, kind = self.url(kt, role, when, author)
         if "?" in url:
             filler.pii.setdefault("tracking_urls", []).append(url)
         leads = self.bank.LINK_LEADS.get(kt) or self.bank.LINK_LEADS["other"]
         lead = rng.choice(leads) if rng.random() < 0.6 else ""
-        return [url], f"{lead} {url}".strip()
+        return [url], [kind], f"{lead} {url}".strip()

@@ -34,11 +34,10 @@ importable from ``helpers.demo_corpus.writers`` itself.
 
 from __future__ import annotations
 
+from helpers.demo_corpus.profiles import BIO_SHARES, DISEASE_LABEL
 from helpers.demo_corpus.writers.bluesky import BlueskyRenderer, write_bluesky
 from helpers.demo_corpus.writers.common import (
     BAD_BYTES,
-    BIOS,
-    DISEASE_LABEL,
     RETRIEVED,
     Context,
     Defect,
@@ -61,7 +60,7 @@ WRITERS = {
 
 __all__ = [
     "BAD_BYTES",
-    "BIOS",
+    "BIO_SHARES",
     "CT_COLUMNS",
     "DISEASE_LABEL",
     "MASTODON_HOME",

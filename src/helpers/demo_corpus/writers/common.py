@@ -1,5 +1,8 @@
 """What every export writer needs: its context, the defects it plants, JSON and bytes, bios, paging and files.
 
+Profile texts (bios, page descriptions, Reddit flairs) come from
+:mod:`helpers.demo_corpus.profiles`, which also gives their ground truth.
+
 The invalid-bytes placeholder (``_PLACEHOLDER``) is written into a record's
 text and turned into bytes that are not UTF-8 when the file is written
 (``_encode``).
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from helpers.demo_corpus.ids import IdFactory
 from helpers.demo_corpus.model import Account, OrgSpec, Post
+from helpers.demo_corpus.profiles import bio
 
 BAD_BYTES = b"caf\xe9 \xff\xfe"
 _PLACEHOLDER = "@@INVALID_UTF8@@"
@@ -69,43 +73,9 @@ def _account_rng(account: Account) -> random.Random:
     return random.Random(f"account:{account.platform}:{account.native_id}")
 
 
-BIOS = {
-    "en": [
-        "Tea, dogs and too many hospital letters.",
-        "Living with {d}. Views my own.",
-        "Parent carer. Tired but hopeful.",
-        "Rare disease advocate. Runner (slowly).",
-        "Sharing our {d} journey one day at a time.",
-        "Nurse by day, mum by night.",
-        "Books, gardening and {d} awareness.",
-        "",
-    ],
-    "it": [
-        "Mamma, caregiver, inguaribile ottimista.",
-        "La nostra vita con la {d}, un giorno alla volta.",
-        "Papà a tempo pieno. Caffè e pazienza.",
-        "Sostegno alle famiglie rare.",
-        "Insegnante e mamma rara.",
-        "",
-    ],
-}
-DISEASE_LABEL = {"sma": "SMA", "pku": "PKU", "fop": "FOP", "dravet": "Dravet"}
-
-
 def _bio(account: Account, org: OrgSpec) -> str:
-    rng = _account_rng(account)
-    if account.role == "org":
-        return {
-            "en": f"{org.name}: support, information and a voice for people affected by "
-            f"{DISEASE_LABEL[org.disease]}.",
-            "it": f"{org.name}: sostegno, informazione e voce alle famiglie con sindrome di Dravet.",
-        }[org.lang]
-    if account.kind in ("peer_org", "clinician", "researcher"):
-        return {
-            "en": "Research, care and community for rare conditions.",
-            "it": "Ricerca, cura e comunità per le malattie rare.",
-        }[org.lang]
-    return rng.choice(BIOS[org.lang]).replace("{d}", DISEASE_LABEL[org.disease])
+    """The profile description of an account (see :mod:`helpers.demo_corpus.profiles`)."""
+    return bio(account, org)[0]
 
 
 def _page_sizes(rng: random.Random, total: int, low_high: tuple[int, int]) -> list[int]:

@@ -1,4 +1,9 @@
-"""Reddit: Pushshift / Arctic Shift NDJSON of submissions (zstandard-compressed) or comments (plain)."""
+"""Reddit: Pushshift / Arctic Shift NDJSON of submissions (zstandard-compressed) or comments (plain).
+
+``author_flair_text`` is the author's flair on r/PKU: "Organisation" for the
+organisation, a role for clinicians, researchers, journalists and companies,
+and a short self-description for a share of people (:func:`~helpers.demo_corpus.profiles.flair`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from urllib.parse import urlsplit
 import zstandard
 
 from helpers.demo_corpus.model import OrgSpec, Post
+from helpers.demo_corpus.profiles import flair
 from helpers.demo_corpus.writers.common import (
     _PLACEHOLDER,
     Context,
@@ -23,6 +29,7 @@ from helpers.demo_corpus.writers.common import (
 
 ZSTD_LEVEL = 10
 SUBREDDIT = {"subreddit": "PKU", "subreddit_id": "t5_2s4l3", "subreddit_name_prefixed": "r/PKU"}
+LINK_POSTERS = ("media", "industry", "public_body")  # accounts that mostly submit links, not texts
 
 
 def _reddit_escape(text: str) -> str:
@@ -38,16 +45,16 @@ def _submission(post: Post) -> dict:
     rng = random.Random(f"rs:{post.native_id}")
     short = post.extra["short_id"]
     slug = _slug(post.title)
-    link_post = (
+    link_post = bool(
         post.author.role == "org" and post.knowledge_type == "medical" and post.urls and rng.random() < 0.3
-    )
+    ) or bool(post.author.kind in LINK_POSTERS and post.urls and rng.random() < 0.7)
     permalink = f"/r/PKU/comments/{short}/{slug}/"
     created = int(post.created_at.timestamp())
     return {
         "all_awardings": [],
         "archived": False,
         "author": post.author.handle,
-        "author_flair_text": "Organisation" if post.author.role == "org" else None,
+        "author_flair_text": flair(post.author)[0],
         "author_fullname": post.author.native_id,
         "created_utc": created,
         "distinguished": None,
@@ -87,7 +94,7 @@ def _comment(post: Post) -> dict:
     return {
         "all_awardings": [],
         "author": post.author.handle,
-        "author_flair_text": "Organisation" if post.author.role == "org" else None,
+        "author_flair_text": flair(post.author)[0],
         "author_fullname": post.author.native_id,
         "body": _reddit_escape(post.text),
         "controversiality": 0,

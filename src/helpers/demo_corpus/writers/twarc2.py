@@ -39,6 +39,7 @@ TWITTER_FIELDS = (
     "url%2Cusername%2Cverified"
 )
 _URL = re.compile(r"https?://\S+")
+BIG_ACCOUNTS = ("peer_org", "researcher", "media", "public_body", "industry")  # many followers
 _TWITTER_MENTION = re.compile(r"(?<![\w@])@(\w{1,15})")
 
 
@@ -176,7 +177,7 @@ class TwitterRenderer:
         if cached is not None:
             return cached
         rng = _account_rng(account)
-        big = account.role == "org" or account.kind in ("peer_org", "researcher")
+        big = account.role == "org" or account.kind in BIG_ACCOUNTS
         followers = int(rng.lognormvariate(8.5 if big else 5.0, 1.0))
         user = {
             "id": account.native_id,

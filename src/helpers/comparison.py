@@ -206,3 +206,49 @@ def network_places(config: StudyConfig) -> Shown:
             "public accounts shared with another organisation": f"{len(shared):,}",
         })
     return pd.DataFrame(rows)
+
+
+def pathways_comparison(config: StudyConfig) -> Shown:
+    """Each organisation's health-information pathways: which sources its community brings in, who gatekeeps.
+
+    Per organisation: the links brought in (not shares or quotes), the share
+    pointing to medical authority (medical, scientific or regulatory sources;
+    95% interval resampling whole accounts), the most common source type, and
+    the gatekeepers of medical information (Vicari 2020) with the most common
+    actor type among them (Wilson 95% interval).
+    """
+    from helpers.actor_rules import ACTOR_LABELS
+    from helpers.link_sources import SOURCE_LABELS
+    from helpers.networks import analyse_network
+    from helpers.pathways import MEDICAL_SOURCES, analyse_pathways, gatekeeper_types, source_mix
+
+    single = _single_organisation(config, "Sources and gatekeepers")
+    if single:
+        return single
+    rows = []
+    for org in config.organisations:
+        result = analyse_pathways(config, org.id, analyse_network(config, org.id, progress=False).graph)
+        links = result.introduced
+        row = {"organisation": org.name, "links brought in": f"{len(links):,}"}
+        if links.empty:
+            rows.append(row | {"medical authority (95% CI)": NA, "most common source (95% CI)": NA,
+                               "gatekeepers": NA, "most common gatekeeper type (95% CI)": NA})
+            continue
+        medical = links["source_type"].isin(MEDICAL_SOURCES)
+        row["medical authority (95% CI)"] = clustered_share(medical, links["author_id"], seed=config.seed,
+                                                            unit="links").short()
+        mix = source_mix(links, "org_id", cluster="author_id", seed=config.seed).sort_values("links").iloc[-1]
+        row["most common source (95% CI)"] = (
+            f"{SOURCE_LABELS.get(mix.source_type, mix.source_type)} "
+            f"{100 * mix.share:.0f}% ({100 * mix.low:.0f}–{100 * mix.high:.0f})")
+        row["gatekeepers"] = f"{len(result.gatekeepers):,}"
+        if result.gatekeepers.empty:
+            row["most common gatekeeper type (95% CI)"] = "none"
+        else:
+            top = gatekeeper_types(result.gatekeepers).iloc[0]
+            row["most common gatekeeper type (95% CI)"] = (
+                f"{ACTOR_LABELS.get(top.actor_type, top.actor_type)} {top.gatekeepers} of "
+                f"{len(result.gatekeepers)}, "
+                f"{100 * top.share:.0f}% ({100 * top.low:.0f}–{100 * top.high:.0f})")
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -87,6 +87,8 @@ class Organisation(_Strict):
     accounts: dict[Platform, list[str]] = Field(
         default_factory=dict, description="the organisation's own handles per platform"
     )
+    websites: list[str] = Field(
+        default_factory=list, description="the organisation's own sites (links to them: patient org.)")
     inputs: list[InputFile] = Field(default_factory=list)
 
     @field_validator("id")

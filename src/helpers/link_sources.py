@@ -233,8 +233,8 @@ def _entries(path: Path) -> tuple[tuple[str, str], ...]:
     return _read_file(path, path.stat().st_mtime_ns)
 
 
-def load_link_sources(extra: Path | None = None) -> LinkSources:
-    """The packaged link sources, with a study's own file added over them.
+def load_link_sources(extra: Path | None = None, own_sites: Iterable[str] = ()) -> LinkSources:
+    """The packaged link sources, with a study's organisations' sites and its own file added over them.
 
     Parameters
     ----------
@@ -242,6 +242,9 @@ def load_link_sources(extra: Path | None = None) -> LinkSources:
         The study's file (``analysis.link_sources_file``), shaped like
         ``resources/link_sources.yml``. Its entries are added; a domain it
         lists under another type than the packaged file is moved to that type.
+    own_sites : iterable of str
+        The study's organisations' own websites (``organisations[].websites``):
+        ``patient_organisation``, unless the study's file says otherwise.
 
     Raises
     ------
@@ -251,6 +254,10 @@ def load_link_sources(extra: Path | None = None) -> LinkSources:
     """
     with as_file(files("helpers") / "resources" / "link_sources.yml") as packaged:
         merged = dict(_entries(Path(packaged)))
+    for site in own_sites:
+        host = _clean_host(str(site).split("://", 1)[-1].split("/", 1)[0])
+        if host:
+            merged[host] = "patient_organisation"
     if extra is not None:
         merged.update(_entries(Path(extra)))
     domains = {key: source for key, source in merged.items() if source != SHORTENED}

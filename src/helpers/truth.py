@@ -130,3 +130,13 @@ def load_truth_interactions(config: StudyConfig) -> pd.DataFrame:
     ]
     truth[["source_author", "target_author", "post_id"]] = pd.DataFrame(canonical, index=truth.index)
     return truth
+
+
+def load_truth_accounts(config: StudyConfig) -> pd.DataFrame:
+    """Ground-truth accounts (``actor_type``, ``kind``...) with the canonical ``author_id``."""
+    folder = truth_dir(config)
+    truth = pd.read_csv(folder / "accounts.csv", dtype=str, keep_default_na=False)
+    p = _pseudonymiser(config, folder)
+    truth["author_id"] = [p.author_id(pl, nid or None, handle or None) for pl, nid, handle in
+                          zip(truth["platform"], truth["native_id"], truth["handle"], strict=True)]
+    return truth

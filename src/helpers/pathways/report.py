@@ -1,0 +1,241 @@
+"""Who speaks and which sources travel, as a notebook and a report show it.
+
+:func:`analyse_pathways` reads a scope once (its accounts with their actor
+types, its posts and their links, its gatekeepers); the section functions
+turn it into tables with 95% intervals, or say in words what could not be
+computed.  Vicari & Cappai (2016) ask whether experiential knowledge and
+medical authority get equal weight; Vicari (2020) finds patient advocates
+acting as gatekeepers of scientific information; Hanchard (2022) reads a
+rare-disease network by actor type.
+
+References
+----------
+.. [1] Vicari, S., & Cappai, F. (2016). Health activism and the logic of connective action.
+   Information, Communication & Society, 19(11), 1653-1671.
+.. [2] Vicari, S. (2020). Is it all about storytelling? Living and learning hereditary cancer on
+   Twitter. New Media & Society.
+.. [3] Hanchard, M. (2022). Rare Disease Day on Twitter. Wellcome Open Research.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from helpers.actor_rules import ACTOR_LABELS, ACTOR_TYPES
+from helpers.config import StudyConfig
+from helpers.link_sources import SOURCE_LABELS, unknown_domains
+from helpers.notice import NotComputed, Prose, Remark, Shown, WithNotes, paragraphs
+from helpers.pathways.flow import MEDICAL_SOURCES, source_mix, sources_over_time
+from helpers.pathways.gatekeepers import gatekeeper_table, gatekeeper_types
+from helpers.pathways.study import actor_types, org_labels, study_accounts, study_link_sources, study_links
+from helpers.uncertainty import clustered_shares, percent, wilson_share
+
+MEASURE = "Link sources"
+
+
+@dataclass
+class PathwayAnalysis:
+    """One scope's accounts, posts, links and gatekeepers (see :func:`analyse_pathways`)."""
+
+    scope: str | None
+    accounts: pd.DataFrame
+    posts: pd.DataFrame
+    links: pd.DataFrame
+    gatekeepers: pd.DataFrame
+    min_group_size: int
+    seed: int
+    time_slice: str = "quarter"
+
+    @property
+    def introduced(self) -> pd.DataFrame:
+        """The links of posts that are not shares or quotes (each source brought in, once per post)."""
+        return self.links[~self.links["is_pass"]]
+
+
+def analyse_pathways(config: StudyConfig, org_id: str | None, graph: nx.DiGraph) -> PathwayAnalysis:
+    """Read the scope's actor types, links and gatekeepers once (``graph``: its interaction network)."""
+    accounts = study_accounts(config)
+    posts, links = study_links(config, org_id, accounts)
+    table = gatekeeper_table(posts, links, graph, actor_types(accounts), labels=org_labels(accounts), n=None)
+    active = accounts[accounts["author_id"].isin(posts["author_id"])]
+    return PathwayAnalysis(org_id, active, posts, links, table, config.privacy.min_group_size, config.seed,
+                           config.analysis.time_slice)
+
+
+def actor_overview(result: PathwayAnalysis) -> Shown:
+    """Accounts and posts per actor type, with how the types were assigned and 95% intervals."""
+    if result.posts.empty:
+        return NotComputed("Actor types", "this scope has no posts")
+    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    post_types = result.posts["author_id"].map(types).fillna("unknown")
+    post_shares = clustered_shares(post_types, result.posts["author_id"], ACTOR_TYPES, seed=result.seed)
+    rows = []
+    accounts = result.accounts.drop_duplicates("author_id")
+    for kind in ACTOR_TYPES:
+        of_kind = accounts[accounts["actor_type"] == kind]
+        if of_kind.empty:
+            continue
+        basis = of_kind["actor_basis"].map(_basis_kind).value_counts()
+        rows.append({
+            "actor type": ACTOR_LABELS[kind],
+            "accounts": len(of_kind),
+            "share of accounts (95% CI)": wilson_share(len(of_kind), len(accounts), unit="accounts").short(),
+            "share of posts (95% CI)": post_shares[kind].short(),
+            "assigned by": ", ".join(f"{name} {count}" for name, count in basis.items()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _basis_kind(basis: str) -> str:
+    return "profile rule" if basis.startswith("profile rule") else basis
+
+
+def knowledge_by_actor(result: PathwayAnalysis) -> Shown:
+    """Knowledge types of the original posts of each actor type (shares of the type's posts)."""
+    posts = result.posts
+    if posts.empty or "knowledge_type" not in posts:
+        return NotComputed("Knowledge by actor type", "this scope has no classified posts")
+    original = posts[posts["shared_id"].isna()]
+    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    table = pd.crosstab(original["author_id"].map(types).fillna("unknown"), original["knowledge_type"],
+                        normalize="index").mul(100).round(1)
+    table.insert(0, "posts", original["author_id"].map(types).fillna("unknown").value_counts())
+    table.index = [ACTOR_LABELS.get(kind, kind) for kind in table.index]
+    return table.rename_axis("actor type").reset_index()
+
+
+def network_by_actor(result: PathwayAnalysis, nodes: pd.DataFrame) -> Shown:
+    """Mean network measures of each actor type (``nodes``: the network analysis's node table)."""
+    if nodes.empty:
+        return NotComputed("Network measures by actor type", "the network has no ties")
+    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    measures = [c for c in ("in_degree", "out_degree", "pagerank", "betweenness") if c in nodes.columns]
+    frame = nodes[measures].copy()
+    frame["actor type"] = [ACTOR_LABELS.get(types.get(node, "unknown"), "unknown") for node in nodes.index]
+    table = frame.groupby("actor type")[measures].mean().round(4)
+    table.insert(0, "accounts", frame["actor type"].value_counts())
+    return table.reset_index()
+
+
+def source_mix_overview(result: PathwayAnalysis) -> Shown:
+    """The source types of the links each actor type brought in (not shares), 95% CIs by account."""
+    if result.introduced.empty:
+        return _no_links(result)
+    mix = source_mix(result.introduced, "actor_type", cluster="author_id", seed=result.seed)
+    return _wide(mix, "actor_type", ACTOR_LABELS)
+
+
+def pathways_by(result: PathwayAnalysis, by: str) -> Shown:
+    """The source types of the links in each communication ``mode`` or ``knowledge_type``."""
+    if result.introduced.empty:
+        return _no_links(result)
+    labels = {value: str(value).replace("_", " ") for value in result.introduced[by].dropna().unique()}
+    mix = source_mix(result.introduced.dropna(subset=[by]), by, cluster="author_id", seed=result.seed)
+    return _wide(mix, by, labels)
+
+
+def _wide(mix: pd.DataFrame, by: str, labels: dict[str, str]) -> pd.DataFrame:
+    """One row per group, one column per source type: ``share (low–high)`` of the group's links."""
+    mix = mix.assign(cell=[f"{percent(s)} ({100 * lo:.0f}–{100 * hi:.0f})"
+                           for s, lo, hi in zip(mix["share"], mix["low"], mix["high"], strict=True)])
+    table = mix.pivot(index=by, columns="source_type", values="cell")
+    table = table[[kind for kind in mix["source_type"].drop_duplicates()]]
+    table.columns = [SOURCE_LABELS.get(kind, kind) for kind in table.columns]
+    table.insert(0, "links", mix.groupby(by)["links"].sum())
+    table.index = [labels.get(value, value) for value in table.index]
+    return table.rename_axis(by.replace("_", " ")).reset_index()
+
+
+def _no_links(result: PathwayAnalysis) -> NotComputed:
+    return NotComputed(MEASURE, "no post of this scope carries a link", "exports that keep links (most do)")
+
+
+def unknown_domain_overview(result: PathwayAnalysis, config: StudyConfig, n: int = 20) -> Shown:
+    """Domains the source list does not know, ranked by use, for the researcher to classify."""
+    table, withheld = unknown_domains(result.links[["author_id", "link", "post_id"]],
+                                      study_link_sources(config), min_authors=result.min_group_size)
+    note = (f" {withheld} more, each used by fewer than {result.min_group_size} accounts, are not listed "
+            "(a domain used by one person can identify them).") if withheld else ""
+    if table.empty:
+        return Remark(f"Every linked domain used by at least {result.min_group_size} accounts has a source "
+                      f"type.{note}")
+    if note:
+        return WithNotes(table.head(n), [NotComputed("Rarely used domains", note.strip())])
+    return table.head(n)
+
+
+def gatekeeper_overview(result: PathwayAnalysis, n: int = 15) -> Shown:
+    """The gatekeepers of medical information, ranked, with the measures that put each there."""
+    if result.introduced.empty:
+        return _no_links(result)
+    if result.gatekeepers.empty:
+        return Remark("No account both brought a medical or regulatory source in and brokered between "
+                      "kinds of accounts in this network.")
+    return result.gatekeepers.drop(columns=["author_id"]).head(n)
+
+
+def gatekeeper_type_overview(result: PathwayAnalysis) -> Shown:
+    """The share of each actor type among all gatekeepers, with Wilson 95% intervals."""
+    if result.gatekeepers.empty:
+        return gatekeeper_overview(result)
+    table = gatekeeper_types(result.gatekeepers)
+    return table.assign(actor_type=table["actor_type"].map(lambda k: ACTOR_LABELS.get(k, k)))
+
+
+PERIOD_STARTS = {"month": "MS", "quarter": "QS", "year": "YS"}
+"""The pandas frequency of each ``analysis.time_slice``."""
+
+
+def sources_over_time_table(result: PathwayAnalysis) -> Shown:
+    """Links brought in per period (``analysis.time_slice``) and source type."""
+    if result.introduced.empty:
+        return _no_links(result)
+    return sources_over_time(result.introduced, freq=PERIOD_STARTS[result.time_slice])
+
+
+def pathways_reading(result: PathwayAnalysis) -> Prose:
+    """The reviewer's report's paragraph: the source-type mix and the gatekeepers' types, with intervals."""
+    introduced = result.introduced
+    if introduced.empty:
+        return paragraphs(_no_links(result).sentence())
+    mix = source_mix(introduced, "org_id", cluster="author_id", seed=result.seed)
+    mix = mix[mix["links"] > 0].sort_values("links", ascending=False)
+    parts = [f"{SOURCE_LABELS.get(row.source_type, row.source_type)} {percent(row.share)} "
+             f"({100 * row.low:.0f}–{100 * row.high:.0f}%)" for row in mix.head(4).itertuples()]
+    medical = introduced["source_type"].isin(MEDICAL_SOURCES)
+    by_org = introduced["actor_type"] == "study_organisation"
+    sentences = [
+        f"{len(introduced):,} links were brought in by {introduced['author_id'].nunique():,} accounts "
+        f"(not counting shares and quotes). Most common source types: {'; '.join(parts)} "
+        "(95% intervals resample whole accounts).",
+        _medical_sentence(medical, by_org, introduced["author_id"], result.seed),
+    ]
+    if result.gatekeepers.empty:
+        sentences.append("No account both brought a medical or regulatory source in and brokered between "
+                         "kinds of accounts (gatekeepers in the sense of Vicari 2020).")
+    else:
+        kinds = gatekeeper_types(result.gatekeepers).head(3)
+        listed = "; ".join(f"{ACTOR_LABELS.get(r.actor_type, r.actor_type)} {r.gatekeepers} "
+                           f"({percent(r.share)}, {100 * r.low:.0f}–{100 * r.high:.0f}%)"
+                           for r in kinds.itertuples())
+        sentences.append(f"{len(result.gatekeepers):,} accounts brought medical or regulatory sources in and "
+                         f"brokered between kinds of accounts (gatekeepers, Vicari 2020); by type: {listed}.")
+    return paragraphs(*sentences)
+
+
+def _medical_sentence(medical: pd.Series, by_org: pd.Series, authors: pd.Series, seed: int) -> str:
+    """How much of the organisation's and of the others' links point to medical authority."""
+    parts = []
+    for name, mask in (("the organisation's accounts", by_org), ("everybody else", ~by_org)):
+        if mask.sum() == 0:
+            parts.append(f"{name}: no links")
+            continue
+        labels = medical[mask].map({True: "medical", False: "other"})
+        shares = clustered_shares(labels, authors[mask], ["medical", "other"], seed=seed, unit="links")
+        share = shares["medical"]
+        parts.append(f"{name} {share.text()}")
+    return ("Share of links pointing to medical, scientific or regulatory sources (medical authority): "
+            + "; ".join(parts) + ".")

@@ -80,7 +80,9 @@ def test_every_section_shows_a_table_or_says_why(demo) -> None:
     result = pw.analyse_pathways(demo, "sma-uk", net.graph)
     sections = [
         pw.actor_overview(result),
-        pw.knowledge_by_actor(result),
+        pw.by_actor(result, "knowledge_type"),
+        pw.by_actor(result, "mode"),
+        pw.source_flow_overview(result),
         pw.network_by_actor(result, net.nodes),
         pw.source_mix_overview(result),
         pw.pathways_by(result, "mode"),

@@ -27,8 +27,9 @@ import pandas as pd
 from helpers.actor_rules import ACTOR_LABELS, ACTOR_TYPES
 from helpers.config import StudyConfig
 from helpers.link_sources import SOURCE_LABELS, unknown_domains
+from helpers.networks.export import export_graph, networks_folder
 from helpers.notice import NotComputed, Prose, Remark, Shown, WithNotes, paragraphs
-from helpers.pathways.flow import MEDICAL_SOURCES, source_mix, sources_over_time
+from helpers.pathways.flow import MEDICAL_SOURCES, pass_pairs, source_mix, source_network, sources_over_time
 from helpers.pathways.gatekeepers import gatekeeper_table, gatekeeper_types
 from helpers.pathways.study import actor_types, org_labels, study_accounts, study_link_sources, study_links
 from helpers.uncertainty import clustered_shares, percent, wilson_share
@@ -93,16 +94,18 @@ def _basis_kind(basis: str) -> str:
     return "profile rule" if basis.startswith("profile rule") else basis
 
 
-def knowledge_by_actor(result: PathwayAnalysis) -> Shown:
-    """Knowledge types of the original posts of each actor type (shares of the type's posts)."""
+def by_actor(result: PathwayAnalysis, column: str) -> Shown:
+    """Percent of each actor type's original posts per ``knowledge_type`` or per ``mode`` of their thread."""
     posts = result.posts
-    if posts.empty or "knowledge_type" not in posts:
-        return NotComputed("Knowledge by actor type", "this scope has no classified posts")
+    what = column.replace("_", " ")
+    if posts.empty or column not in posts:
+        return NotComputed(f"{what.capitalize()} by actor type", "this scope has no classified posts")
     original = posts[posts["shared_id"].isna()]
     types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
-    table = pd.crosstab(original["author_id"].map(types).fillna("unknown"), original["knowledge_type"],
-                        normalize="index").mul(100).round(1)
-    table.insert(0, "posts", original["author_id"].map(types).fillna("unknown").value_counts())
+    kinds = original["author_id"].map(types).fillna("unknown")
+    table = pd.crosstab(kinds, original[column], normalize="index").mul(100).round(1)
+    table.columns = [str(value).replace("_", " ") + " %" for value in table.columns]
+    table.insert(0, "posts", kinds.value_counts())
     table.index = [ACTOR_LABELS.get(kind, kind) for kind in table.index]
     return table.rename_axis("actor type").reset_index()
 
@@ -126,6 +129,54 @@ def source_mix_overview(result: PathwayAnalysis) -> Shown:
         return _no_links(result)
     mix = source_mix(result.introduced, "actor_type", cluster="author_id", seed=result.seed)
     return _wide(mix, "actor_type", ACTOR_LABELS)
+
+
+def source_flow_overview(result: PathwayAnalysis) -> Shown:
+    """How each source type moves: who brings its links in, how often others pass them on, and who.
+
+    A link is passed on when another account shares or quotes the post that
+    brought it in (or, in a study that keeps full links, posts the same link
+    later): :func:`helpers.pathways.flow.pass_pairs`.
+    """
+    introduced = result.introduced
+    if introduced.empty:
+        return _no_links(result)
+    pairs = pass_pairs(result.posts, result.links)
+    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    rows = []
+    for kind, links in introduced.groupby("source_type", sort=False):
+        passed = pairs[pairs["source_type"] == kind]
+        rows.append({
+            "source type": SOURCE_LABELS.get(kind, kind),
+            "posts bringing it in": links["post_id"].nunique(),
+            "by (most often)": _most_common(links["actor_type"]),
+            "passed on": len(passed),
+            "passed on by accounts": passed["passing_author"].nunique(),
+            "passed on by (most often)": _most_common(passed["passing_author"].map(types).fillna("unknown")),
+        })
+    return pd.DataFrame(rows).sort_values("posts bringing it in", ascending=False, ignore_index=True)
+
+
+def _most_common(kinds: pd.Series) -> str:
+    if kinds.empty:
+        return "none"
+    counts = kinds.value_counts()
+    return f"{ACTOR_LABELS.get(counts.index[0], counts.index[0])} ({percent(counts.iloc[0] / len(kinds))})"
+
+
+def export_source_network(result: PathwayAnalysis, config: StudyConfig) -> pd.DataFrame:
+    """Write the two-mode account-source network (GEXF, GraphML, CSV) beside the scope's other network
+    files, for Gephi; returns the files' table.
+
+    Accounts (pseudonyms, organisation accounts by handle) and source types,
+    tied by the number of posts (Borgatti & Everett 1997).
+    """
+    if result.introduced.empty:
+        return pd.DataFrame(columns=["file", "KiB"])
+    folder = networks_folder(config, result.scope)
+    paths = export_graph(source_network(result.introduced), folder, name="account_sources")
+    return pd.DataFrame([{"file": path.name, "KiB": round(path.stat().st_size / 1024, 1)}
+                         for path in paths.values()])
 
 
 def pathways_by(result: PathwayAnalysis, by: str) -> Shown:

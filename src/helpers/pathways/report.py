@@ -25,6 +25,8 @@ import networkx as nx
 import pandas as pd
 
 from helpers.actor_rules import ACTOR_LABELS, ACTOR_TYPES
+from helpers.classify.modes import MODES
+from helpers.classify.seed import KNOWLEDGE_TYPES
 from helpers.config import StudyConfig
 from helpers.link_sources import SOURCE_LABELS, unknown_domains
 from helpers.networks.export import export_graph, networks_folder
@@ -32,7 +34,7 @@ from helpers.notice import NotComputed, Prose, Remark, Shown, WithNotes, paragra
 from helpers.pathways.flow import MEDICAL_SOURCES, pass_pairs, source_mix, source_network, sources_over_time
 from helpers.pathways.gatekeepers import gatekeeper_table, gatekeeper_types
 from helpers.pathways.study import actor_types, org_labels, study_accounts, study_link_sources, study_links
-from helpers.uncertainty import clustered_shares, percent, wilson_share
+from helpers.uncertainty import clustered_share, clustered_shares, percent, wilson_share
 
 MEASURE = "Link sources"
 
@@ -103,10 +105,14 @@ def by_actor(result: PathwayAnalysis, column: str) -> Shown:
     original = posts[posts["shared_id"].isna()]
     types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
     kinds = original["author_id"].map(types).fillna("unknown")
-    table = pd.crosstab(kinds, original[column], normalize="index").mul(100).round(1)
-    table.columns = [str(value).replace("_", " ") + " %" for value in table.columns]
-    table.insert(0, "posts", kinds.value_counts())
-    table.index = [ACTOR_LABELS.get(kind, kind) for kind in table.index]
+    table = pd.crosstab(kinds, original[column], normalize="index")
+    table = table[[value for value in ORDERS[column] if value in table.columns]]
+    table = table.map(percent)
+    table.columns = [str(value).replace("_", " ") for value in table.columns]
+    table.insert(0, "accounts", original.groupby(kinds)["author_id"].nunique())
+    table.insert(1, "posts", kinds.value_counts())
+    table = table.loc[[kind for kind in ACTOR_TYPES if kind in table.index]]
+    table.index = [ACTOR_LABELS[kind] for kind in table.index]
     return table.rename_axis("actor type").reset_index()
 
 
@@ -125,10 +131,7 @@ def network_by_actor(result: PathwayAnalysis, nodes: pd.DataFrame) -> Shown:
 
 def source_mix_overview(result: PathwayAnalysis) -> Shown:
     """The source types of the links each actor type brought in (not shares), 95% CIs by account."""
-    if result.introduced.empty:
-        return _no_links(result)
-    mix = source_mix(result.introduced, "actor_type", cluster="author_id", seed=result.seed)
-    return _wide(mix, "actor_type", ACTOR_LABELS)
+    return pathways_by(result, "actor_type")
 
 
 def source_flow_overview(result: PathwayAnalysis) -> Shown:
@@ -172,32 +175,47 @@ def export_source_network(result: PathwayAnalysis, config: StudyConfig) -> pd.Da
     tied by the number of posts (Borgatti & Everett 1997).
     """
     if result.introduced.empty:
-        return pd.DataFrame(columns=["file", "KiB"])
+        return pd.DataFrame(columns=["file", "folder", "KiB"])
     folder = networks_folder(config, result.scope)
     paths = export_graph(source_network(result.introduced), folder, name="account_sources")
-    return pd.DataFrame([{"file": path.name, "KiB": round(path.stat().st_size / 1024, 1)}
+    root = config.project_root
+    where = str(folder.relative_to(root) if folder.is_relative_to(root) else folder)
+    return pd.DataFrame([{"file": path.name, "folder": where, "KiB": round(path.stat().st_size / 1024, 1)}
                          for path in paths.values()])
 
 
+ORDERS = {"actor_type": ACTOR_TYPES, "mode": MODES, "knowledge_type": KNOWLEDGE_TYPES}
+"""The order of the groups of each column, as every other table of the package shows them."""
+
+
 def pathways_by(result: PathwayAnalysis, by: str) -> Shown:
-    """The source types of the links in each communication ``mode`` or ``knowledge_type``."""
-    if result.introduced.empty:
+    """The sources of the links brought in by each actor type, communication ``mode`` or ``knowledge_type``.
+
+    One row per group: its links, the share pointing to medical authority
+    (medical, scientific or regulatory sources) and its source types, most
+    used first, each with a 95% interval that resamples whole accounts
+    (:func:`helpers.pathways.flow.source_mix`).
+    """
+    links = result.introduced.dropna(subset=[by]) if by in result.introduced else result.introduced.iloc[:0]
+    if links.empty:
         return _no_links(result)
-    labels = {value: str(value).replace("_", " ") for value in result.introduced[by].dropna().unique()}
-    mix = source_mix(result.introduced.dropna(subset=[by]), by, cluster="author_id", seed=result.seed)
-    return _wide(mix, by, labels)
-
-
-def _wide(mix: pd.DataFrame, by: str, labels: dict[str, str]) -> pd.DataFrame:
-    """One row per group, one column per source type: ``share (low–high)`` of the group's links."""
-    mix = mix.assign(cell=[f"{percent(s)} ({100 * lo:.0f}–{100 * hi:.0f})"
-                           for s, lo, hi in zip(mix["share"], mix["low"], mix["high"], strict=True)])
-    table = mix.pivot(index=by, columns="source_type", values="cell")
-    table = table[[kind for kind in mix["source_type"].drop_duplicates()]]
-    table.columns = [SOURCE_LABELS.get(kind, kind) for kind in table.columns]
-    table.insert(0, "links", mix.groupby(by)["links"].sum())
-    table.index = [labels.get(value, value) for value in table.index]
-    return table.rename_axis(by.replace("_", " ")).reset_index()
+    mix = source_mix(links, by, cluster="author_id", seed=result.seed)
+    rows = []
+    for group in [value for value in ORDERS[by] if value in set(links[by])]:
+        mine = links[links[by] == group]
+        shares = mix[(mix[by] == group) & (mix["links"] > 0)].sort_values("links", ascending=False)
+        medical = clustered_share(mine["source_type"].isin(MEDICAL_SOURCES), mine["author_id"],
+                                  seed=result.seed, unit="links")
+        rows.append({
+            by.replace("_", " "): ACTOR_LABELS.get(group, str(group).replace("_", " ")),
+            "accounts": mine["author_id"].nunique(),
+            "links": len(mine),
+            "medical authority (95% CI)": medical.short(),
+            "source types, most used first (95% CI)": "; ".join(
+                f"{SOURCE_LABELS.get(r.source_type, r.source_type)} {percent(r.share)} "
+                f"({100 * r.low:.0f}–{100 * r.high:.0f})" for r in shares.itertuples()),
+        })
+    return pd.DataFrame(rows)
 
 
 def _no_links(result: PathwayAnalysis) -> NotComputed:
@@ -219,21 +237,42 @@ def unknown_domain_overview(result: PathwayAnalysis, config: StudyConfig, n: int
 
 
 def gatekeeper_overview(result: PathwayAnalysis, n: int = 15) -> Shown:
-    """The gatekeepers of medical information, ranked, with the measures that put each there."""
+    """The gatekeepers of medical information, ranked, with the measures that put each there.
+
+    The full table (:func:`helpers.pathways.gatekeeper_table`) also holds each
+    account's betweenness and the reason in words.
+    """
     if result.introduced.empty:
         return _no_links(result)
     if result.gatekeepers.empty:
         return Remark("No account both brought a medical or regulatory source in and brokered between "
                       "kinds of accounts in this network.")
-    return result.gatekeepers.drop(columns=["author_id"]).head(n)
+    table = result.gatekeepers.head(n)
+    roles = table[["gatekeeper", "representative", "liaison"]]
+    return pd.DataFrame({
+        "rank": table["rank"],
+        "account": table["account"],
+        "actor type": table["actor_type"].map(lambda kind: ACTOR_LABELS.get(kind, kind)),
+        "medical posts in": table["medical_introduced"],
+        "passed on": table["passed_on"],
+        "paths brokered": table["brokerage"],
+        "as gatekeeper / representative / liaison": [" / ".join(f"{v:,}" for v in row)
+                                                    for row in roles.itertuples(index=False)],
+    })
 
 
 def gatekeeper_type_overview(result: PathwayAnalysis) -> Shown:
-    """The share of each actor type among all gatekeepers, with Wilson 95% intervals."""
+    """Each actor type's share of all gatekeepers, with Wilson 95% intervals (types with none left out)."""
     if result.gatekeepers.empty:
         return gatekeeper_overview(result)
     table = gatekeeper_types(result.gatekeepers)
-    return table.assign(actor_type=table["actor_type"].map(lambda k: ACTOR_LABELS.get(k, k)))
+    table = table[table["gatekeepers"] > 0]
+    return pd.DataFrame({
+        "actor type": table["actor_type"].map(lambda kind: ACTOR_LABELS.get(kind, kind)),
+        "gatekeepers": table["gatekeepers"],
+        "share of all gatekeepers (95% CI)": [f"{percent(r.share)} ({100 * r.low:.0f}–{100 * r.high:.0f})"
+                                              for r in table.itertuples()],
+    })
 
 
 PERIOD_STARTS = {"month": "MS", "quarter": "QS", "year": "YS"}

@@ -19,7 +19,7 @@ References
    connective action. A case study of rare disease patient organisations.
    Information, Communication & Society, 19(11), 1653-1671.
 .. [2] Vicari, S. (2020). Is it all about storytelling? Living and learning
-   hereditary cancer on Twitter. New Media & Society.
+   hereditary cancer on Twitter. New Media & Society. doi:10.1177/1461444820926632
 """
 
 from __future__ import annotations

@@ -12,10 +12,10 @@ accounts table's columns.
 
 References
 ----------
-.. [1] Hanchard, M. (2022). Rare Disease Day on Twitter: actors and networks.
-   Wellcome Open Research (actor types in rare-disease networks).
+.. [1] Hanchard, M. (2022). Issue-networks as omitted publics in the construction of
+   #rarediseaseday discourse. Wellcome Open Research. doi:10.12688/wellcomeopenres.18433.1
 .. [2] Vicari, S. (2020). Is it all about storytelling? Living and learning
-   hereditary cancer on Twitter. New Media & Society.
+   hereditary cancer on Twitter. New Media & Society. doi:10.1177/1461444820926632
 """
 
 from __future__ import annotations

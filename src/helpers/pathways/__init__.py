@@ -18,7 +18,7 @@ References
 .. [1] Vicari, S., & Cappai, F. (2016). Health activism and the logic of
    connective action. Information, Communication & Society, 19(11), 1653-1671.
 .. [2] Vicari, S. (2020). Is it all about storytelling? Living and learning
-   hereditary cancer on Twitter. New Media & Society, 23(8), 2385-2408.
+   hereditary cancer on Twitter. New Media & Society. doi:10.1177/1461444820926632
 """
 
 from helpers.pathways.flow import (

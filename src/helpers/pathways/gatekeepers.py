@@ -11,7 +11,7 @@ graph, with the actor types as the groups.
 References
 ----------
 .. [1] Vicari, S. (2020). Is it all about storytelling? Living and learning
-   hereditary cancer on Twitter. New Media & Society, 23(8), 2385-2408.
+   hereditary cancer on Twitter. New Media & Society. doi:10.1177/1461444820926632
 .. [2] Vicari, S., & Cappai, F. (2016). Health activism and the logic of
    connective action. Information, Communication & Society, 19(11), 1653-1671.
 .. [3] Gould, R. V., & Fernandez, R. M. (1989). Structures of mediation:
@@ -92,7 +92,7 @@ def gatekeeper_table(
     References
     ----------
     .. [1] Vicari, S. (2020). Is it all about storytelling? Living and learning
-       hereditary cancer on Twitter. New Media & Society, 23(8), 2385-2408.
+       hereditary cancer on Twitter. New Media & Society. doi:10.1177/1461444820926632
     .. [2] Gould, R. V., & Fernandez, R. M. (1989). Structures of mediation.
        Sociological Methodology, 19, 89-126.
     """

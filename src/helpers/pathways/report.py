@@ -13,8 +13,9 @@ References
 .. [1] Vicari, S., & Cappai, F. (2016). Health activism and the logic of connective action.
    Information, Communication & Society, 19(11), 1653-1671.
 .. [2] Vicari, S. (2020). Is it all about storytelling? Living and learning hereditary cancer on
-   Twitter. New Media & Society.
-.. [3] Hanchard, M. (2022). Rare Disease Day on Twitter. Wellcome Open Research.
+   Twitter. New Media & Society. doi:10.1177/1461444820926632
+.. [3] Hanchard, M. (2022). Issue-networks as omitted publics in the construction of
+   #rarediseaseday discourse. Wellcome Open Research. doi:10.12688/wellcomeopenres.18433.1
 """
 
 from __future__ import annotations

@@ -227,7 +227,7 @@ def pathways_comparison(config: StudyConfig) -> Shown:
         return single
     rows = []
     for org in config.organisations:
-        result = analyse_pathways(config, org.id, analyse_network(config, org.id, progress=False).graph)
+        result = analyse_pathways(config, org.id, analyse_network(config, org.id, progress=False))
         links = result.introduced
         row = {"organisation": org.name, "links brought in": f"{len(links):,}"}
         if links.empty:

@@ -66,7 +66,7 @@ def test_the_planted_gatekeepers_are_found(demo) -> None:
     found = set()
     for org in demo.organisations:
         net = nw.analyse_network(demo, org.id, export=False, progress=False)
-        result = pw.analyse_pathways(demo, org.id, net.graph)
+        result = pw.analyse_pathways(demo, org.id, net)
         found |= set(result.gatekeepers["author_id"])
         table = result.gatekeepers
         if not table.empty:
@@ -77,7 +77,7 @@ def test_the_planted_gatekeepers_are_found(demo) -> None:
 
 def test_every_section_shows_a_table_or_says_why(demo) -> None:
     net = nw.analyse_network(demo, "sma-uk", export=False, progress=False)
-    result = pw.analyse_pathways(demo, "sma-uk", net.graph)
+    result = pw.analyse_pathways(demo, "sma-uk", net)
     sections = [
         pw.actor_overview(result),
         pw.by_actor(result, "knowledge_type"),
@@ -106,7 +106,7 @@ def test_every_section_shows_a_table_or_says_why(demo) -> None:
 
 def test_a_scope_without_links_says_so_in_words(demo) -> None:
     net = nw.analyse_network(demo, "fop-au", export=False, progress=False)
-    result = pw.analyse_pathways(demo, "fop-au", net.graph)
+    result = pw.analyse_pathways(demo, "fop-au", net)
     empty = pw.PathwayAnalysis("fop-au", result.accounts, result.posts, result.links.iloc[:0],
                                result.gatekeepers.iloc[:0], 5, 1)
     for section in (pw.source_mix_overview(empty), pw.gatekeeper_overview(empty),

@@ -280,6 +280,8 @@ def test_gatekeepers_bring_medical_sources_in_and_broker(posts: pd.DataFrame, li
     assert table.loc[0, "why"] == ("brought 2 medical posts in, passed on 5 times; "
                                    "brokers 10 paths (gatekeeper 6)")
     assert table.loc[0, "betweenness"] == pytest.approx(nx.betweenness_centrality(graph)["c1"])
+    given = gatekeeper_table(posts, links, graph, ACTORS, n=None, betweenness={"c1": 0.25})
+    assert given.set_index("author_id")["betweenness"].to_dict() == {"c1": 0.25, "r1": 0.0, "o1": 0.0}
     # f1 introduced pubmed but brokers nothing; c2 is not in the graph; p1 brokers but only passes
     assert not table["author_id"].isin(["f1", "c2", "p1", "x", "j1"]).any()
     top = gatekeeper_table(posts, links, graph, ACTORS, n=2)

@@ -45,6 +45,7 @@ def gatekeeper_table(
     actor_types: pd.Series,
     labels: Mapping[str, str] | None = None,
     n: int | None = 15,
+    betweenness: Mapping[object, float] | None = None,
 ) -> pd.DataFrame:
     """Accounts that bring medical sources in and broker between kinds of accounts (Vicari 2020).
 
@@ -73,6 +74,9 @@ def gatekeeper_table(
         by their ``author_id`` pseudonym.
     n : int or None
         The first ``n`` accounts; all with None (as :func:`gatekeeper_types` needs).
+    betweenness : mapping, optional
+        Betweenness already computed for ``graph`` (the network analysis's
+        node table has it): computing it again costs minutes on a large graph.
 
     Returns
     -------
@@ -106,7 +110,7 @@ def gatekeeper_table(
     if roles.empty:
         return _empty_table()
     passed = _passed_on(posts, link_rows)
-    betweenness = _betweenness(graph)
+    betweenness = _betweenness(graph) if betweenness is None else betweenness
     labels = labels or {}
     rows = []
     for author in roles.index:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import pandas as pd
 
 from helpers.actor_rules import ACTOR_LABELS, ACTOR_TYPES
@@ -30,6 +29,7 @@ from helpers.classify.modes import MODES
 from helpers.classify.seed import KNOWLEDGE_TYPES
 from helpers.config import StudyConfig
 from helpers.link_sources import SOURCE_LABELS, unknown_domains
+from helpers.networks.analysis import NetworkAnalysis
 from helpers.networks.export import export_graph, networks_folder
 from helpers.notice import NotComputed, Prose, Remark, Shown, WithNotes, paragraphs
 from helpers.pathways.flow import MEDICAL_SOURCES, pass_pairs, source_mix, source_network, sources_over_time
@@ -59,11 +59,14 @@ class PathwayAnalysis:
         return self.links[~self.links["is_pass"]]
 
 
-def analyse_pathways(config: StudyConfig, org_id: str | None, graph: nx.DiGraph) -> PathwayAnalysis:
-    """Read the scope's actor types, links and gatekeepers once (``graph``: its interaction network)."""
+def analyse_pathways(config: StudyConfig, org_id: str | None, net: NetworkAnalysis) -> PathwayAnalysis:
+    """Read the scope's actor types, links and gatekeepers once (``net``: its network analysis, whose
+    interaction graph and betweenness the gatekeepers are measured on)."""
     accounts = study_accounts(config)
     posts, links = study_links(config, org_id, accounts)
-    table = gatekeeper_table(posts, links, graph, actor_types(accounts), labels=org_labels(accounts), n=None)
+    between = net.nodes["betweenness"].to_dict() if "betweenness" in net.nodes else None
+    table = gatekeeper_table(posts, links, net.graph, actor_types(accounts), labels=org_labels(accounts),
+                             n=None, betweenness=between)
     active = accounts[accounts["author_id"].isin(posts["author_id"])]
     return PathwayAnalysis(org_id, active, posts, links, table, config.privacy.min_group_size, config.seed,
                            config.analysis.time_slice)

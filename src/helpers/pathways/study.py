@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import networkx as nx
 import pandas as pd
 
 from helpers.actor_rules import ACTOR_TYPES
@@ -21,7 +20,6 @@ from helpers.errors import UserError
 from helpers.link_sources import LinkSources, load_link_sources
 from helpers.networks.build import load_accounts
 from helpers.pathways.flow import link_rows
-from helpers.pathways.gatekeepers import gatekeeper_table
 
 HAND_CODE = "hand code"
 """The basis of an actor type taken from the study's hand codes."""
@@ -107,11 +105,3 @@ def org_labels(accounts: pd.DataFrame) -> dict[str, str]:
     """The display label of each named organisation account (everybody else stays a pseudonym)."""
     named = accounts[accounts["label"].notna()]
     return dict(zip(named["author_id"], named["label"], strict=True))
-
-
-def study_gatekeepers(config: StudyConfig, org_id: str | None, graph: nx.DiGraph,
-                      n: int | None = 15) -> pd.DataFrame:
-    """The scope's gatekeepers of medical information (:func:`gatekeeper_table`) on its interaction graph."""
-    accounts = study_accounts(config)
-    posts, links = study_links(config, org_id, accounts)
-    return gatekeeper_table(posts, links, graph, actor_types(accounts), labels=org_labels(accounts), n=n)

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from helpers.errors import UserError
 
@@ -176,6 +184,80 @@ class IngestionSettings(_Strict):
         return first, last
 
 
+Day = date
+"""A calendar day (the alias lets a field be called ``date``)."""
+EVENT_WINDOW_DAYS = 28
+"""Default length of the windows before and after an event (four weeks)."""
+EVENT_MARGIN_DAYS = 3
+"""Default margin each side of a single-day event: its during window is the week centred on the day."""
+
+
+class EventSettings(_Strict):
+    """A dated event whose before, during and after windows are compared (docs/events.md).
+
+    Give either ``date`` (one day: Rare Disease Day, a drug approval, a
+    television programme) or ``start`` and ``end`` (a campaign, an awareness
+    month).  The during window is the day, or ``start`` to ``end``, widened by
+    ``during_days`` each side (default: 3 for a single day, so that the
+    during window is the week centred on it; 0 for a span); the before and
+    after windows are the ``before_days`` and ``after_days`` next to it.
+    """
+
+    name: str = Field(description="how reports name the event, e.g. 'EMA approval of nusinersen'")
+    date: Day | None = Field(None, description="the day of a one-day event")
+    start: Day | None = Field(None, description="the first day of an event that lasts")
+    end: Day | None = Field(None, description="its last day (inclusive)")
+    before_days: int = Field(EVENT_WINDOW_DAYS, ge=7, le=366, description="days of the window before")
+    after_days: int = Field(EVENT_WINDOW_DAYS, ge=7, le=366, description="days of the window after")
+    during_days: int | None = Field(
+        None, ge=0, le=60, description=f"days added each side of the event (default {EVENT_MARGIN_DAYS} for "
+        "a single date, 0 for start..end)")
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: reports name the event by it")
+        return value.strip()
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, value: Day | None, info: ValidationInfo) -> Day | None:
+        start = info.data.get("start")
+        if value is not None and start is not None and value < start:
+            raise ValueError(f"end ({value}) is before start ({start})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind_of_date(self) -> EventSettings:
+        span = self.start is not None or self.end is not None
+        if self.date is not None and span:
+            raise ValueError(f"event {self.name!r}: give either date: or start: and end:, not both")
+        if self.date is None and not span:
+            raise ValueError(f"event {self.name!r}: needs date: (one day) or start: and end: (a span)")
+        if span and (self.start is None or self.end is None):
+            missing = "end" if self.end is None else "start"
+            raise ValueError(f"event {self.name!r}: {missing}: is missing (a span needs start: and end:)")
+        return self
+
+    @property
+    def margin_days(self) -> int:
+        """Days added each side of the event to make its during window."""
+        if self.during_days is not None:
+            return self.during_days
+        return EVENT_MARGIN_DAYS if self.date is not None else 0
+
+    @property
+    def first_day(self) -> Day:
+        """The event's first day (its date, or start)."""
+        return self.date if self.date is not None else self.start  # type: ignore[return-value]
+
+    @property
+    def last_day(self) -> Day:
+        """The event's last day (its date, or end)."""
+        return self.date if self.date is not None else self.end  # type: ignore[return-value]
+
+
 EmbeddingPrecision = Literal["float32", "bfloat16"]
 """Number formats the embedding model can compute in (``helpers.embeddings.PRECISIONS``)."""
 
@@ -207,11 +289,42 @@ class AnalysisSettings(_Strict):
     topic_fit_sample: int = Field(
         200_000, ge=1_000, description="above this many topic documents: fit on a stratified sample of "
                                        "this size, assign the rest")
+    topic_stability_seeds: int = Field(
+        5, ge=0, le=50, description="fits compared for topic stability, the study's own included (4 refits "
+                                    "with other seeds); 0 or 1: no stability analysis")
+    topic_seeds: dict[str, list[str]] = Field(
+        default_factory=dict, description="guided topics: a name and its seed words, e.g. {'diet': ['diet', "
+        "'formula', 'protein']} (BERTopic's seed_topic_list); a matching topic is labelled with the name")
+    zero_shot_topics: list[str] = Field(
+        default_factory=list, description="zero-shot topics: labels that posts similar enough to them are "
+        "assigned to before clustering (BERTopic's zeroshot_topic_list)")
+    zero_shot_min_similarity: float = Field(
+        0.7, ge=0, le=1, description="least cosine similarity of a post to a zero-shot label (BERTopic's "
+                                     "default)")
     page_platforms: list[Platform] = Field(
         default_factory=lambda: ["facebook"], description="platforms whose exports hold page posts only"
     )
     link_sources_file: Path | None = Field(
         None, description="the study's link source types, added to the packaged list (docs/pathways.md)")
+    events: list[EventSettings] = Field(
+        default_factory=list, description="dated events whose before, during and after windows are compared "
+        "(docs/events.md)")
+    rare_disease_day: bool = Field(
+        True, description="also compare the windows around Rare Disease Day (the last day of February) of "
+        "every year the posts cover")
+    event_min_threads: int = Field(
+        10, ge=2, description="fewest threads a window needs for its shares to be compared")
+    event_series_weeks: int = Field(
+        26, ge=4, le=104, description="weeks before and after an event in its interrupted time series")
+
+    @model_validator(mode="after")
+    def _unique_event_names(self) -> AnalysisSettings:
+        seen: set[str] = set()
+        for event in self.events:
+            if event.name.casefold() in seen:
+                raise ValueError(f"events: the name {event.name!r} is used twice; reports name events by it")
+            seen.add(event.name.casefold())
+        return self
 
 
 ListedActorType = Literal["patient", "carer_family", "clinician_researcher", "industry", "media",

@@ -48,11 +48,13 @@ from helpers.topics import (
     rare_disease_day,
     release_gil_in_umap_layout,
     save_interactive_figures,
+    stability_reading,
     stop_words,
     study_topics,
     topic_diversity,
     topic_documents,
     topic_fingerprint,
+    topic_stability,
     topic_view,
     topics_over_time,
     topics_per_class,
@@ -1050,3 +1052,105 @@ def test_a_large_float32_embedding_mentions_bfloat16_where_the_machine_has_it(
         other = study_copy(tiny_demo, tmp_path / "b")
         embed_study(other, encoder=HashingOnABfloat16Machine(False), progress=False)
         assert hints() == 0, "no bfloat16 instructions"
+
+
+# --------------------------------------------------------------------------- stability (issue 31)
+
+
+def _stability_seeds(config: StudyConfig, seeds: int) -> StudyConfig:
+    analysis = config.analysis.model_copy(update={"topic_stability_seeds": seeds})
+    return config.model_copy(update={"analysis": analysis})
+
+
+def test_topic_stability_is_cached_beside_the_model_and_never_encodes(hashed: tuple, monkeypatch) -> None:
+    import helpers.topics.refits as refits
+
+    base, shared = hashed
+    config, result = _stability_seeds(base, 3), replace(shared)  # the module's result stays unmarked
+    model = HashingEncoder()
+    table = topic_stability(config, result, encoder=model)
+    assert model.texts_encoded == 0  # the refits use the cached vectors
+    assert table.attrs["refits"] == 2 and table.attrs["seeds"] == [config.seed + 1, config.seed + 2]
+    assert set(table["topic"]) == set(result.topics["topic"]) - {OUTLIER}
+    assert table["mean_jaccard"].between(0, 1).all() and -1 <= table.attrs["mean_ari"] <= 1
+    assert (result.folder / "stability" / "stability.parquet").exists()
+    assert "stable" in topic_view(result).topics.columns
+    assert "refits" in stability_reading(table)
+
+    def no_refit(*args: object, **kwargs: object) -> None:
+        raise AssertionError("refitted although the refits are saved")
+
+    monkeypatch.setattr(refits, "refit_topics", no_refit)
+    again = topic_stability(config, encoder=model)  # the model and the table loaded from disk
+    assert again["stable"].tolist() == table["stable"].tolist()
+    assert again.attrs["ari"] == pytest.approx(table.attrs["ari"])
+    loaded = study_topics(config, encoder=model, progress=False)
+    assert loaded.stability is not None and loaded.stable()
+    for name in ("stability.parquet", "stability.json"):  # the table again from the saved refits
+        (result.folder / "stability" / name).unlink()
+    assert topic_stability(config, encoder=model)["stable"].tolist() == table["stable"].tolist()
+    assert study_topics(base, encoder=model, progress=False).stability is None  # another setting: not shown
+
+
+def test_topic_stability_is_off_below_two_seeds(hashed: tuple, monkeypatch) -> None:
+    import helpers.topics.refits as refits
+
+    config, result = hashed
+    monkeypatch.setattr(refits, "study_topics", lambda *a, **k: pytest.fail("the model was loaded"))
+    for seeds in (0, 1):
+        note = topic_stability(_stability_seeds(config, seeds), replace(result))
+        assert isinstance(note, NotComputed) and "topic_stability_seeds" in note.sentence()
+
+
+# --------------------------------------------------------------------------- guided and zero-shot topics
+
+
+def _planted_fit(params: TopicParams) -> TopicResult:
+    from tests.unit.test_topic_stability import planted_corpus
+
+    documents, _, encoder = planted_corpus()
+    centres = {"diet formula protein": 1, "seizure rescue medication": 2, "epilepsy seizures": 2}
+    for text, k in centres.items():  # the seed lists' and labels' vectors: at their cluster's centre
+        encoder.vectors[text] = np.eye(16)[k] * 3.0
+    documents = documents.assign(n_words=documents["doc"].str.split().map(len))
+    return fit_topics(documents, encoder, seed=1, params=params, languages=["en"])
+
+
+def test_a_seed_list_steers_a_topic_that_takes_its_name() -> None:
+    params = TopicParams(min_topic_size=20, min_term_authors=2,
+                         seed_topics=(("Diet and formula", ("diet", "formula", "protein")),))
+    result = _planted_fit(params)
+    named = result.topics[result.topics["name"] == "Diet and formula"]
+    assert len(named) == 1 and named["label"].iloc[0] == f"{named['topic'].iloc[0]}: Diet and formula"
+    members = result.documents[result.documents["topic"] == named["topic"].iloc[0]]
+    assert members["doc"].str.startswith("diet").mean() > 0.9
+    assert result.labels()[int(named["topic"].iloc[0])].endswith("Diet and formula")
+
+
+def test_a_zero_shot_label_names_the_topic_of_the_posts_it_matches() -> None:
+    from helpers.topics.labels import _relabel
+
+    params = TopicParams(min_topic_size=20, min_term_authors=2,
+                         zero_shot_topics=("epilepsy seizures", "housing benefits"))
+    result = _planted_fit(params)
+    named = result.topics[result.topics["name"] != ""]
+    assert named["name"].tolist() == ["epilepsy seizures"]  # no post is close to housing benefits
+    members = result.documents[result.documents["topic"] == named["topic"].iloc[0]]
+    assert len(members) == 60 and members["doc"].str.startswith("seizure").all()
+    assert _relabel(result.topics).set_index("topic")["label"].to_dict() == result.labels()  # when loaded
+
+
+def test_changing_the_seed_words_or_zero_shot_labels_refits(hashed: tuple) -> None:
+    from helpers.topics import params_from_config
+
+    config, result = hashed
+    docs = result.documents
+    base = params_from_config(config)
+    analysis = config.analysis.model_copy(update={"topic_seeds": {"diet": ["diet", "formula"]},
+                                                  "zero_shot_topics": ["school"]})
+    guided = params_from_config(config.model_copy(update={"analysis": analysis}))
+    assert guided.seed_topics == (("diet", ("diet", "formula")),) and guided.zero_shot_topics == ("school",)
+    prints = {topic_fingerprint(docs, "m", p, 1, ["en"]) for p in
+              (base, guided, replace(guided, seed_topics=(("diet", ("diet",)),)),
+               replace(guided, zero_shot_min_similarity=0.8))}
+    assert len(prints) == 4

@@ -61,6 +61,11 @@ fit
 saved
     :func:`study_topics`, :func:`load_topics`, fingerprints, saving and
     loading, :func:`forget_topic_models`.
+stability
+    Refits with other seeds, topics matched across fits (:func:`stability_table`,
+    :func:`stability_reading`), the table saved beside the model.
+refits
+    :func:`topic_stability`: the study's model refitted with other seeds, cached.
 views
     :func:`topic_view` and its tables (over time, per class, by organisation,
     example posts).
@@ -149,7 +154,8 @@ from helpers.topics.plots import (
     wrap_label,
 )
 from helpers.topics.quality import npmi_coherence, topic_diversity, topic_quality
-from helpers.topics.results import TopicResult, TopicView
+from helpers.topics.refits import topic_stability
+from helpers.topics.results import UNSTABLE_MARK, TopicResult, TopicView, mark_unstable
 from helpers.topics.saved import (
     TOPIC_FOLDER,
     forget_topic_models,
@@ -158,6 +164,16 @@ from helpers.topics.saved import (
     topic_fingerprint,
     topic_inputs_key,
     topics_folder,
+)
+from helpers.topics.stability import (
+    REAPPEARS_AT,
+    STABLE_SHARE,
+    best_match_jaccard,
+    refit_seeds,
+    refit_topics,
+    stability_reading,
+    stability_summary,
+    stability_table,
 )
 from helpers.topics.views import (
     example_posts,
@@ -171,17 +187,20 @@ from helpers.topics.views import (
 
 __all__ = [
     "FIGURE_WIDTH", "HEATMAP_LABEL_CHARS", "HEATMAP_MIN_CELL", "LABEL_SEPARATOR", "LABEL_TERMS",
-    "LABEL_WORDS", "OUTLIER", "PANEL_COLUMNS", "PANEL_TITLE_CHARS", "SOCIAL_STOP_WORDS", "STATUS_NO_TOPICS",
-    "STATUS_OK", "STATUS_TOO_FEW", "TOKEN_PATTERN", "TOPIC_FOLDER", "WEEKLY_BINS_UP_TO", "GroupedHDBSCAN",
-    "GroupedUMAP", "TopicParams", "TopicResult", "TopicView", "approximate_cosine_neighbours",
-    "author_vocabulary", "auto_min_topic_size", "baseline_clusters", "count_words", "ctfidf_top_words",
-    "enable_numba_cache", "evaluate_topics", "exact_cosine_neighbours", "example_posts", "fit_topics",
-    "forget_topic_models", "frequent_terms", "hierarchy_linkage", "interactive_figures", "language_groups",
-    "language_notes", "load_topics", "make_vectorizer", "no_terms", "npmi_coherence", "over_time_bins",
+    "LABEL_WORDS", "OUTLIER", "PANEL_COLUMNS", "PANEL_TITLE_CHARS", "REAPPEARS_AT", "SOCIAL_STOP_WORDS",
+    "STABLE_SHARE", "STATUS_NO_TOPICS", "STATUS_OK", "STATUS_TOO_FEW", "TOKEN_PATTERN", "TOPIC_FOLDER",
+    "UNSTABLE_MARK", "WEEKLY_BINS_UP_TO", "GroupedHDBSCAN", "GroupedUMAP", "TopicParams", "TopicResult",
+    "TopicView", "approximate_cosine_neighbours", "author_vocabulary", "auto_min_topic_size",
+    "baseline_clusters", "best_match_jaccard", "count_words", "ctfidf_top_words", "enable_numba_cache",
+    "evaluate_topics", "exact_cosine_neighbours", "example_posts", "fit_topics", "forget_topic_models",
+    "frequent_terms", "hierarchy_linkage", "interactive_figures", "language_groups", "language_notes",
+    "load_topics", "make_vectorizer", "mark_unstable", "no_terms", "npmi_coherence", "over_time_bins",
     "params_from_config", "plot_top_terms", "plot_topic_hierarchy", "plot_topic_shares_by_org",
     "plot_topics_over_time", "plot_topics_per_class", "precision_note", "rare_disease_day", "readable_label",
-    "release_gil_in_umap_layout", "save_interactive_figures", "short_label", "stop_words", "study_languages",
-    "study_topics", "topic_diversity", "topic_documents", "topic_fingerprint", "topic_inputs_key",
-    "topic_label", "topic_quality", "topic_shares_by_org", "topic_table", "topic_view", "topics_folder",
+    "refit_seeds", "refit_topics", "release_gil_in_umap_layout", "save_interactive_figures", "short_label",
+    "stability_reading", "stability_summary", "stability_table", "stop_words", "study_languages",
+    "study_topics",
+    "topic_diversity", "topic_documents", "topic_fingerprint", "topic_inputs_key", "topic_label",
+    "topic_quality", "topic_shares_by_org", "topic_stability", "topic_table", "topic_view", "topics_folder",
     "topics_over_time", "topics_per_class", "vocabulary_presence", "warm_numba_cache", "wrap_label",
 ]

@@ -22,6 +22,7 @@ from helpers.topics._bertopic_runtime import _bertopic_backend, _no_tqdm, _quiet
 from helpers.topics._umap_runtime import enable_numba_cache
 from helpers.topics.documents import make_vectorizer, vocabulary_presence
 from helpers.topics.grouped import GroupedHDBSCAN, GroupedUMAP, _group_sizes
+from helpers.topics.guided import NOT_ASSIGNED, seed_steering, seed_topic_names, zero_shot_assignment
 from helpers.topics.labels import _describe, _labels, ctfidf_top_words
 from helpers.topics.params import OUTLIER, STATUS_NO_TOPICS, STATUS_OK, STATUS_TOO_FEW, TopicParams
 from helpers.topics.quality import topic_quality
@@ -84,34 +85,23 @@ def fit_topics(
 
     texts = documents["doc"].tolist()
     group_labels = np.asarray(groups if groups is not None else ["all"] * n_docs, dtype=object)
-    fit_rows = fit_sample_rows(documents, params.fit_sample, seed)
-    fitted = np.arange(n_docs) if fit_rows is None else fit_rows
-    params = params.resolved(len(fitted))
-    sizes = _group_sizes(group_labels[fitted], params, None if fit_rows is None else group_labels)
-    info["groups"] = {
-        g: {"posts": int((group_labels == g).sum()), "min_topic_size": size, "min_samples": samples}
-        for g, (size, samples) in sizes.items()
-    }
-    info["fitted_on"] = len(fitted)
     presence, vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), languages, params)
     if not vocabulary:
+        info["groups"] = {}
         message = (f"No term is used by at least {params.min_term_authors} authors among {n_docs} posts: "
                    "no topic words can be shown.")
         return _result_without_model(STATUS_NO_TOPICS, [message, *messages], documents, params, info)
     embeddings = encoder.encode(texts)
     info["seconds_embedding"] = round(time.perf_counter() - started, 2)
-    model = _build_model(encoder, params, languages, seed, group_labels[fitted], sizes, vocabulary)
-    enable_numba_cache()
-    with _quiet_bertopic():
-        if fit_rows is None:  # no copy of the vectors (300 MB at 200,000 posts)
-            raw_topics, _ = model.fit_transform(texts, embeddings)
-        else:
-            raw_topics, _ = model.fit_transform([texts[row] for row in fit_rows], embeddings[fit_rows])
-    raw = np.full(n_docs, OUTLIER, dtype=int)
-    raw[fitted] = raw_topics
-    if fit_rows is not None:  # the posts not fitted on: by the fitted topics' centroids
-        others = np.setdiff1d(np.arange(n_docs), fit_rows)
-        raw[others] = assign_by_centroids(raw, embeddings, group_labels, others, params.outlier_threshold)
+    model, raw, fitted, params, sizes, names = fit_clusters(documents, texts, embeddings, encoder, seed=seed,
+                                                            params=params, languages=languages,
+                                                            groups=group_labels, vocabulary=vocabulary)
+    info["groups"] = {
+        g: {"posts": int((group_labels == g).sum()), "min_topic_size": size, "min_samples": samples}
+        for g, (size, samples) in sizes.items()
+    }
+    info["fitted_on"] = len(fitted)
+    if len(fitted) < n_docs - len(names.get("zero_shot_rows", ())):
         messages = [*messages, fitted_on_sample_message(len(fitted), n_docs)]
     if not (raw != OUTLIER).any():
         used = ", ".join(f"{g}: {size}" for g, (size, _) in sizes.items())
@@ -122,7 +112,9 @@ def fit_topics(
     final = _reduce_outliers(raw, embeddings, group_labels, params)
     _describe(model, texts, final, params, seed)
     _set_centroids(model, final, embeddings)
-    labels = _labels(model)
+    named = {**names["zero_shot"], **seed_topic_names(final, names["steering"], params,
+                                                      exclude=set(names["zero_shot"]))}
+    labels = {t: f"{t}: {named[t]}" if t in named else label for t, label in _labels(model).items()}
     model.set_topic_labels(labels)
     hierarchy = _hierarchy(model, texts)
     info["seconds_fit"] = round(time.perf_counter() - started, 2)
@@ -132,12 +124,82 @@ def fit_topics(
     documents = documents.assign(topic=final, topic_raw=raw, similarity=_similarity(model, final, embeddings),
                                  in_fit=in_fit)
     topics = _topic_table(model, documents, labels)
+    topics["name"] = [named.get(int(t), "") for t in topics["topic"]]
     quality = topic_quality(model, texts, documents, languages, params, presence=(presence, vocabulary))
     result = TopicResult(STATUS_OK, list(messages), documents, topics, hierarchy, quality,
                          _params_record(params, info), model=model)
     logger.info("Topic model: %d topics over %d posts (%.1f s)", len(topics[topics["topic"] >= 0]), n_docs,
                 info["seconds_fit"])
     return result
+
+
+def fit_clusters(documents: pd.DataFrame, texts: list[str], embeddings: np.ndarray, encoder: Encoder, *,
+                 seed: int, params: TopicParams, languages: Sequence[str], groups: np.ndarray,
+                 vocabulary: list[str]) -> tuple[Any, np.ndarray, np.ndarray, TopicParams,
+                                                 dict[str, tuple[int, int]], dict[str, Any]]:
+    """Zero-shot assignment, then UMAP, HDBSCAN and c-TF-IDF of the other posts (guided by seed words).
+
+    Returns ``(model, raw, fitted, params, sizes, names)``: ``raw`` every
+    post's topic before outlier reduction, ``fitted`` the rows UMAP and
+    HDBSCAN ran on, ``names`` the zero-shot topics' names (``"zero_shot"``:
+    topic to label), the rows they hold (``"zero_shot_rows"``) and each
+    post's seed list (``"steering"``, :func:`seed_steering`).
+    """
+    zero = zero_shot_assignment(embeddings, encoder, params)
+    rows = np.flatnonzero(zero == NOT_ASSIGNED)
+    every = len(rows) == len(texts)  # no zero-shot post: no copy of the posts or their vectors
+    part = documents if every else documents.iloc[rows]
+    fit_rows, fitted, params, sizes = fit_plan(part, params, seed, groups[rows])
+    model = _build_model(encoder, params, languages, seed, groups[rows][fitted], sizes, vocabulary)
+    raw = np.full(len(texts), OUTLIER, dtype=int)
+    raw[rows] = cluster_posts(model, texts if every else [texts[r] for r in rows],
+                              embeddings if every else embeddings[rows], fit_rows, groups[rows], params)
+    zero_shot = {}
+    base = int(raw.max()) + 1 if (raw != OUTLIER).any() else 0
+    for k, label in enumerate(sorted(set(zero[zero != NOT_ASSIGNED].tolist()))):
+        raw[zero == label] = base + k
+        zero_shot[base + k] = params.zero_shot_topics[label]
+    steering = seed_steering(embeddings, encoder, params)
+    return model, raw, rows[fitted], params, sizes, {"zero_shot": zero_shot, "steering": steering,
+                                                     "zero_shot_rows": np.flatnonzero(zero != NOT_ASSIGNED)}
+
+
+def fit_plan(documents: pd.DataFrame, params: TopicParams, seed: int, group_labels: np.ndarray
+             ) -> tuple[np.ndarray | None, np.ndarray, TopicParams, dict[str, tuple[int, int]]]:
+    """Which posts a fit with ``seed`` is fitted on, its resolved parameters and HDBSCAN sizes per group.
+
+    Returns ``(fit_rows, fitted, params, sizes)``: ``fit_rows`` is None
+    below ``params.fit_sample`` posts (``fitted`` is then every row).
+    """
+    fit_rows = fit_sample_rows(documents, params.fit_sample, seed)
+    fitted = np.arange(len(documents)) if fit_rows is None else fit_rows
+    params = params.resolved(len(fitted))
+    sizes = _group_sizes(group_labels[fitted], params, None if fit_rows is None else group_labels)
+    return fit_rows, fitted, params, sizes
+
+
+def cluster_posts(model: Any, texts: list[str], embeddings: np.ndarray, fit_rows: np.ndarray | None,
+                  group_labels: np.ndarray, params: TopicParams) -> np.ndarray:
+    """UMAP, HDBSCAN and c-TF-IDF of an unfitted model; every post's raw topic (before outlier reduction).
+
+    The posts outside ``fit_rows`` (a sample fit) go to the most similar
+    fitted topic centroid of their group (:func:`assign_by_centroids`).
+    """
+    n_docs = len(texts)
+    if getattr(model, "seed_topic_list", None):  # BERTopic's guided step changes the vectors in place
+        embeddings = embeddings.copy()
+    enable_numba_cache()
+    with _quiet_bertopic():
+        if fit_rows is None:  # no copy of the vectors (300 MB at 200,000 posts)
+            raw_topics, _ = model.fit_transform(texts, embeddings)
+        else:
+            raw_topics, _ = model.fit_transform([texts[row] for row in fit_rows], embeddings[fit_rows])
+    raw = np.full(n_docs, OUTLIER, dtype=int)
+    raw[np.arange(n_docs) if fit_rows is None else fit_rows] = raw_topics
+    if fit_rows is not None:  # the posts not fitted on: by the fitted topics' centroids
+        others = np.setdiff1d(np.arange(n_docs), fit_rows)
+        raw[others] = assign_by_centroids(raw, embeddings, group_labels, others, params.outlier_threshold)
+    return raw
 
 
 def fitted_on_sample_message(fitted: int, documents: int) -> str:
@@ -160,6 +222,7 @@ def _build_model(encoder: Encoder, params: TopicParams, languages: Sequence[str]
         vectorizer_model=make_vectorizer(languages, params.ngram_range, vocabulary=vocabulary),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         representation_model=None,  # applied once, after outlier reduction (see _describe)
+        seed_topic_list=[list(words) for _, words in params.seed_topics] or None,
         top_n_words=params.top_n_words,
         calculate_probabilities=False,
     )

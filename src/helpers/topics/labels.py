@@ -114,12 +114,14 @@ def _labels(model: Any) -> dict[int, str]:
 def _relabel(topics: pd.DataFrame) -> pd.DataFrame:
     """A saved topic table with its labels made again (:func:`_labels`' rule on its ``keybert``/``words``).
 
-    Models saved before the labels changed get the current labels without a refit.
+    Models saved before the labels changed get the current labels without a refit; a topic named
+    by a seed list or a zero-shot label (column ``name``) keeps that name.
     """
     if topics.empty or not {"topic", "keybert", "words"} <= set(topics.columns):
         return topics
-    labels = [topic_label(int(t), list(k) or list(w))
-              for t, k, w in zip(topics["topic"], topics["keybert"], topics["words"], strict=True)]
+    names = topics["name"] if "name" in topics.columns else pd.Series([""] * len(topics), index=topics.index)
+    labels = [f"{int(t)}: {n}" if isinstance(n, str) and n else topic_label(int(t), list(k) or list(w))
+              for t, k, w, n in zip(topics["topic"], topics["keybert"], topics["words"], names, strict=True)]
     return topics.assign(label=labels)
 
 

@@ -55,6 +55,13 @@ class TopicParams:
         Above this many posts the model is fitted on a stratified sample of
         this size and the other posts are assigned by the fitted topics
         (:mod:`helpers.topics.sample`).
+    seed_topics : tuple of (str, tuple of str)
+        Guided topics: a name and its seed words (BERTopic's ``seed_topic_list``);
+        the topic most of whose posts were steered by a seed is labelled with its name.
+    zero_shot_topics : tuple of str
+        Zero-shot labels: a post at least ``zero_shot_min_similarity`` similar
+        (cosine) to a label's embedding joins that label's topic before clustering.
+    zero_shot_min_similarity : float
     """
 
     min_words: int = 5
@@ -70,6 +77,9 @@ class TopicParams:
     representation: Literal["keybert", "mmr", "ctfidf"] = "keybert"
     min_term_authors: int = 5
     fit_sample: int = 200_000
+    seed_topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    zero_shot_topics: tuple[str, ...] = ()
+    zero_shot_min_similarity: float = 0.7
 
     def resolved(self, n_docs: int) -> TopicParams:
         """These parameters fitted to a corpus of ``n_docs`` posts (UMAP needs fewer neighbours than posts).
@@ -105,4 +115,8 @@ def params_from_config(config: StudyConfig) -> TopicParams:
         outlier_threshold=float(getattr(analysis, "topic_outlier_threshold", TopicParams.outlier_threshold)),
         min_term_authors=int(config.privacy.min_group_size),
         fit_sample=int(analysis.topic_fit_sample),
+        seed_topics=tuple((str(name), tuple(str(w) for w in words))
+                          for name, words in getattr(analysis, "topic_seeds", {}).items()),
+        zero_shot_topics=tuple(str(label) for label in getattr(analysis, "zero_shot_topics", [])),
+        zero_shot_min_similarity=float(getattr(analysis, "zero_shot_min_similarity", 0.7)),
     )

@@ -20,7 +20,7 @@ from helpers.notice import NotComputed, drawable, show_instead
 from helpers.periods import rare_disease_day
 from helpers.topics.labels import LABEL_SEPARATOR
 from helpers.topics.params import OUTLIER
-from helpers.topics.results import TopicResult, TopicView
+from helpers.topics.results import UNSTABLE_MARK, TopicResult, TopicView
 from helpers.topics.views import _no_topic_view, no_terms, topic_shares_by_org, topics_over_time
 
 if TYPE_CHECKING:
@@ -39,7 +39,12 @@ WEEKLY_BINS_UP_TO = pd.Timedelta(days=183)  # posts spanning longer are counted 
 
 
 def short_label(label: str, width: int = HEATMAP_LABEL_CHARS) -> str:
-    """A topic label cut to ``width`` characters at a word, ending in an ellipsis when cut."""
+    """A topic label cut to ``width`` characters at a word, ending in an ellipsis when cut.
+
+    The mark of an unstable topic (:data:`UNSTABLE_MARK`) is kept at the end.
+    """
+    if label.endswith(UNSTABLE_MARK):
+        return short_label(label.removesuffix(UNSTABLE_MARK), width - len(UNSTABLE_MARK)) + UNSTABLE_MARK
     short = textwrap.shorten(label, width, placeholder=" …")
     return re.sub(rf"\s*{re.escape(LABEL_SEPARATOR.strip())}\s*…$", " …", short)
 
@@ -49,8 +54,12 @@ def wrap_label(label: str, width: int, lines: int = 2) -> str:
 
     Lines break between the label's terms (after :data:`LABEL_SEPARATOR`)
     where a term fits on a line, so that a term is not split; what does not
-    fit in ``lines`` lines is cut with an ellipsis.
+    fit in ``lines`` lines is cut with an ellipsis.  The mark of an unstable
+    topic (:data:`UNSTABLE_MARK`) is kept at the end.
     """
+    if label.endswith(UNSTABLE_MARK):
+        base = label.removesuffix(UNSTABLE_MARK)
+        return wrap_label(base, width - len(UNSTABLE_MARK), lines) + UNSTABLE_MARK
     sep = LABEL_SEPARATOR.rstrip()
     pieces = label.split(LABEL_SEPARATOR)
     rows: list[str] = []
@@ -105,7 +114,9 @@ def plot_top_terms(view: TopicView, n_topics: int = 12, n_words: int = 8) -> Fig
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[len(chosen):]:
         ax.set_visible(False)
-    fig.suptitle(f"Top words per topic ({view.scope}; c-TF-IDF weight)", fontsize=10)
+    unstable = any(str(label).endswith(UNSTABLE_MARK) for label in chosen["label"])
+    fig.suptitle(f"Top words per topic ({view.scope}; c-TF-IDF weight)"
+                 + (f"; {UNSTABLE_MARK.strip()} unstable across refits" if unstable else ""), fontsize=10)
     return fig
 
 

@@ -18,6 +18,14 @@ from helpers.topics._bertopic_runtime import _bertopic_backend, _quiet_bertopic
 from helpers.topics.documents import frequent_terms
 from helpers.topics.params import STATUS_OK, TopicParams
 
+UNSTABLE_MARK = " †"
+"""Appended to the label of a topic that reappears in fewer than half the refits (:mod:`.stability`)."""
+
+
+def mark_unstable(label: str, stable: bool | None) -> str:
+    """``label`` with :data:`UNSTABLE_MARK` when the topic is known to be unstable (``stable`` is False)."""
+    return f"{label}{UNSTABLE_MARK}" if stable is False else label
+
 
 @dataclass
 class TopicResult:
@@ -49,6 +57,10 @@ class TopicResult:
         Hash of posts, parameters and model: a changed fingerprint means refit.
     folder : Path, optional
         Where the result is saved.
+    stability : DataFrame, optional
+        One row per topic from :func:`~helpers.topics.refits.topic_stability`
+        (``topic, ..., stable``), once computed; unstable topics' labels then
+        carry :data:`UNSTABLE_MARK` in :meth:`labels` and in every view.
     """
 
     status: str
@@ -61,15 +73,25 @@ class TopicResult:
     fingerprint: str = ""
     folder: Path | None = None
     model: Any = field(default=None, repr=False)
+    stability: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def has_topics(self) -> bool:
         """Whether there is a model with at least one topic."""
         return self.status == STATUS_OK
 
+    def stable(self) -> dict[int, bool]:
+        """Topic id to whether it reappears in at least half the refits (empty before stability is known)."""
+        if self.stability is None or self.stability.empty:
+            return {}
+        table = self.stability
+        return dict(zip(table["topic"].astype(int), table["stable"].astype(bool), strict=True))
+
     def labels(self) -> dict[int, str]:
-        """Topic id to label."""
-        return dict(zip(self.topics["topic"].astype(int), self.topics["label"], strict=True))
+        """Topic id to label; an unstable topic's label ends in :data:`UNSTABLE_MARK`."""
+        stable = self.stable()
+        return {int(t): mark_unstable(str(label), stable.get(int(t)))
+                for t, label in zip(self.topics["topic"], self.topics["label"], strict=True)}
 
     def load_model(self, encoder: Encoder | None = None) -> Any:
         """The saved BERTopic model (safetensors), loaded once; None when there is no model.

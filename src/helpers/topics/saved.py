@@ -38,6 +38,7 @@ from helpers.topics.grouped import language_groups
 from helpers.topics.labels import _relabel
 from helpers.topics.params import TopicParams, params_from_config
 from helpers.topics.results import TopicResult
+from helpers.topics.stability import read_stability, refit_seeds, stability_key
 
 if TYPE_CHECKING:
     from helpers.config import StudyConfig
@@ -142,16 +143,16 @@ def study_topics(
                                   config.seed, languages, extra)
     if not force and (saved := _load_current(folder, None, inputs_key=inputs_key)) is not None:
         logger.info("Topic model up to date (same posts table); loaded from %s", saved.folder)
-        return saved
+        return _with_stability(saved, config)
     documents = topic_documents(load_posts(config), params.min_words)
     fingerprint = topic_fingerprint(documents, cached.model_id, params, config.seed, languages, extra)
     if not force and (saved := _load_current(folder, fingerprint)) is not None:
         logger.info("Topic model up to date (%s); loaded from %s", fingerprint[:12], saved.folder)
-        return saved
+        return _with_stability(saved, config)
     folder.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(folder / ".lock", "the topic model fit"):
         if not force and (saved := _load_current(folder, fingerprint)) is not None:
-            return saved  # another worker fitted it while we waited
+            return _with_stability(saved, config)  # another worker fitted it while we waited
         notes = list(language_notes(config, model_name).values())
         if (note := precision_note(cached)) is not None:
             notes.append(note)
@@ -175,6 +176,15 @@ def study_topics(
     return result
 
 
+def _with_stability(result: TopicResult, config: StudyConfig) -> TopicResult:
+    """The result with its saved stability table, when one was computed for the current setting."""
+    if result.folder is not None and result.has_topics:
+        seeds = refit_seeds(config.seed, int(config.analysis.topic_stability_seeds))
+        key = stability_key(result.fingerprint, seeds)
+        result.stability = read_stability(result.folder, key) if seeds else None
+    return result
+
+
 def load_topics(config: StudyConfig) -> TopicResult:
     """The saved shared topic model of a study, whatever its fingerprint (no refit).
 
@@ -186,7 +196,7 @@ def load_topics(config: StudyConfig) -> TopicResult:
     saved = _load_current(topics_folder(config), None)
     if saved is None:
         raise FileNotFoundError(f"no topic model in {topics_folder(config)}: run study_topics(config) first")
-    return saved
+    return _with_stability(saved, config)
 
 
 def _save(result: TopicResult, folder: Path, inputs_key: str | None = None) -> None:

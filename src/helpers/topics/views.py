@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.notice import NotComputed
 from helpers.topics.params import OUTLIER, STATUS_OK, STATUS_TOO_FEW, TopicParams
-from helpers.topics.results import TopicResult, TopicView
+from helpers.topics.results import UNSTABLE_MARK, TopicResult, TopicView, mark_unstable
 
 if TYPE_CHECKING:
     from helpers.config import StudyConfig
@@ -67,8 +67,11 @@ def _scope_notes(result: TopicResult, org_id: str | None) -> list[str]:
     """The result's notes for a scope: study-wide notes, and those naming this organisation."""
     notes = result.messages if result.has_topics else result.messages[1:]
     orgs = result.params.get("org_languages", {})
-    return [m for m in notes
-            if org_id is None or f"({org_id})" in m or not any(f"({o})" in m for o in orgs)]
+    notes = [m for m in notes if org_id is None or f"({org_id})" in m or not any(f"({o})" in m for o in orgs)]
+    if result.has_topics and result.stable():
+        notes.append(f"Topics marked{UNSTABLE_MARK} are unstable: they reappear in fewer than half of the "
+                     "refits of the model with other seeds (topic stability), so read them with care.")
+    return notes
 
 
 def _view_topics(result: TopicResult, docs: pd.DataFrame) -> pd.DataFrame:
@@ -76,6 +79,11 @@ def _view_topics(result: TopicResult, docs: pd.DataFrame) -> pd.DataFrame:
     table = result.topics[["topic", "label", "words"]].merge(counts, left_on="topic", right_index=True)
     table["share"] = table["posts"] / len(docs)
     table = table[["topic", "label", "posts", "share", "authors", "words"]]
+    if stable := result.stable():  # known once topic_stability has run: marked in the label and a column
+        flags = table["topic"].map(lambda t: stable.get(int(t)))
+        table = table.assign(label=[mark_unstable(str(label), flag)
+                                    for label, flag in zip(table["label"], flags, strict=True)],
+                             stable=flags.astype("boolean"))
     table = table.assign(_outlier=table["topic"] == OUTLIER)
     table = table.sort_values(["_outlier", "posts", "topic"], ascending=[True, False, True])
     return table.drop(columns="_outlier").reset_index(drop=True)

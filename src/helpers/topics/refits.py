@@ -1,0 +1,149 @@
+"""Topic stability of a study: the shared model refitted with other seeds, cached beside it.
+
+:func:`topic_stability` refits the study's topic model with
+``analysis.topic_stability_seeds - 1`` other seeds on the cached vectors
+(:func:`~helpers.topics.stability.refit_topics`), keeps each refit's
+assignment beside the saved model (keyed by the model's fingerprint and the
+seed, so a rerun refits nothing) and returns the table of
+:func:`~helpers.topics.stability.stability_table`; the result it is given then
+marks its unstable topics in every view and figure.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from helpers.embeddings import Encoder, is_multilingual, study_encoder
+from helpers.locks import exclusive_lock
+from helpers.notice import NotComputed
+from helpers.schema import write_parquet_atomic
+from helpers.topics.documents import study_languages, vocabulary_presence
+from helpers.topics.grouped import language_groups
+from helpers.topics.params import TopicParams, params_from_config
+from helpers.topics.results import TopicResult
+from helpers.topics.saved import study_topics
+from helpers.topics.stability import (
+    read_stability,
+    refit_key,
+    refit_path,
+    refit_seeds,
+    refit_topics,
+    save_stability,
+    stability_folder,
+    stability_key,
+    stability_table,
+)
+
+if TYPE_CHECKING:
+    from helpers.config import StudyConfig
+
+logger = logging.getLogger(__name__)
+
+MEASURE = "Topic stability"
+
+
+def topic_stability(
+    config: StudyConfig,
+    result: TopicResult | None = None,
+    *,
+    encoder: Encoder | None = None,
+    params: TopicParams | None = None,
+    progress: bool = False,
+) -> pd.DataFrame | NotComputed:
+    """How well each topic of the study's model reappears when the model is fitted with other seeds.
+
+    Parameters
+    ----------
+    config : StudyConfig
+        ``analysis.topic_stability_seeds`` fits are compared (the study's own
+        and ``n - 1`` refits with seeds ``seed + 1, seed + 2 ...``).
+    result : TopicResult, optional
+        The study's model (default: :func:`study_topics`); its ``stability``
+        is set, so its views and figures mark the unstable topics.
+    encoder, params :
+        As given to :func:`study_topics` (the vectors come from the study's
+        cache: nothing is encoded again).
+    progress : bool
+        Progress bar if a post's vector is missing from the cache.
+
+    Returns
+    -------
+    DataFrame or NotComputed
+        :func:`~helpers.topics.stability.stability_table` (``topic, label,
+        posts, mean_jaccard, reappears, stable, jaccard``; ``attrs``: ARI per
+        refit, ``mean_ari``, seconds per refit); a note when the setting turns
+        it off or the study has no topics.  Saved under
+        ``topics/runs/<id>/stability/`` and loaded while the model and the
+        setting are unchanged.
+    """
+    count = int(config.analysis.topic_stability_seeds)
+    if count <= 1:
+        return NotComputed(MEASURE, f"analysis.topic_stability_seeds is {count}, so the topic model is not "
+                           "refitted with other seeds", "analysis.topic_stability_seeds of 2 or more (5: "
+                           "the study's fit and 4 refits)")
+    params = params or params_from_config(config)
+    result = result if result is not None else study_topics(config, encoder=encoder, params=params,
+                                                            progress=progress)
+    if not result.has_topics:
+        return NotComputed(MEASURE, "the study's topic model has no topics"
+                           + (f" ({result.messages[0]})" if result.messages else ""))
+    seeds = refit_seeds(config.seed, count)
+    key = stability_key(result.fingerprint, seeds)
+    run = result.folder
+    if run is not None and (saved := read_stability(run, key)) is not None:
+        result.stability = saved
+        return saved
+    if run is None:
+        table = _compute(config, result, seeds, key, encoder, params, progress)
+    else:
+        stability_folder(run).mkdir(parents=True, exist_ok=True)
+        with exclusive_lock(stability_folder(run) / ".lock", "the topic stability refits"):
+            saved = read_stability(run, key)  # another worker may have computed it while we waited
+            table = saved if saved is not None else _compute(config, result, seeds, key, encoder, params,
+                                                             progress)
+    result.stability = table
+    return table
+
+
+def _compute(config: StudyConfig, result: TopicResult, seeds: list[int], key: str, encoder: Encoder | None,
+             params: TopicParams, progress: bool) -> pd.DataFrame:
+    documents = result.documents
+    texts = documents["doc"].tolist()
+    cached = study_encoder(config, progress=progress, encoder=encoder)
+    embeddings = cached.encode(texts)  # every vector is in the cache since the study's fit
+    languages = study_languages(config)
+    model_name = encoder.model_id if encoder is not None else config.analysis.embedding_model
+    org_languages = {org.id: org.language.lower() for org in config.organisations}
+    groups = (language_groups(documents, org_languages, params.min_posts) if not is_multilingual(model_name)
+              else None)
+    groups = np.asarray(groups if groups is not None else ["all"] * len(documents), dtype=object)
+    vocabulary: list[str] | None = None
+    refits, seconds = {}, []
+    for seed in seeds:
+        path = refit_path(result.folder, refit_key(result.fingerprint, seed)) if result.folder else None
+        if path is not None and path.exists():
+            saved = pd.read_parquet(path)
+            if saved["post_id"].tolist() == documents["post_id"].tolist():
+                refits[seed] = saved["topic"].to_numpy()
+                continue
+        if vocabulary is None:
+            vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), languages, params)[1]
+        started = time.perf_counter()
+        refits[seed] = refit_topics(texts, embeddings, documents, cached, seed=seed, params=params,
+                                    languages=languages, groups=groups, vocabulary=vocabulary)
+        seconds.append(time.perf_counter() - started)
+        if path is not None:
+            write_parquet_atomic(pd.DataFrame({"post_id": documents["post_id"], "topic": refits[seed]}), path)
+        logger.info("Topic stability: refit with seed %d in %.1f s", seed, seconds[-1])
+    labels = dict(zip(result.topics["topic"].astype(int), result.topics["label"], strict=True))
+    table = stability_table(documents["topic"].to_numpy(), refits, labels)
+    table.attrs["seconds_per_refit"] = round(float(np.mean(seconds)), 2) if seconds else None
+    table.attrs["posts"] = len(documents)
+    if result.folder is not None:
+        save_stability(result.folder, table, {"key": key, "fingerprint": result.fingerprint})
+    return table

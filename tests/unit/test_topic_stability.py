@@ -1,0 +1,132 @@
+"""Topic stability (issue 31): topics matched across refits with other seeds, the unstable ones flagged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from helpers.embeddings import Encoder
+from helpers.topics import (
+    OUTLIER,
+    UNSTABLE_MARK,
+    TopicParams,
+    TopicResult,
+    best_match_jaccard,
+    mark_unstable,
+    refit_seeds,
+    refit_topics,
+    short_label,
+    stability_reading,
+    stability_table,
+    topic_view,
+    vocabulary_presence,
+    wrap_label,
+)
+
+WORDS = [["physio", "stretching", "wheelchair"], ["diet", "formula", "protein"],
+         ["seizure", "rescue", "medication"], ["school", "teacher", "classroom"]]
+PER_CLUSTER = 60
+
+
+class PlantedEncoder(Encoder):
+    """Vectors of well-separated planted clusters: the cluster's centre plus a little noise."""
+
+    model_id = "test/planted-16"
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+        self.texts_encoded = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts_encoded += len(texts)
+        rng = np.random.default_rng(0)
+        return np.vstack([self.vectors.get(t, rng.normal(size=16)) for t in texts]).astype(np.float32)
+
+
+def planted_corpus() -> tuple[pd.DataFrame, np.ndarray, PlantedEncoder]:
+    rng = np.random.default_rng(7)
+    centres = np.eye(16)[: len(WORDS)] * 3.0
+    rows, vectors, truth = [], {}, []
+    for k, words in enumerate(WORDS):
+        for i in range(PER_CLUSTER):
+            text = f"{' '.join(words)} story {k} number {i} shared today"
+            rows.append({"post_id": f"x:{k:02d}{i:03d}", "org_id": "a", "platform": "x",
+                         "author_id": f"P-{k}-{i}", "author_role": "public",
+                         "created_at": pd.Timestamp("2024-01-01", tz="UTC"), "lang": "en", "doc": text})
+            vectors[text] = centres[k] + rng.normal(scale=0.05, size=16)
+            truth.append(k)
+    return pd.DataFrame(rows), np.array(truth), PlantedEncoder(vectors)
+
+
+def test_best_match_jaccard_takes_the_best_topic_of_the_other_fit_and_ignores_outliers() -> None:
+    reference = np.array([0, 0, 0, 0, 1, 1, OUTLIER])
+    other = np.array([3, 3, 3, OUTLIER, 4, 3, 4])
+    assert best_match_jaccard(reference, other) == {0: 0.6, 1: pytest.approx(1 / 3)}
+    assert best_match_jaccard(reference, np.full(7, OUTLIER)) == {0: 0.0, 1: 0.0}
+
+
+def test_the_table_flags_a_topic_that_reappears_in_fewer_than_half_the_refits() -> None:
+    reference = np.array([0] * 6 + [1] * 6)
+    same = reference.copy()
+    split = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3])  # topic 1 split in two halves: Jaccard 0.5
+    torn = np.array([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3])
+    table = stability_table(reference, {1: same, 2: split, 3: torn, 4: torn}, {0: "0: a", 1: "1: b"})
+    rows = table.set_index("topic")
+    assert rows.loc[0, "reappears"] == 0.5 and bool(rows.loc[0, "stable"])  # half the refits: stable
+    assert rows.loc[1, "jaccard"][:2] == [1.0, 0.5]
+    assert table.attrs["refits"] == 4 and table.attrs["ari"][1] == 1.0
+    reading = stability_reading(table)
+    assert reading.startswith("2 of 2 topics reappear in at least half of 4 refits")
+    assert f"mean ARI {table.attrs['mean_ari']:.2f}" in reading
+    assert refit_seeds(42, 5) == [43, 44, 45, 46] and refit_seeds(42, 1) == refit_seeds(42, 0) == []
+
+
+def test_planted_topics_are_stable_and_a_topic_of_random_posts_is_not() -> None:
+    documents, truth, encoder = planted_corpus()
+    texts = documents["doc"].tolist()
+    params = TopicParams(min_topic_size=20, min_term_authors=2)
+    vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), ["en"], params)[1]
+    embeddings = encoder.encode(texts)
+    groups = np.array(["all"] * len(documents), dtype=object)
+
+    def fit(seed: int) -> np.ndarray:
+        return refit_topics(texts, embeddings, documents, encoder, seed=seed, params=params, languages=["en"],
+                            groups=groups, vocabulary=vocabulary)
+
+    reference = fit(0)
+    assert len(set(reference) - {OUTLIER}) == len(WORDS)
+    assert adjusted_rand_score(truth, reference) > 0.9  # the planted clusters are found
+    noise = np.random.default_rng(3).choice(len(documents), 40, replace=False)  # posts of every cluster
+    reference[noise] = reference.max() + 1
+    table = stability_table(reference, {seed: fit(seed) for seed in (1, 2, 3, 4)})
+    rows = table.set_index("topic")
+    planted = [t for t in rows.index if t != reference[noise[0]]]
+    assert rows.loc[planted, "stable"].all() and (rows.loc[planted, "mean_jaccard"] > 0.7).all()
+    assert not rows.loc[reference[noise[0]], "stable"]
+    assert rows.loc[reference[noise[0]], "reappears"] == 0.0
+    assert table.attrs["mean_ari"] > 0.6
+    assert stability_reading(table).startswith(f"{len(WORDS)} of {len(WORDS) + 1} topics")
+
+
+def test_unstable_topics_are_marked_in_views_and_figure_labels() -> None:
+    documents, _, _ = planted_corpus()
+    documents = documents.assign(topic=np.repeat([0, 1, 2, 3], PER_CLUSTER), similarity=1.0)
+    topics = pd.DataFrame({"topic": [0, 1, 2, 3], "label": [f"{t}: {' · '.join(w[:2])}"
+                                                             for t, w in enumerate(WORDS)],
+                           "words": [list(w) for w in WORDS]})
+    result = TopicResult("ok", [], documents, topics, pd.DataFrame(), pd.DataFrame(), {"min_posts": 50})
+    assert "stable" not in topic_view(result).topics.columns  # before stability is computed
+    result.stability = pd.DataFrame({"topic": [0, 1, 2, 3], "stable": [True, False, True, True]})
+    view = topic_view(result)
+    flags = view.topics.set_index("topic")
+    assert flags["stable"].tolist() == [True, False, True, True]
+    assert flags.loc[1, "label"].endswith(UNSTABLE_MARK) and not flags.loc[0, "label"].endswith(UNSTABLE_MARK)
+    assert result.labels()[1].endswith(UNSTABLE_MARK)
+    assert any("unstable" in note for note in view.notes)
+    long = mark_unstable("7: " + " · ".join(["extraordinarily long label words"] * 4), False)
+    assert short_label(long, 30).endswith(UNSTABLE_MARK) and len(short_label(long, 30)) <= 30
+    assert wrap_label(long, 20).endswith(UNSTABLE_MARK)

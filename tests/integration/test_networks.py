@@ -607,6 +607,19 @@ def test_demo_exports_open_in_networkx(demo_config, demo_network) -> None:
     assert "interactions.gexf" in set(table["file"]) and (table["KiB"] > 0).all()
 
 
+def test_demo_exports_the_network_over_time_and_for_pajek(demo_network) -> None:
+    exports, G = demo_network.exports, demo_network.graph
+    names = {key: path.name for key, path in exports.items()}
+    assert names["dynamic_gexf"] == "interactions_dynamic.gexf" and names["pajek"] == "interactions.net"
+    D = nx.read_gexf(exports["dynamic_gexf"])
+    assert D.graph["mode"] == "dynamic" and set(D) == set(G) and set(D.edges) == set(G.edges)
+    assert all(data["spells"] for _, _, data in D.edges(data=True))
+    P = nx.read_pajek(exports["pajek"])
+    assert P.number_of_nodes() == G.number_of_nodes() and set(P.edges()) == set(G.edges)
+    assert {"closeness", "eigenvector", "clustering", "dynamic_gexf"} <= set(demo_network.methods)
+    assert demo_network.nodes[["closeness", "eigenvector", "clustering"]].notna().all().all()
+
+
 def test_demo_networks_match_the_ground_truth(demo_config) -> None:
     evaluation = nw.evaluate_against_truth(demo_config)
     edges = evaluation["edges"]

@@ -32,7 +32,13 @@ from helpers.networks.build import (
     org_nodes,
 )
 from helpers.networks.community import communities, community_table
-from helpers.networks.export import annotate_graph, export_graph, networks_folder
+from helpers.networks.export import (
+    annotate_graph,
+    export_dynamic_gexf,
+    export_graph,
+    export_pajek,
+    networks_folder,
+)
 from helpers.networks.growth import growth_table
 from helpers.networks.interactive import interactive_network
 from helpers.networks.layout import drawable_subgraph, remembered_layout
@@ -78,6 +84,9 @@ class NetworkAnalysis:
 
 
 SAVED_ANALYSES = "_saved"
+RESULT_FORMAT = 2
+"""Increased when :class:`NetworkAnalysis` gains results (2: closeness, eigenvector, clustering, dynamic GEXF,
+Pajek), so results saved before are recomputed, not reused without them."""
 
 
 def analyse_network(
@@ -129,7 +138,8 @@ def _analysis_key(config: StudyConfig, org_id: str | None, export: bool, backend
     current = config.processed_path / "topics" / "current.json"
     digest.update(current.read_bytes() if current.exists() else b"no topics")
     settings = {
-        "version": __version__, "org": org_id, "export": export, "backend": backend, "seed": config.seed,
+        "version": __version__, "format": RESULT_FORMAT, "org": org_id, "export": export, "backend": backend,
+        "seed": config.seed,
         "analysis": config.analysis.model_dump(mode="json"), "privacy": config.privacy.min_group_size,
         "names": {org.id: org.name for org in config.organisations}, "study": config.name,
     }
@@ -187,15 +197,17 @@ def compute_network(
     """Run the whole network analysis for one organisation (``org_id``) or the study.
 
     Steps: build the graph (all kinds) and summarise it per kind; node measures
-    (degrees, PageRank, betweenness exact up to
+    (degrees, PageRank, betweenness and closeness exact up to
     ``EXACT_BETWEENNESS_MAX_NODES`` nodes, else from
-    ``config.analysis.betweenness_k`` sampled sources); Louvain communities
+    ``config.analysis.betweenness_k`` sampled sources; eigenvector centrality
+    and clustering coefficient on the undirected graph); Louvain communities
     with the study seed and their hashtags (and topics, when ``topics`` or
     :func:`load_post_topics` has them); brokers; each organisation's ego
     network; accounts bridging organisations; growth per
     ``config.analysis.time_slice``; the hashtag network (hashtags of at least
     ``privacy.min_group_size`` authors); the author-topic projection; exports
-    to :func:`networks_folder` (GEXF, GraphML, CSV, interactive HTML).
+    to :func:`networks_folder` (GEXF, GraphML, Pajek, CSV, interactive HTML, and
+    the network over time per ``config.analysis.time_slice`` as dynamic GEXF).
     """
     scope = org_id or "study"
     seed = config.seed
@@ -225,6 +237,8 @@ def compute_network(
     nodes = node_measures(graph, k=config.analysis.betweenness_k, seed=seed, backend=backend)
     methods["betweenness"] = nodes.attrs["betweenness_method"]
     methods["pagerank"] = "weighted PageRank, damping 0.85 (networkx)"
+    for measure in ("closeness", "eigenvector", "clustering"):
+        methods[measure] = nodes.attrs[f"{measure}_method"]
     steps.update()
 
     step("communities")
@@ -270,9 +284,15 @@ def compute_network(
         step("exports")
         folder = networks_folder(config, org_id)
         annotate_graph(graph, nodes, ["community", "in_degree", "out_degree", "in_strength", "out_strength",
-                                      "pagerank", "betweenness", "gatekeeper", "representative", "liaison",
-                                      "brokerage"])
+                                      "pagerank", "betweenness", "closeness", "eigenvector", "clustering",
+                                      "gatekeeper", "representative", "liaison", "brokerage"])
         exports.update(export_graph(graph, folder, "interactions"))
+        exports["pajek"] = export_pajek(graph, folder, "interactions")
+        period = config.analysis.time_slice
+        exports["dynamic_gexf"] = export_dynamic_gexf(interactions, folder, "interactions", freq=period,
+                                                      node_attributes=graph, title=graph.graph["name"])
+        methods["dynamic_gexf"] = (f"interactions_dynamic.gexf: accounts and ties present in the {period}s "
+                                   f"they interact, tie weight per {period} (GEXF 1.3, for Gephi's timeline)")
         exports.update({f"hashtags_{k}": v for k, v in export_graph(hashtags, folder, "hashtags").items()})
         fig = interactive_network(graph, membership=membership, measures=nodes, seed=seed)
         if fig is not None:  # a network without ties has nothing to explore

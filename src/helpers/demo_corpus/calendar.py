@@ -144,6 +144,10 @@ class Calendar:
     def start(self, rng: random.Random, *, org_hours: bool = False) -> datetime:
         """A UTC time: a weighted local day, a local hour by role, then converted."""
         day = DAYS[bisect.bisect_left(self._cum, rng.random() * self._cum[-1])]
+        return self.on_day(rng, day, org_hours=org_hours)
+
+    def on_day(self, rng: random.Random, day: date, *, org_hours: bool = False) -> datetime:
+        """A UTC time on local ``day``: a local hour by role, then converted."""
         cum = self._org_cum if org_hours else self._public_cum
         hour = bisect.bisect_left(cum, rng.random() * cum[-1])
         local = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60))

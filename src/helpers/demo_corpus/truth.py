@@ -25,7 +25,9 @@ measured against it, an analysis's accuracy is not self-fulfilling.
     Invented outlets', agencies', companies' and peer organisations' sites
     (``northernvoice-news.co.uk``...) are on no domain list, but have their
     planted type.  Scenarios ``source_post`` and ``gatekeeping`` are the
-    planted source-sharing pathways (:mod:`helpers.demo_corpus.scenarios.sources`).
+    planted source-sharing pathways (:mod:`helpers.demo_corpus.scenarios.sources`);
+    ``rdd_stories`` the story threads planted in the week centred on each
+    Rare Disease Day (:mod:`helpers.demo_corpus.scenarios.events`).
 ``interactions.csv``
     Reply, mention, share and quote edges between authors, one per record
     and target, as the exports state them.

@@ -24,6 +24,10 @@ Scenarios (the ``scenario`` column of ``posts.csv``) and their mode:
     on (quote, or share and the same link again), patients answer the
     gatekeeper, the organisation sometimes shares it on; on Bluesky the
     organisation reposts or quotes an outside voice.
+``rdd_stories`` (crowd_sourced)
+    In the week centred on each Rare Disease Day: the organisation's calls
+    for stories answered by the public, and public-to-public story threads
+    (the planted event effect; on Twitter, Mastodon and Reddit).
 
 Every post of a scenario instance shares its ``scenario_id`` and mode.
 
@@ -35,6 +39,8 @@ Modules, each importing only from those above it:
 * :mod:`~helpers.demo_corpus.scenarios.threads`: one method per scenario;
 * :mod:`~helpers.demo_corpus.scenarios.sources`: outside voices and gatekeepers (``source_post``,
   ``gatekeeping``), from streams of their own;
+* :mod:`~helpers.demo_corpus.scenarios.events`: the Rare Disease Day story threads (``rdd_stories``),
+  from streams of their own;
 * :mod:`~helpers.demo_corpus.scenarios.world`: :class:`World`, built of the parts above, and
   :func:`build_world`.
 """

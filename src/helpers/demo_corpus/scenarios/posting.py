@@ -19,6 +19,7 @@ MODE_OF = {
     "call_for_stories": "crowd_sourced",
     "source_post": "crowd_sourced",
     "gatekeeping": "crowd_sourced",
+    "rdd_stories": "crowd_sourced",
 }
 # Median delay (minutes) before a reply, and its spread (log scale).
 REPLY_DELAY = {

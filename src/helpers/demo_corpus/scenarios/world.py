@@ -17,6 +17,7 @@ from helpers.demo_corpus.calendar import Calendar, near, rare_disease_day
 from helpers.demo_corpus.ids import IdFactory
 from helpers.demo_corpus.model import ORGS, OrgSpec, Post
 from helpers.demo_corpus.scenarios.community import Community
+from helpers.demo_corpus.scenarios.events import EventStoriesMixin
 from helpers.demo_corpus.scenarios.knowledge_types import KnowledgeTypesMixin
 from helpers.demo_corpus.scenarios.posting import PostingMixin
 from helpers.demo_corpus.scenarios.sources import SourcesMixin
@@ -24,13 +25,15 @@ from helpers.demo_corpus.scenarios.threads import ThreadsMixin
 from helpers.demo_corpus.text import Composer
 
 
-class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin, SourcesMixin):
+class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin, SourcesMixin, EventStoriesMixin):
     """Generates every post of the demo study, per organisation and platform.
 
     The source material (:mod:`~helpers.demo_corpus.scenarios.sources`) is
     made from streams of its own and its posts follow the others in
     :attr:`posts`, so that adding it changed nothing else but the number of
-    the other scenarios each budget needs.
+    the other scenarios each budget needs.  The story threads planted around
+    Rare Disease Day (:mod:`~helpers.demo_corpus.scenarios.events`) are made
+    the same way.
     """
 
     def __init__(self, seed: int, n_posts: int) -> None:
@@ -44,6 +47,7 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin, SourcesMixin):
         self.communities: dict[tuple[str, str], Community] = {}
         self._sid = 0
         self._init_sources()
+        self._init_event_stories()
 
     def build(self) -> None:
         """Create the communities, then generate posts until each file's budget is met."""
@@ -72,9 +76,11 @@ class World(PostingMixin, KnowledgeTypesMixin, ThreadsMixin, SourcesMixin):
                         self._bridge_post(community, bridge)
             budget = budgets[key]
             self.plant_sources(community, budget)
+            self.plant_event_stories(community, budget)
             while self.records.get(self._budget_key(key), 0) < budget:
                 self.scenario(community)
         self.posts.extend(self.source_posts)
+        self.posts.extend(self.event_posts)
 
     def _budget_key(self, key: tuple[str, str]) -> str:
         return f"{key[0]}/{key[1]}"

@@ -130,3 +130,19 @@ def test_unstable_topics_are_marked_in_views_and_figure_labels() -> None:
     long = mark_unstable("7: " + " · ".join(["extraordinarily long label words"] * 4), False)
     assert short_label(long, 30).endswith(UNSTABLE_MARK) and len(short_label(long, 30)) <= 30
     assert wrap_label(long, 20).endswith(UNSTABLE_MARK)
+
+
+def test_the_overview_says_in_how_many_refits_each_topic_reappears() -> None:
+    from helpers.notice import NotComputed
+    from helpers.topics import stability_overview
+
+    table = pd.DataFrame({"topic": [0, 1], "label": ["0: a", "1: b"], "posts": [50, 30],
+                          "mean_jaccard": [0.91234, 0.3], "reappears": [1.0, 0.25], "stable": [True, False],
+                          "jaccard": [[0.9, 0.9, 0.95, 0.9], [0.3, 0.2, 0.6, 0.1]]})
+    table.attrs["refits"] = 4
+    shown = stability_overview(table)
+    assert shown["reappears in"].tolist() == ["4 of 4 refits", "1 of 4 refits"]
+    assert shown["stable"].tolist() == ["yes", "no †"]
+    assert shown["mean best-match Jaccard"].tolist() == [0.91, 0.3]
+    note = NotComputed("Topic stability", "turned off")
+    assert stability_overview(note) is note

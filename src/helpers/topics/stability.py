@@ -175,6 +175,21 @@ def stability_summary(stability: pd.DataFrame | NotComputed) -> Prose | NotCompu
     return paragraphs(stability_reading(stability) + ".")
 
 
+def stability_overview(stability: pd.DataFrame | NotComputed) -> pd.DataFrame | NotComputed:
+    """The stability table as a report shows it: per topic, its posts, the mean best-match Jaccard and
+    in how many refits it reappears (the per-refit values stay in the table itself)."""
+    if isinstance(stability, NotComputed):
+        return stability
+    refits = int(stability.attrs.get("refits", 0)) or max((len(v) for v in stability["jaccard"]), default=0)
+    return pd.DataFrame({
+        "topic": stability["label"],
+        "posts": stability["posts"],
+        "mean best-match Jaccard": stability["mean_jaccard"].round(2),
+        "reappears in": [f"{round(share * refits)} of {refits} refits" for share in stability["reappears"]],
+        "stable": stability["stable"].map({True: "yes", False: "no †"}),
+    })
+
+
 def stability_folder(run: Path) -> Path:
     """Where a saved run's refits and stability table live."""
     return run / STABILITY_FOLDER

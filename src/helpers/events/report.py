@@ -320,7 +320,18 @@ def events_comparison(config: StudyConfig) -> Shown | Remark:
         return notes[0] if notes else Remark("No organisation has posts.")
     table = pd.DataFrame(rows)
     unique = list(dict.fromkeys(notes))
-    return WithNotes(table, unique) if unique else table
+    return WithNotes(table, [_one_note(unique, len(rows))]) if unique else table
+
+
+def _one_note(notes: list[NotComputed], rows: int) -> NotComputed:
+    """The comparison's notes as one: a note per organisation and event fills a page before the table;
+    each organisation's report gives them in full."""
+    if len(notes) == 1:
+        return notes[0]
+    return NotComputed("Some shares", f"{len(notes)} windows or measures of the {rows} organisation-events "
+                       "could not be compared (too few threads in a window, or no data in it); their cells "
+                       "say n/a and each organisation's report says which and why",
+                       "longer windows (before_days, after_days, during_days of the event) or more data")
 
 
 _COMPARED = {"crowd_sourced": "crowd-sourced threads, during − before (points, 95% CI)",

@@ -274,3 +274,20 @@ def test_pajek_refuses_labels_that_would_merge(tmp_path: Path) -> None:
     G = nx.DiGraph([('a"b', "a_b")])
     with pytest.raises(ValueError, match="same Pajek label"):
         write_pajek(G, tmp_path / "g.net")
+
+
+def test_the_central_accounts_table_fits_a_page() -> None:
+    from helpers.networks.measures import top_accounts
+
+    nodes = pd.DataFrame({
+        "display": ["Org (OrgX)", "P-1", "P-2"], "role": ["organisation", "public", "public"],
+        "community": [0, 1, 1], "in_degree": [5, 2, 1], "out_degree": [3, 1, 0],
+        "in_strength": [9, 2, 1], "out_strength": [4, 1, 0], "pagerank": [0.51234, 0.3, 0.18766],
+        "betweenness": [0.4, 0.0, 0.0], "closeness": [0.7777, 0.5, 0.25], "eigenvector": [0.6, 0.5, 0.4],
+        "clustering": [0.0, 1.0, 0.0],
+    }, index=pd.Index(["twitter:OrgX", "P-1", "P-2"], name="node"))
+    table = top_accounts(nodes, n=2)
+    assert list(table.columns) == ["account", "role", "community", "in_degree", "out_degree", "pagerank",
+                                   "betweenness", "closeness", "eigenvector", "clustering"]
+    assert table["account"].tolist() == ["Org (OrgX)", "P-1"] and list(table.index) == [0, 1]
+    assert table.loc[0, "pagerank"] == 0.512 and table.loc[0, "closeness"] == 0.778

@@ -124,17 +124,15 @@ def cluster_bootstrap_interval(
     return _bootstrap(hits_array[:, None], clusters, replicates, seed, level)[0]
 
 
-def _bootstrap(hits: np.ndarray, clusters: pd.Series | np.ndarray, replicates: int, seed: int,
-               level: float) -> list[tuple[float, float]]:
-    """Intervals of the shares of several classes (columns of ``hits``), from the same thread draws."""
+def replicate_shares(hits: np.ndarray, clusters: pd.Series | np.ndarray, replicates: int,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Cluster-bootstrap replicates (rows) of the share of each column of ``hits`` (posts x classes),
+    resampling whole clusters (threads) with replacement."""
     codes, _ = pd.factorize(pd.Series(np.asarray(clusters)), sort=False)
-    per_cluster_posts = np.bincount(codes).astype(float)
-    n_clusters = len(per_cluster_posts)
+    n_clusters = int(codes.max()) + 1
+    per_cluster_posts = np.bincount(codes, minlength=n_clusters).astype(float)
     per_cluster_hits = np.stack([np.bincount(codes, weights=column.astype(float), minlength=n_clusters)
                                  for column in hits.T], axis=1)
-    if n_clusters < 2:
-        return [wilson_interval(int(column.sum()), len(column), level) or (0.0, 1.0) for column in hits.T]
-    rng = np.random.default_rng(seed)
     estimates = []
     for start in range(0, replicates, _CHUNK):
         size = min(_CHUNK, replicates - start)
@@ -143,7 +141,15 @@ def _bootstrap(hits: np.ndarray, clusters: pd.Series | np.ndarray, replicates: i
         offsets = (np.arange(size) * n_clusters)[:, None]
         times = np.bincount((draws + offsets).ravel(), minlength=size * n_clusters).reshape(size, n_clusters)
         estimates.append((times @ per_cluster_hits) / (times @ per_cluster_posts)[:, None])
-    values = np.concatenate(estimates)
+    return np.concatenate(estimates)
+
+
+def _bootstrap(hits: np.ndarray, clusters: pd.Series | np.ndarray, replicates: int, seed: int,
+               level: float) -> list[tuple[float, float]]:
+    """Intervals of the shares of several classes (columns of ``hits``), from the same thread draws."""
+    if pd.Series(np.asarray(clusters)).nunique() < 2:
+        return [wilson_interval(int(column.sum()), len(column), level) or (0.0, 1.0) for column in hits.T]
+    values = replicate_shares(hits, clusters, replicates, np.random.default_rng(seed))
     tail = (1 - level) / 2
     lows, highs = np.quantile(values, [tail, 1 - tail], axis=0)
     return [(float(low), float(high)) for low, high in zip(lows, highs, strict=True)]

@@ -34,12 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.uncertainty import BOOTSTRAP_REPLICATES, LEVEL
+from helpers.uncertainty import BOOTSTRAP_REPLICATES, LEVEL, replicate_shares
 
 NEWCOMBE = "Newcombe hybrid score"
 CLUSTER_BOOTSTRAP = "cluster bootstrap by thread"
 MINUS = "−"
-_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -113,24 +112,6 @@ def newcombe_difference(count: int, total: int, base_count: int, base_total: int
     return Difference(float(value), max(-1.0, float(low)), min(1.0, float(high)), NEWCOMBE)
 
 
-def _replicate_shares(hits: np.ndarray, clusters: pd.Series | np.ndarray, replicates: int,
-                      rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap replicates (rows) of the share of each column of ``hits``, resampling whole clusters."""
-    codes, _ = pd.factorize(pd.Series(np.asarray(clusters)), sort=False)
-    n_clusters = int(codes.max()) + 1
-    posts = np.bincount(codes, minlength=n_clusters).astype(float)
-    per_cluster = np.stack([np.bincount(codes, weights=column.astype(float), minlength=n_clusters)
-                            for column in hits.T], axis=1)
-    out = []
-    for start in range(0, replicates, _CHUNK):
-        size = min(_CHUNK, replicates - start)
-        draws = rng.integers(0, n_clusters, size=(size, n_clusters))
-        offsets = (np.arange(size) * n_clusters)[:, None]
-        times = np.bincount((draws + offsets).ravel(), minlength=size * n_clusters).reshape(size, n_clusters)
-        out.append((times @ per_cluster) / (times @ posts)[:, None])
-    return np.concatenate(out)
-
-
 def _columns(hits: np.ndarray) -> np.ndarray:
     """Hits as a (posts x classes) boolean array; one class when given one column."""
     hits = np.asarray(hits, dtype=bool)
@@ -155,8 +136,8 @@ def cluster_differences(hits: np.ndarray, clusters: pd.Series | np.ndarray, base
     if len(hits) == 0 or len(base_hits) == 0:
         return [Difference(None, None, None, CLUSTER_BOOTSTRAP) for _ in range(hits.shape[1])]
     rng = np.random.default_rng(seed)
-    shares = _replicate_shares(hits, clusters, replicates, rng)
-    base = _replicate_shares(base_hits, base_clusters, replicates, rng)
+    shares = replicate_shares(hits, clusters, replicates, rng)
+    base = replicate_shares(base_hits, base_clusters, replicates, rng)
     spread = shares - base
     tail = (1 - level) / 2
     lows, highs = np.quantile(spread, [tail, 1 - tail], axis=0)

@@ -54,6 +54,11 @@ class PathwayAnalysis:
     time_slice: str = "quarter"
 
     @property
+    def types(self) -> pd.Series:
+        """Actor type by ``author_id`` of the scope's accounts."""
+        return actor_types(self.accounts)
+
+    @property
     def introduced(self) -> pd.DataFrame:
         """The links of posts that are not shares or quotes (each source brought in, once per post)."""
         return self.links[~self.links["is_pass"]]
@@ -76,8 +81,7 @@ def actor_overview(result: PathwayAnalysis) -> Shown:
     """Accounts and posts per actor type, with how the types were assigned and 95% intervals."""
     if result.posts.empty:
         return NotComputed("Actor types", "this scope has no posts")
-    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
-    post_types = result.posts["author_id"].map(types).fillna("unknown")
+    post_types = result.posts["author_id"].map(result.types).fillna("unknown")
     post_shares = clustered_shares(post_types, result.posts["author_id"], ACTOR_TYPES, seed=result.seed)
     rows = []
     accounts = result.accounts.drop_duplicates("author_id")
@@ -107,7 +111,7 @@ def by_actor(result: PathwayAnalysis, column: str) -> Shown:
     if posts.empty or column not in posts:
         return NotComputed(f"{what.capitalize()} by actor type", "this scope has no classified posts")
     original = posts[posts["shared_id"].isna()]
-    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    types = result.types
     kinds = original["author_id"].map(types).fillna("unknown")
     table = pd.crosstab(kinds, original[column], normalize="index")
     table = table[[value for value in ORDERS[column] if value in table.columns]]
@@ -124,7 +128,7 @@ def network_by_actor(result: PathwayAnalysis, nodes: pd.DataFrame) -> Shown:
     """Mean network measures of each actor type (``nodes``: the network analysis's node table)."""
     if nodes.empty:
         return NotComputed("Network measures by actor type", "the network has no ties")
-    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    types = result.types
     measures = [c for c in ("in_degree", "out_degree", "pagerank", "betweenness") if c in nodes.columns]
     frame = nodes[measures].copy()
     frame["actor type"] = [ACTOR_LABELS.get(types.get(node, "unknown"), "unknown") for node in nodes.index]
@@ -149,7 +153,7 @@ def source_flow_overview(result: PathwayAnalysis) -> Shown:
     if introduced.empty:
         return _no_links(result)
     pairs = pass_pairs(result.posts, result.links)
-    types = result.accounts.drop_duplicates("author_id").set_index("author_id")["actor_type"]
+    types = result.types
     rows = []
     for kind, links in introduced.groupby("source_type", sort=False):
         passed = pairs[pairs["source_type"] == kind]

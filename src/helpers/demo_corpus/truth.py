@@ -51,6 +51,11 @@ measured against it, an analysis's accuracy is not self-fulfilling.
 ``planted_pii.json``
     Private handles, display names, e-mails, phone numbers, person names and
     tracking links that appear in the raw files.
+``topic_drift.json``
+    The planted topic whose words drift (scenario ``topic_drift``): in
+    organisation ``org_id`` the ``{drug}`` slot writes the ``old`` terms
+    before ``switch`` and the ``new`` ones from it on
+    (:data:`helpers.demo_corpus.text.seasons.TOPIC_DRIFT`).
 ``bad_records.csv`` / ``duplicates.csv``
     The planted bad and duplicate records, by file and line.
 """
@@ -65,6 +70,7 @@ from urllib.parse import urlsplit
 
 from helpers.demo_corpus.model import Account, Post
 from helpers.demo_corpus.profiles import bio_reveals
+from helpers.demo_corpus.text.seasons import TOPIC_DRIFT
 from helpers.demo_corpus.writers import Defect
 
 POST_COLUMNS = [
@@ -336,6 +342,7 @@ def write_truth(
     (truth / "planted_pii.json").write_text(
         json.dumps(pii, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+    (truth / "topic_drift.json").write_text(json.dumps(TOPIC_DRIFT, indent=1) + "\n", encoding="utf-8")
     bad = [d for d in defects if d.kind != "duplicate"]
     dups = [d for d in defects if d.kind == "duplicate"]
     counts["bad_records"] = _write_csv(

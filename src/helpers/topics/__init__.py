@@ -69,6 +69,9 @@ refits
 views
     :func:`topic_view` and its tables (over time, per class, by organisation,
     example posts).
+dynamic
+    :func:`topic_words_over_time`: each topic's words per calendar period,
+    :func:`word_changes`, :func:`plot_topic_words_over_time`.
 evaluation
     :func:`evaluate_topics`: quality and agreement with ground-truth themes.
 plots
@@ -107,6 +110,7 @@ from helpers.topics.documents import (
     topic_documents,
     vocabulary_presence,
 )
+from helpers.topics.dynamic import plot_topic_words_over_time, topic_words_over_time, word_changes
 from helpers.topics.evaluation import baseline_clusters, evaluate_topics
 from helpers.topics.fit import fit_topics
 from helpers.topics.grouped import (
@@ -197,11 +201,14 @@ __all__ = [
     "frequent_terms", "hierarchy_linkage", "interactive_figures", "language_groups", "language_notes",
     "load_topics", "make_vectorizer", "mark_unstable", "no_terms", "npmi_coherence", "over_time_bins",
     "params_from_config", "plot_top_terms", "plot_topic_hierarchy", "plot_topic_shares_by_org",
-    "plot_topics_over_time", "plot_topics_per_class", "precision_note", "rare_disease_day", "readable_label",
+    "plot_topic_words_over_time", "plot_topics_over_time", "plot_topics_per_class", "precision_note",
+    "rare_disease_day", "readable_label",
     "refit_seeds", "refit_topics", "release_gil_in_umap_layout", "save_interactive_figures", "short_label",
     "stability_overview", "stability_reading", "stability_summary", "stability_table", "stop_words",
     "study_languages", "study_topics",
     "topic_diversity", "topic_documents", "topic_fingerprint", "topic_inputs_key", "topic_label",
-    "topic_quality", "topic_shares_by_org", "topic_stability", "topic_table", "topic_view", "topics_folder",
-    "topics_over_time", "topics_per_class", "vocabulary_presence", "warm_numba_cache", "wrap_label",
+    "topic_quality", "topic_shares_by_org", "topic_stability", "topic_table", "topic_view",
+    "topic_words_over_time", "topics_folder",
+    "topics_over_time", "topics_per_class", "vocabulary_presence", "warm_numba_cache", "word_changes",
+    "wrap_label",
 ]

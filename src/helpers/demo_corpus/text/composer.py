@@ -12,7 +12,7 @@ from helpers.demo_corpus.model import PERSON_OF, Account, OrgSpec
 from helpers.demo_corpus.phrases import phrase_bank
 from helpers.demo_corpus.text.assembly import AssemblyMixin, _tags_in
 from helpers.demo_corpus.text.formats import FormatsMixin
-from helpers.demo_corpus.text.seasons import _pick_dated
+from helpers.demo_corpus.text.seasons import _pick_dated, drift_line, drifted
 from helpers.demo_corpus.text.surface import SurfaceMixin
 from helpers.demo_corpus.text.templates import TemplatesMixin
 from helpers.demo_corpus.text.variation import VariationMixin
@@ -105,7 +105,20 @@ class SlotFiller:
         entry = self.cache[key]
         if isinstance(entry, dict):
             return entry.get(form, entry.get("", ""))
-        return entry
+        return self._drifted(name, entry)
+
+    def _drifted(self, name: str, entry: str) -> str:
+        """The term as the drifting community writes it on the post's date (:func:`drifted`).
+
+        A second slot of the family (``{drug2}``) keeps its drawn term when the drift would make it
+        the first slot's term.
+        """
+        base = name[:-1] if name.endswith("2") and name[:-1] in self.c.vocab else name
+        term = drifted(self.c.org.id, base, entry, self.when)
+        first = self.cache.get(f"fam:{base}") if base != name else None
+        if first is not None and term == drifted(self.c.org.id, base, first, self.when):
+            return entry
+        return str(term)
 
     def value(self, name: str) -> object:
         if name in self.cache:
@@ -213,6 +226,7 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
         self.rng = rng
         # the stream of the links' second choices (own sources, videos, shortening): see SurfaceMixin.url
         self.links_rng = links_rng or random.Random(f"links:{org.id}:{platform}")
+        self.drift_rng = random.Random(f"drift:{org.id}:{platform}")  # the planted drifting topic's lines
         self.org = org
         self.platform = platform
         self.bank = phrase_bank(org.lang)
@@ -279,6 +293,8 @@ class Composer(FormatsMixin, TemplatesMixin, VariationMixin, SurfaceMixin, Assem
         filler = SlotFiller(self, author, when, child_full_p=0.08 if private else 0.0)
         sentences, theme = self._sentences(kt, theme, role, style, filler, when)
         parts = [self._vary(filler.fill(s), author.is_person) for s in sentences]
+        if (line := drift_line(self.drift_rng, self.org.id, theme, when)) is not None:
+            parts.append(line)  # the topic whose words drift (seasons.TOPIC_DRIFT)
         if style in ("reply", "answer", "followup") and addressee is not None:
             parts = self._address(parts, addressee, role)
         if private and not filler.pii.get("person_names"):

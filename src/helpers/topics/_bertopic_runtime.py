@@ -58,6 +58,8 @@ def _quiet_bertopic() -> Iterator[None]:
             warnings.filterwarnings("ignore", category=UserWarning, module="umap")
             warnings.filterwarnings("ignore", module="numba")
             warnings.filterwarnings("ignore", message=".*Cannot cache compiled function.*")
+            # importing BERTopic in a kernel without ipywidgets: tqdm's notebook bar is not used anyway
+            warnings.filterwarnings("ignore", message=".*IProgress not found.*")
             yield
     finally:
         bertopic_logger.removeFilter(quiet)

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.notice import NotComputed, drawable
+from helpers.topics._bertopic_runtime import _quiet_bertopic
 from helpers.topics.documents import _authors_per_term, make_vectorizer, vocabulary_presence
 from helpers.topics.params import OUTLIER, TopicParams
 from helpers.topics.plots import FIGURE_WIDTH, short_label
@@ -162,8 +163,10 @@ def _study_ctfidf(result: TopicResult) -> tuple[Any, np.ndarray, np.ndarray, dic
     cached = result.__dict__.get("_words_over_time")
     if cached is not None:
         return cached
-    from bertopic.vectorizers import ClassTfidfTransformer
     from scipy import sparse
+
+    with _quiet_bertopic():  # the first import of BERTopic in a kernel warns about tqdm's widgets
+        from bertopic.vectorizers import ClassTfidfTransformer
 
     params = result.params
     languages = params.get("languages", ["en"])

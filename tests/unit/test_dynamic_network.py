@@ -287,7 +287,7 @@ def test_the_central_accounts_table_fits_a_page() -> None:
         "clustering": [0.0, 1.0, 0.0],
     }, index=pd.Index(["twitter:OrgX", "P-1", "P-2"], name="node"))
     table = top_accounts(nodes, n=2)
-    assert list(table.columns) == ["account", "role", "community", "in_degree", "out_degree", "pagerank",
-                                   "betweenness", "closeness", "eigenvector", "clustering"]
+    assert list(table.columns) == ["account", "role", "in", "out", "pagerank", "betweenness", "closeness",
+                                   "eigenvector", "clustering"]
     assert table["account"].tolist() == ["Org (OrgX)", "P-1"] and list(table.index) == [0, 1]
     assert table.loc[0, "pagerank"] == 0.512 and table.loc[0, "closeness"] == 0.778

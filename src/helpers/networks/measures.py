@@ -537,15 +537,16 @@ def node_measures(
 
 def top_accounts(nodes: pd.DataFrame, by: str = "pagerank", n: int = 15) -> pd.DataFrame:
     """The ``n`` accounts ranking highest on ``by``, with the columns a reader needs (readable at A4:
-    the account's display name only, degrees rather than strengths, the centralities rounded)."""
-    wanted = ["display", "role", "community", "in_degree", "out_degree", "pagerank", "betweenness",
-              "closeness", "eigenvector", "clustering"]
+    the account's display name only, in- and out-degree rather than strengths, the centralities
+    rounded; communities have a table of their own)."""
+    wanted = ["display", "role", "in_degree", "out_degree", "pagerank", "betweenness", "closeness",
+              "eigenvector", "clustering"]
     columns = [c for c in wanted if c in nodes.columns]
     ranked = nodes.sort_values([by, "display"], ascending=[False, True], kind="stable")
     table = ranked[columns].head(n).reset_index(drop=True)
-    centralities = [c for c in wanted[5:] if c in table]
+    centralities = [c for c in wanted[4:] if c in table]
     table[centralities] = table[centralities].round(3)
-    return table.rename(columns={"display": "account"})
+    return table.rename(columns={"display": "account", "in_degree": "in", "out_degree": "out"})
 
 
 def undirected_weighted(G: nx.DiGraph, weight: str = "weight") -> nx.Graph:

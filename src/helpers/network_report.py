@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.config import StudyConfig
 from helpers.networks import NetworkAnalysis, org_nodes, top_accounts
+from helpers.networks.measures import CENTRALITIES
 from helpers.notice import NotComputed, Remark, Shown
 
 
@@ -36,9 +37,10 @@ def growth_overview(net: NetworkAnalysis) -> Shown:
     return no_ties(net, "Growth of the network") or net.growth
 
 
-def central_accounts(net: NetworkAnalysis, by: str = "pagerank", n: int = 15) -> Shown:
-    """The most central accounts (a note without ties)."""
-    return no_ties(net, "Central accounts") or top_accounts(net.nodes, by=by, n=n)
+def central_accounts(net: NetworkAnalysis, by: str = "pagerank", n: int = 15,
+                     measures: tuple[str, ...] = CENTRALITIES) -> Shown:
+    """The most central accounts with ``measures`` (a note without ties)."""
+    return no_ties(net, "Central accounts") or top_accounts(net.nodes, by=by, n=n, measures=measures)
 
 
 def ego_overview(net: NetworkAnalysis, config: StudyConfig) -> Shown:

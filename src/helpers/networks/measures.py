@@ -535,16 +535,20 @@ def node_measures(
     return table
 
 
-def top_accounts(nodes: pd.DataFrame, by: str = "pagerank", n: int = 15) -> pd.DataFrame:
-    """The ``n`` accounts ranking highest on ``by``, with the columns a reader needs (readable at A4:
-    the account's display name only, in- and out-degree rather than strengths, the centralities
-    rounded; communities have a table of their own)."""
-    wanted = ["display", "role", "in_degree", "out_degree", "pagerank", "betweenness", "closeness",
-              "eigenvector", "clustering"]
-    columns = [c for c in wanted if c in nodes.columns]
+CENTRALITIES = ("in_degree", "out_degree", "pagerank", "betweenness")
+"""The measures of the central accounts table."""
+MORE_CENTRALITIES = ("closeness", "eigenvector", "clustering")
+"""The measures of its second table (one table of all of them is too wide for an A4 page)."""
+
+
+def top_accounts(nodes: pd.DataFrame, by: str = "pagerank", n: int = 15,
+                 measures: tuple[str, ...] = CENTRALITIES) -> pd.DataFrame:
+    """The ``n`` accounts ranking highest on ``by``, with their role and ``measures`` (rounded), named by
+    their display name only."""
+    columns = [c for c in ("display", "role", *measures) if c in nodes.columns]
     ranked = nodes.sort_values([by, "display"], ascending=[False, True], kind="stable")
     table = ranked[columns].head(n).reset_index(drop=True)
-    centralities = [c for c in wanted[4:] if c in table]
+    centralities = [c for c in table.columns if c not in ("display", "role", "in_degree", "out_degree")]
     table[centralities] = table[centralities].round(3)
     return table.rename(columns={"display": "account", "in_degree": "in", "out_degree": "out"})
 

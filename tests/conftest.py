@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -30,10 +31,21 @@ def tiny_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = yaml.safe_load(DEMO_STUDY.read_text())
     generate_demo(root / "data" / "raw" / "demo", seed=data["seed"], n_posts=TINY_DEMO_POSTS)
     data["privacy"]["secret_file"] = str(root / "secret" / "demo.key")
+    _fixed_key(root / "secret" / "demo.key")
     path = root / "config" / "study.yml"
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return root
+
+
+def _fixed_key(path: Path) -> None:
+    """The same pseudonymisation key in every session: post ids (and so the order of the posts, the
+    topic model's input) stay the same, so a test's topics do not change from one session to the
+    next (with a new key each session, the hashing-encoder topics of the tiny demo varied: some
+    sessions gave 7 topics of words, others 20)."""
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.write_text(hashlib.sha256(b"rarevoices tiny demo test key").hexdigest() + "\n")
+    path.chmod(0o600)
 
 
 # The small studies of real shapes and the leak study, batched once per session (tests/studies.py).

@@ -491,9 +491,16 @@ def org_account(factory: ActorFactory, org: OrgSpec, platform: str) -> Account:
 
 def peer_accounts(factory: ActorFactory, org: OrgSpec, platform: str) -> list[Account]:
     """Peer organisations, clinicians and researchers of an organisation on a platform."""
-    peers = []
-    for handle, display, kind in PEERS.get((org.id, platform), []):
-        instance = PEER_INSTANCES.get(handle, HOME_INSTANCE)
+    return listed_accounts(factory, org, platform, PEERS, PEER_INSTANCES)
+
+
+def listed_accounts(factory: ActorFactory, org: OrgSpec, platform: str,
+                    table: dict[tuple[str, str], list[tuple[str, str, str]]],
+                    instances: dict[str, str]) -> list[Account]:
+    """The public accounts ``table`` lists for (organisation, platform): ``(handle, display name, kind)``,
+    on their Mastodon ``instances`` (the home instance by default)."""
+    accounts = []
+    for handle, display, kind in table.get((org.id, platform), []):
         account = factory.account(
             platform,
             handle=handle,
@@ -501,12 +508,12 @@ def peer_accounts(factory: ActorFactory, org: OrgSpec, platform: str) -> list[Ac
             role="public",
             kind=kind,
             lang=org.lang,
-            instance=instance,
+            instance=instances.get(handle, HOME_INSTANCE),
             exact=True,
         )
         account.orgs = [org.id]
-        peers.append(account)
-    return peers
+        accounts.append(account)
+    return accounts
 
 
 def population(factory: ActorFactory, org: OrgSpec, platform: str, size: int, disease: str) -> list[Account]:

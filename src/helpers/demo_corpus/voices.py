@@ -11,7 +11,7 @@ domains are on no domain list.
 
 from __future__ import annotations
 
-from helpers.demo_corpus.actors import HOME_INSTANCE, ActorFactory
+from helpers.demo_corpus.actors import ActorFactory, listed_accounts
 from helpers.demo_corpus.model import Account, OrgSpec
 
 # Voices from outside the community, per (org, platform): (handle, display name, kind).  Invented
@@ -89,18 +89,4 @@ def site_of(account: Account) -> str:
 
 def voice_accounts(factory: ActorFactory, org: OrgSpec, platform: str) -> list[Account]:
     """The outside voices (media, public body, company) of an organisation's community on a platform."""
-    voices = []
-    for handle, display, kind in VOICES.get((org.id, platform), []):
-        account = factory.account(
-            platform,
-            handle=handle,
-            display_name=display,
-            role="public",
-            kind=kind,
-            lang=org.lang,
-            instance=VOICE_INSTANCES.get(handle, HOME_INSTANCE),
-            exact=True,
-        )
-        account.orgs = [org.id]
-        voices.append(account)
-    return voices
+    return listed_accounts(factory, org, platform, VOICES, VOICE_INSTANCES)

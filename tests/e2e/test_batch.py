@@ -119,6 +119,22 @@ def test_the_comparison_across_organisations_ran(batch) -> None:
     assert "SMA Together UK" in page and "Dravet Insieme Italia" in page
 
 
+def test_the_topics_that_carry_a_planted_theme_are_flagged_stable(batch) -> None:
+    """Issue 31: the stability the batch computes (default 5 fits, the real model) flags as stable the
+    topics that carry one of the demo's planted themes (most of their posts of one theme)."""
+    from helpers.topics import evaluate_topics, load_topics, planted_theme_stability
+    from helpers.truth import load_truth_posts
+
+    config, _ = batch
+    result = load_topics(config)
+    assert result.stability is not None and result.stability.attrs["refits"] == 4
+    table = planted_theme_stability(result.documents, load_truth_posts(config), result.stability)
+    carriers = table[table["carries_theme"]]
+    assert len(carriers) >= 1 and carriers["stable"].all(), table
+    figures = evaluate_topics(config, fit=False).set_index("metric")["value"]
+    assert figures["stable_share_theme_topics"] == 1.0
+
+
 def test_index_links_every_report_and_key_figures(batch) -> None:
     config, _ = batch
     index = (config.reports_path / "index.html").read_text()

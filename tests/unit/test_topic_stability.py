@@ -17,6 +17,7 @@ from helpers.topics import (
     TopicResult,
     best_match_jaccard,
     mark_unstable,
+    planted_theme_stability,
     refit_seeds,
     refit_topics,
     short_label,
@@ -110,6 +111,55 @@ def test_planted_topics_are_stable_and_a_topic_of_random_posts_is_not() -> None:
     assert rows.loc[reference[noise[0]], "reappears"] == 0.0
     assert table.attrs["mean_ari"] > 0.6
     assert stability_reading(table).startswith(f"{len(WORDS)} of {len(WORDS) + 1} topics")
+
+
+def test_refits_side_by_side_give_the_assignments_of_refits_one_after_another(monkeypatch) -> None:
+    import helpers.topics.refits as refits
+
+    documents, _, encoder = planted_corpus()
+    texts = documents["doc"].tolist()
+    params = TopicParams(min_topic_size=20, min_term_authors=2)
+    vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), ["en"], params)[1]
+    noise = np.random.default_rng(0).normal(scale=1.5, size=(len(texts), 16))  # blurred: seeds matter
+    embeddings = (encoder.encode(texts) + noise).astype(np.float32)
+    groups = np.array(["all"] * len(documents), dtype=object)
+    threads: set[str] = set()
+
+    def refit(seed: int) -> np.ndarray:
+        threads.add(__import__("threading").current_thread().name)
+        return refit_topics(texts, embeddings, documents, encoder, seed=seed, params=params, languages=["en"],
+                            groups=groups, vocabulary=vocabulary)
+
+    monkeypatch.setattr(refits, "usable_cpus", lambda: 1)
+    alone = refits.run_refits(refit, [5, 6, 7])
+    assert threads == {"MainThread"}
+    monkeypatch.setattr(refits, "usable_cpus", lambda: 2)
+    threads.clear()
+    beside = refits.run_refits(refit, [5, 6, 7])
+    assert len(threads) == 2 and "MainThread" not in threads
+    assert [seed for seed, _ in beside] == [5, 6, 7]
+    for (_, (one, _)), (_, (other, seconds)) in zip(alone, beside, strict=True):
+        assert np.array_equal(one, other) and seconds > 0
+    assert not np.array_equal(alone[0][1][0], alone[1][1][0])  # the seeds do change the fit
+
+
+def test_topics_carrying_a_known_theme_of_one_organisation_are_told_apart_from_mixed_ones() -> None:
+    documents = pd.DataFrame({"post_id": [f"p{i}" for i in range(12)],
+                              "org_id": ["a"] * 6 + ["b"] * 6,
+                              "topic": [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, OUTLIER]})
+    truth = pd.DataFrame({"post_id": [f"p{i}" for i in range(12)],
+                          "theme": ["diet"] * 4 + ["school"] * 2 + ["diet"] * 2 + ["school"] * 2
+                          + ["", "diet"]})
+    stability = pd.DataFrame({"topic": [0, 1, 2], "label": ["0: a", "1: b", "2: c"], "posts": [5, 5, 1],
+                              "reappears": [1.0, 0.25, 0.0], "stable": [True, False, False]})
+    table = planted_theme_stability(documents, truth, stability).set_index("topic")
+    assert table.loc[0, "theme"] == "a/diet" and table.loc[0, "theme_share"] == pytest.approx(0.8)
+    assert table.loc[0, "carries_theme"] and bool(table.loc[0, "stable"])
+    # topic 1: 2 diet and 2 school posts of b (the one of a counts for a/diet): no theme reaches 60%
+    assert table.loc[1, "theme_share"] == pytest.approx(0.4) and not table.loc[1, "carries_theme"]
+    assert table.loc[2, "theme"] == "" and not table.loc[2, "carries_theme"]  # its one post has no theme
+    assert planted_theme_stability(documents, truth, stability, share=0.4).set_index("topic").loc[
+        1, "carries_theme"]
 
 
 def test_unstable_topics_are_marked_in_views_and_figure_labels() -> None:

@@ -111,7 +111,7 @@ from helpers.topics.documents import (
     vocabulary_presence,
 )
 from helpers.topics.dynamic import plot_topic_words_over_time, topic_words_over_time, word_changes
-from helpers.topics.evaluation import baseline_clusters, evaluate_topics
+from helpers.topics.evaluation import baseline_clusters, evaluate_topics, planted_theme_stability
 from helpers.topics.fit import fit_topics
 from helpers.topics.grouped import (
     GroupedHDBSCAN,
@@ -200,7 +200,8 @@ __all__ = [
     "evaluate_topics", "exact_cosine_neighbours", "example_posts", "fit_topics", "forget_topic_models",
     "frequent_terms", "hierarchy_linkage", "interactive_figures", "language_groups", "language_notes",
     "load_topics", "make_vectorizer", "mark_unstable", "no_terms", "npmi_coherence", "over_time_bins",
-    "params_from_config", "plot_top_terms", "plot_topic_hierarchy", "plot_topic_shares_by_org",
+    "params_from_config", "planted_theme_stability", "plot_top_terms", "plot_topic_hierarchy",
+    "plot_topic_shares_by_org",
     "plot_topic_words_over_time", "plot_topics_over_time", "plot_topics_per_class", "precision_note",
     "rare_disease_day", "readable_label",
     "refit_seeds", "refit_topics", "release_gil_in_umap_layout", "save_interactive_figures", "short_label",

@@ -3,7 +3,9 @@
 :func:`evaluate_topics` gathers the quality measures of the saved (or
 freshly fitted) model and, where ground-truth themes are known (the demo),
 NMI and ARI against them, beside a bag-of-words baseline
-(:func:`baseline_clusters`).
+(:func:`baseline_clusters`); :func:`planted_theme_stability` checks the
+stability flags against them (a topic that carries a known theme should be
+flagged stable).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from helpers.config import StudyConfig
 
 logger = logging.getLogger(__name__)
+
+THEME_SHARE = 0.6
+"""A topic carries a known theme when at least this share of its posts have it (in one organisation)."""
 
 
 def evaluate_topics(
@@ -48,7 +53,9 @@ def evaluate_topics(
         quality measures of :func:`topic_quality` for the study, the outlier
         share per organisation, and NMI and ARI between topics and themes
         (study and per organisation; outliers count as one more cluster, and
-        again without outliers).
+        again without outliers); where the model's stability is known, the
+        share of topics carrying a known theme that are flagged stable
+        (:func:`planted_theme_stability`) and of the other topics.
     """
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -82,9 +89,63 @@ def evaluate_topics(
             nmi = normalized_mutual_info_score(merged["theme"], baseline)
             rows.append(("study", "nmi_theme_baseline", float(nmi), len(merged),
                          f"NMI of a TF-IDF + k-means baseline with {n_topics} clusters (reference)"))
+    if truth is not None and result.stability is not None and not result.stability.empty:
+        carried = planted_theme_stability(docs, truth, result.stability)
+        for carries, name in ((True, "stable_share_theme_topics"), (False, "stable_share_other_topics")):
+            part = carried[carried["carries_theme"] == carries]
+            if len(part):
+                rows.append(("study", name, float(part["stable"].mean()), int(part["posts"].sum()),
+                             f"share of the {len(part)} topics {'carrying' if carries else 'not carrying'} "
+                             f"a known theme (>= {THEME_SHARE:.0%} of their posts) flagged stable"))
     frame = pd.DataFrame(rows, columns=["scope", "metric", "value", "n_posts", "description"])
     frame.insert(0, "component", "topics")
     return frame
+
+
+def planted_theme_stability(documents: pd.DataFrame, truth: pd.DataFrame, stability: pd.DataFrame,
+                            share: float | None = None) -> pd.DataFrame:
+    """Whether the topics that carry a known theme are flagged stable: the stability flags checked.
+
+    A topic carries a theme when at least ``share`` of its posts have that
+    theme in one organisation (themes are counted per organisation: the
+    organisations write about different diseases, often in different
+    languages, and the model's topics follow them).  Topics that carry a
+    planted theme are real structure, and should reappear when the model is
+    refitted with other seeds (Greene et al. 2014; Hennig 2007 for the
+    best-match Jaccard of member points).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        The model's topic documents (``post_id, org_id, topic``).
+    truth : DataFrame
+        ``post_id`` and ``theme`` of posts with a known theme.
+    stability : DataFrame
+        :func:`~helpers.topics.stability.stability_table` of the model.
+    share : float, optional
+        Default :data:`THEME_SHARE`.
+
+    Returns
+    -------
+    DataFrame
+        One row per topic of ``stability``: ``topic, label, posts, theme``
+        (the organisation's most frequent theme, ``org/theme``),
+        ``theme_share, carries_theme, reappears, stable``.
+    """
+    share = THEME_SHARE if share is None else share
+    known = truth.loc[truth["theme"].fillna("").astype(str).str.len() > 0, ["post_id", "theme"]]
+    merged = documents[documents["topic"] != OUTLIER].merge(known, on="post_id", how="inner")
+    merged = merged.assign(org_theme=merged["org_id"].astype(str) + "/" + merged["theme"].astype(str))
+    rows = []
+    for topic, posts, label, reappears, stable in stability[["topic", "posts", "label", "reappears",
+                                                               "stable"]].itertuples(index=False):
+        themes = merged.loc[merged["topic"] == topic, "org_theme"].value_counts(normalize=True)
+        top, top_share = (themes.index[0], float(themes.iloc[0])) if len(themes) else ("", 0.0)
+        rows.append({"topic": int(topic), "label": label, "posts": int(posts), "theme": top,
+                     "theme_share": top_share, "carries_theme": top_share >= share,
+                     "reappears": float(reappears), "stable": bool(stable)})
+    return pd.DataFrame(rows, columns=["topic", "label", "posts", "theme", "theme_share", "carries_theme",
+                                       "reappears", "stable"])
 
 
 def baseline_clusters(

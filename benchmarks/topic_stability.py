@@ -1,0 +1,124 @@
+"""What topic stability costs, and whether it flags the planted themes stable, at a study's size.
+
+Run: ``.venv/bin/python benchmarks/topic_stability.py --config STUDY.yml [--posts 160000] [--seeds 5]``
+
+The study must have been batched (its embedding cache holds every topic
+document's vector; e.g. the million-post demo of ``benchmarks/batch_scale.py``
+kept with ``--workdir``).  A seeded subset of ``--posts`` of its topic
+documents stands for a study of that size (160,000 is about what the 200k-post
+benchmark study has).  The model is fitted as the batch fits it, then refitted
+with ``--seeds - 1`` other seeds on the same vectors
+(:func:`helpers.topics.refit_topics`, side by side on the CPUs, as
+``topic_stability`` does), and the stability table is built.  Recorded: the
+fit's seconds, the refits' (wall clock, and each refit's own), the
+number of stable topics and the mean ARI, and, where the demo's ground truth
+is there, how many of the topics carrying a planted theme are flagged stable
+(:func:`helpers.topics.planted_theme_stability`).
+Results: ``benchmarks/results/topic_stability.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "topic_stability.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--posts", type=int, default=160_000)
+    parser.add_argument("--seeds", type=int, default=5)
+    args = parser.parse_args()
+
+    from helpers.config import load_config
+    from helpers.embeddings import study_encoder
+    from helpers.ingest.report import load_posts
+    from helpers.processes import usable_cpus
+    from helpers.topics import (
+        fit_topics,
+        language_groups,
+        params_from_config,
+        planted_theme_stability,
+        refit_seeds,
+        refit_topics,
+        stability_table,
+        study_languages,
+        topic_documents,
+        vocabulary_presence,
+    )
+    from helpers.topics.refits import run_refits
+    from helpers.truth import load_truth_posts
+
+    config = load_config(args.config)
+    params = params_from_config(config)
+    every = topic_documents(load_posts(config), params.min_words)
+    rng = np.random.default_rng(config.seed)
+    keep = np.sort(rng.choice(len(every), size=min(args.posts, len(every)), replace=False))
+    documents = every.iloc[keep].reset_index(drop=True)
+    org_languages = {org.id: org.language.lower() for org in config.organisations}
+    groups = np.asarray(language_groups(documents, org_languages, params.min_posts), dtype=object)
+    encoder = study_encoder(config, progress=False)
+    languages = study_languages(config)
+
+    started = time.perf_counter()
+    result = fit_topics(documents, encoder, seed=config.seed, params=params, languages=languages,
+                        groups=groups)
+    fit_seconds = round(time.perf_counter() - started, 1)
+    print(f"fit: {fit_seconds} s", file=sys.stderr, flush=True)
+    texts = result.documents["doc"].tolist()
+    embeddings = encoder.encode(texts)  # from the cache
+    vocabulary = vocabulary_presence(texts, result.documents["author_id"].tolist(), languages, params)[1]
+
+    def refit(seed: int) -> np.ndarray:
+        return refit_topics(texts, embeddings, result.documents, encoder, seed=seed, params=params,
+                            languages=languages, groups=groups, vocabulary=vocabulary)
+
+    started = time.perf_counter()
+    done = run_refits(refit, refit_seeds(config.seed, args.seeds))  # side by side, as the batch runs them
+    wall = round(time.perf_counter() - started, 1)
+    refits = {seed: topics for seed, (topics, _) in done}
+    seconds = [round(took, 1) for _, (_, took) in done]
+    print(f"refits: {wall} s ({seconds})", file=sys.stderr, flush=True)
+    labels = dict(zip(result.topics["topic"].astype(int), result.topics["label"], strict=True))
+    table = stability_table(result.documents["topic"].to_numpy(), refits, labels)
+    outcome = {
+        "what": __doc__.splitlines()[0],
+        "measured_on": time.strftime("%Y-%m-%d"),
+        "study": {"topic_documents": len(every), "subset": len(documents),
+                  "groups": {str(g): int((groups == g).sum()) for g in sorted(set(groups.tolist()))}},
+        "fit_seconds": fit_seconds,
+        "cpus": usable_cpus(),
+        "refit_seconds_each": seconds,
+        "stability_seconds": wall,
+        "topics": len(table),
+        "stable_topics": int(table["stable"].sum()),
+        "mean_ari": round(float(table.attrs["mean_ari"]), 3),
+    }
+    try:
+        truth = load_truth_posts(config)
+    except FileNotFoundError:
+        truth = None
+    if truth is not None:
+        themes = planted_theme_stability(result.documents, truth, table)
+        carriers = themes[themes["carries_theme"]]
+        others = themes[~themes["carries_theme"]]
+        outcome["planted_themes"] = {
+            "topics_carrying_a_theme": len(carriers), "of_them_stable": int(carriers["stable"].sum()),
+            "other_topics": len(others), "of_them_stable_other": int(others["stable"].sum()),
+            "unstable_carriers": carriers.loc[~carriers["stable"], ["label", "posts", "theme", "theme_share",
+                                                                    "reappears"]].to_dict("records"),
+        }
+    RESULTS.write_text(json.dumps(outcome, indent=1, default=str) + "\n")
+    print(json.dumps(outcome, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -40,6 +40,25 @@ def differing_share(reference: np.ndarray, other: np.ndarray) -> float:
     return float((pd.Series(other).map(matched).to_numpy() != reference).mean())
 
 
+def study_subset(config_path: Path, posts: int) -> tuple:
+    """A batched study's config, topic parameters, topic documents, and a seeded subset of ``posts`` of
+    them standing for a study of that size, with the subset's language groups; ``(config, params,
+    every, documents, groups)``."""
+    from helpers.config import load_config
+    from helpers.ingest.report import load_posts
+    from helpers.topics import language_groups, params_from_config, topic_documents
+
+    config = load_config(config_path)
+    params = params_from_config(config)
+    every = topic_documents(load_posts(config), params.min_words)
+    rng = np.random.default_rng(config.seed)
+    keep = np.sort(rng.choice(len(every), size=min(posts, len(every)), replace=False))
+    documents = every.iloc[keep].reset_index(drop=True)
+    org_languages = {org.id: org.language.lower() for org in config.organisations}
+    groups = np.asarray(language_groups(documents, org_languages, params.min_posts), dtype=object)
+    return config, params, every, documents, groups
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, required=True)
@@ -50,25 +69,10 @@ def main() -> None:
     args = parser.parse_args()
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    from helpers.config import load_config
     from helpers.embeddings import study_encoder
-    from helpers.ingest.report import load_posts
-    from helpers.topics import (
-        fit_topics,
-        language_groups,
-        params_from_config,
-        study_languages,
-        topic_documents,
-    )
+    from helpers.topics import fit_topics, study_languages
 
-    config = load_config(args.config)
-    params = params_from_config(config)
-    every = topic_documents(load_posts(config), params.min_words)
-    rng = np.random.default_rng(config.seed)
-    keep = np.sort(rng.choice(len(every), size=min(args.posts, len(every)), replace=False))
-    documents = every.iloc[keep].reset_index(drop=True)
-    org_languages = {org.id: org.language.lower() for org in config.organisations}
-    groups = language_groups(documents, org_languages, params.min_posts)
+    config, params, every, documents, groups = study_subset(args.config, args.posts)
     encoder = study_encoder(config, progress=False)
     languages = study_languages(config)
 

@@ -13,7 +13,8 @@ with ``--seeds - 1`` other seeds on the same vectors
 fit's seconds, the refits' (wall clock, and each refit's own), the
 number of stable topics and the mean ARI, and, where the demo's ground truth
 is there, how many of the topics carrying a planted theme are flagged stable
-(:func:`helpers.topics.planted_theme_stability`).
+(:func:`helpers.topics.planted_theme_stability`).  The subset is drawn as
+``topic_sample.py`` draws it.
 Results: ``benchmarks/results/topic_stability.json``.
 """
 
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from topic_sample import study_subset  # the same seeded subset of a batched study
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "topic_stability.json"
@@ -38,33 +40,21 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     args = parser.parse_args()
 
-    from helpers.config import load_config
     from helpers.embeddings import study_encoder
-    from helpers.ingest.report import load_posts
     from helpers.processes import usable_cpus
     from helpers.topics import (
         fit_topics,
-        language_groups,
-        params_from_config,
         planted_theme_stability,
         refit_seeds,
         refit_topics,
         stability_table,
         study_languages,
-        topic_documents,
         vocabulary_presence,
     )
     from helpers.topics.refits import run_refits
     from helpers.truth import load_truth_posts
 
-    config = load_config(args.config)
-    params = params_from_config(config)
-    every = topic_documents(load_posts(config), params.min_words)
-    rng = np.random.default_rng(config.seed)
-    keep = np.sort(rng.choice(len(every), size=min(args.posts, len(every)), replace=False))
-    documents = every.iloc[keep].reset_index(drop=True)
-    org_languages = {org.id: org.language.lower() for org in config.organisations}
-    groups = np.asarray(language_groups(documents, org_languages, params.min_posts), dtype=object)
+    config, params, every, documents, groups = study_subset(args.config, args.posts)
     encoder = study_encoder(config, progress=False)
     languages = study_languages(config)
 

@@ -24,6 +24,7 @@ from helpers.steps import topics as topics_step
 from helpers.topics import (
     LABEL_SEPARATOR,
     OUTLIER,
+    UNSTABLE_MARK,
     GroupedUMAP,
     TopicParams,
     TopicResult,
@@ -879,6 +880,33 @@ def test_interactive_figures_are_saved_and_shown_without_bertopic(hashed: tuple,
     again = interactive_figures(topic_view(result, "sma-uk"))
     assert set(again) == set(first)
     assert again["barchart"].to_json() == first["barchart"].to_json()
+
+
+def test_the_figures_of_a_model_still_in_memory_mark_the_topics_found_unstable_after_the_fit(
+        tiny_demo: Path, tmp_path: Path) -> None:
+    """The batch's topics step draws the figures with the fitted model still in memory, after the
+    refits: its labels must carry the marks known by then (they once kept the fit's labels)."""
+    fitted = study_topics(study_copy(tiny_demo, tmp_path), encoder=HashingEncoder(), progress=False)
+    assert fitted.model is not None  # fitted here, not loaded
+    largest = int(fitted.topics.loc[fitted.topics["topic"] != OUTLIER].sort_values("posts").iloc[-1]["topic"])
+    stability = pd.DataFrame({"topic": fitted.topics.loc[fitted.topics["topic"] != OUTLIER, "topic"]})
+    fitted.stability = stability.assign(stable=stability["topic"] != largest)
+    figures = interactive_figures(topic_view(fitted, "sma-uk"))
+    titles = [annotation.text for annotation in figures["barchart"].layout.annotations]
+    assert any(UNSTABLE_MARK.strip() in title for title in titles), titles
+    assert fitted.labels()[largest].endswith(UNSTABLE_MARK)
+
+
+def test_the_interactive_bar_chart_wraps_its_panel_titles(hashed: tuple) -> None:
+    """BERTopic writes each panel's label on one line, over a quarter of the figure: long labels ran
+    into each other (seen in a demo report)."""
+    from helpers.topics import PANEL_TITLE_CHARS
+
+    _, result = hashed
+    titles = [annotation.text for annotation in
+              interactive_figures(topic_view(result, "sma-uk"))["barchart"].layout.annotations]
+    assert titles and all(len(line) <= PANEL_TITLE_CHARS for title in titles for line in title.split("<br>"))
+    assert any("<br>" in title for title in titles), titles
 
 
 def test_figures_saved_by_an_earlier_run_are_not_prepared_again(hashed: tuple, monkeypatch) -> None:

@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.store import read_json_marker, write_text_atomic
 from helpers.topics._bertopic_runtime import _quiet_bertopic
 from helpers.topics.params import OUTLIER
+from helpers.topics.plots import PANEL_TITLE_CHARS, wrap_label
 from helpers.topics.results import TopicResult, TopicView
 from helpers.topics.views import topic_view, topics_over_time, topics_per_class
 
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 logger = logging.getLogger(__name__)
+
+FIGURES_FORMAT = 2
+"""Part of a saved figure file's name: figures saved by an older version are drawn again (2: the
+bar chart's panel titles wrapped)."""
+BARCHART_TITLE_PT = 12
+"""Font size of the bar chart's panel titles (BERTopic's own is 16 pt, one line)."""
 
 
 def interactive_figures(view: TopicView, top_n: int = 10) -> dict[str, go.Figure]:
@@ -72,7 +79,7 @@ def _figures_file(result: TopicResult, scope: str, top_n: int) -> Path | None:
     if result.folder is None:
         return None
     labels = sorted((int(t), str(label)) for t, label in result.labels().items())
-    digest = hashlib.sha256(json.dumps(labels).encode()).hexdigest()[:8]
+    digest = hashlib.sha256(json.dumps([FIGURES_FORMAT, labels]).encode()).hexdigest()[:8]
     return result.folder / "figures" / f"{scope}-top{top_n}-{digest}.json"
 
 
@@ -84,8 +91,8 @@ def _bertopic_figures(view: TopicView, top_n: int) -> dict[str, go.Figure]:
         intertopic = _intertopic_map(model, chosen, view.scope)
         if intertopic is not None:
             figures["intertopic"] = intertopic
-        figures["barchart"] = model.visualize_barchart(topics=chosen, n_words=8, custom_labels=True,
-                                                         title=f"<b>Top words ({view.scope})</b>")
+        figures["barchart"] = _wrapped_panel_titles(model.visualize_barchart(
+            topics=chosen, n_words=8, custom_labels=True, title=f"<b>Top words ({view.scope})</b>"))
         if not view.result.hierarchy.empty:
             hierarchy = view.result.hierarchy.copy()
             figures["hierarchy"] = model.visualize_hierarchy(hierarchical_topics=hierarchy,
@@ -98,6 +105,16 @@ def _bertopic_figures(view: TopicView, top_n: int) -> dict[str, go.Figure]:
             figures["per_class"] = model.visualize_topics_per_class(
                 per_class, topics=chosen, custom_labels=True, title="<b>Topics: organisation vs public</b>")
     return figures
+
+
+def _wrapped_panel_titles(figure: go.Figure) -> go.Figure:
+    """BERTopic's bar chart titles each panel, a quarter of the figure wide, with its topic's label on
+    one line, so long labels run into their neighbours; each is wrapped to two lines of
+    :data:`PANEL_TITLE_CHARS` characters (terms kept whole, the † of an unstable topic kept), smaller."""
+    for annotation in figure.layout.annotations:
+        annotation.text = wrap_label(str(annotation.text), PANEL_TITLE_CHARS).replace("\n", "<br>")
+        annotation.font.size = BARCHART_TITLE_PT
+    return figure
 
 
 def _intertopic_map(model: Any, chosen: list[int], scope: str) -> go.Figure | None:

@@ -98,16 +98,19 @@ class TopicResult:
 
         Loading needs no embedding model: the figures use the saved topic
         representations, c-TF-IDF and topic embeddings.  Pass ``encoder`` to
-        make methods that embed new text (e.g. ``transform``) work.
+        make methods that embed new text (e.g. ``transform``) work.  The
+        model's custom labels, which the figures show, are set to the tables'
+        labels on every call, so that a model fitted or loaded before the
+        stability was known marks the unstable topics too.
         """
-        if self.model is not None or self.folder is None or not self.has_topics:
-            return self.model
-        from bertopic import BERTopic
+        if self.model is None and self.folder is not None and self.has_topics:
+            from bertopic import BERTopic
 
-        with _quiet_bertopic():
-            model = BERTopic.load(str(self.folder / "model"), embedding_model=_bertopic_backend(encoder))
-            model.set_topic_labels(self.labels())  # the figures' custom labels are the tables' labels
-        self.model = model
+            with _quiet_bertopic():
+                self.model = BERTopic.load(str(self.folder / "model"),
+                                           embedding_model=_bertopic_backend(encoder))
+        if self.model is not None:
+            self.model.set_topic_labels(self.labels())  # the figures' custom labels are the tables' labels
         return self.model
 
 

@@ -358,9 +358,12 @@ def _codebook(args: argparse.Namespace) -> int:
 def _code_sample(args: argparse.Namespace) -> int:
     from helpers.coding.workflow import write_sample
     from helpers.config import load_config
+    from helpers.schema import require_ingested
 
     coders = [name.strip() for name in args.coders.split(",") if name.strip()]
-    written = write_sample(load_config(args.config), coders=coders, size=args.size, overlap=args.overlap,
+    config = load_config(args.config)
+    require_ingested(config.processed_path)
+    written = write_sample(config, coders=coders, size=args.size, overlap=args.overlap,
                            overwrite=args.overwrite)
     print("\n".join(["Written (send each coder their own sheet and the codebook; keep sample_key.csv):",
                      *(f"  {path}" for path in written)]))
@@ -383,8 +386,11 @@ def _code_agreement(args: argparse.Namespace) -> int:
 def _code_export(args: argparse.Namespace) -> int:
     from helpers.coding.workflow import EXPORT_LIMIT, export_posts
     from helpers.config import load_config
+    from helpers.schema import require_ingested
 
-    path, count = export_posts(load_config(args.config), args.out.resolve(),
+    config = load_config(args.config)
+    require_ingested(config.processed_path)
+    path, count = export_posts(config, args.out.resolve(),
                                knowledge_type=args.knowledge_type, org_id=args.org, topic=args.topic)
     cut = f" (a sample: at most {EXPORT_LIMIT})" if count == EXPORT_LIMIT else ""
     print(f"{count} posts{cut} with the classifier's codes, for NVivo, ATLAS.ti or MAXQDA: {path}")
@@ -411,8 +417,10 @@ def _screenshots(args: argparse.Namespace) -> int:
 def _networks(args: argparse.Namespace) -> int:
     from helpers.config import load_config
     from helpers.networks import analyse_network
+    from helpers.schema import require_ingested
 
     config = load_config(args.config)
+    require_ingested(config.processed_path)
     analysis = analyse_network(config, args.org, export=not args.no_export)
     print(analysis.summary.to_string())
     return 0

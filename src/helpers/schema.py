@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.actor_rules import ACTOR_TYPES
+from helpers.errors import UserError
 from helpers.store import atomic_path
 
 PLATFORMS = ["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
@@ -205,6 +206,34 @@ def read_table(name: str, path: Path) -> pd.DataFrame:
             _READ_CACHE.popitem(last=False)
     _READ_CACHE.move_to_end(key)
     return _READ_CACHE[key].copy()
+
+
+class NotIngestedError(UserError, FileNotFoundError):
+    """A command that reads the study's tables was run before ingestion wrote them."""
+
+
+INGESTED_TABLES = ("posts", "accounts", "interactions")
+"""The tables ingestion writes and every later step reads."""
+
+
+def require_ingested(processed_dir: Path) -> None:
+    """Stop with one message a user can act on when the study has not been ingested yet.
+
+    Without it, a command that reads the tables (``classify``, ``evaluate``,
+    ``networks``, the coding commands) failed deep inside on a missing file
+    and was reported as a bug.
+
+    Raises
+    ------
+    NotIngestedError
+        Naming the first missing table's file and the command to run.
+    """
+    for name in INGESTED_TABLES:
+        path = table_path(processed_dir, name)
+        if not path.exists():
+            raise NotIngestedError(f"{path}: not found: the study has not been ingested yet (no {name} "
+                                   "table); run `rarevoices ingest --config <study file>` (or "
+                                   "`rarevoices batch`) first")
 
 
 def table_path(processed_dir: Path, name: str) -> Path:

@@ -424,3 +424,21 @@ def test_a_read_only_processed_folder_is_read_when_nothing_changed_and_refused_c
     assert changed.returncode == 2, changed.stderr
     assert "read-only" in changed.stderr and str(config.processed_path) in changed.stderr
     assert "Traceback" not in changed.stderr
+
+
+@pytest.mark.parametrize("command", [["classify", "--no-progress"], ["evaluate"], ["networks"],
+                                     ["code-sample", "--coders", "a,b", "--size", "10", "--overlap", "2"],
+                                     ["code-export", "out.qdpx"]])
+def test_a_command_that_needs_the_tables_before_ingestion_is_one_clear_message(
+        tmp_path: Path, capsys, command: list[str]) -> None:
+    """Seen on a fresh demo: classify, evaluate and networks before `rarevoices ingest` were reported
+    as internal errors (a traceback in a log, 'this is a bug')."""
+    _write_lines(tmp_path / "raw" / "comments.ndjson", [_comment()])
+    config_path = _one_file_study(tmp_path, "comments.ndjson")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        assert main([command[0], "--config", str(config_path), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert "posts.parquet: not found" in err and "rarevoices ingest" in err
+    assert "internal error" not in err and "Traceback" not in err
+

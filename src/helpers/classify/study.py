@@ -56,7 +56,7 @@ from helpers.config import StudyConfig
 from helpers.embeddings import CachedEncoder, embedding_text, study_encoder
 from helpers.locks import exclusive_lock
 from helpers.processes import cluster_pool, parallel_parts
-from helpers.schema import PLATFORMS, UTC_TIME, read_table, table_path, write_parquet_atomic
+from helpers.schema import PLATFORMS, UTC_TIME, read_table, require_ingested, table_path, write_parquet_atomic
 from helpers.store import read_json_marker, write_json_atomic
 from helpers.store.keys import file_sha256, json_sha256
 
@@ -283,15 +283,13 @@ def classify_study(
 
     Raises
     ------
-    FileNotFoundError
-        When the study has not been ingested yet.
+    NotIngestedError
+        When the study has not been ingested yet (a ``FileNotFoundError``).
     """
     started = time.perf_counter()
     out_dir = config.processed_path
+    require_ingested(out_dir)
     inputs = {name: table_path(out_dir, name) for name in ("posts", "interactions", "accounts")}
-    for name, path in inputs.items():
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no {name} table; run `rarevoices ingest` first")
     paths = {"post_classes": out_dir / POST_CLASSES_FILE, "thread_modes": out_dir / THREAD_MODES_FILE}
     with exclusive_lock(out_dir / LOCK, "the classification"):
         model_id = study_encoder(config, progress=False, encoder=encoder).model_id

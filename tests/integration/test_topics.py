@@ -675,6 +675,25 @@ def test_topics_over_time_and_per_class(hashed: tuple) -> None:
     assert per_type["Frequency"].sum() == 40 and set(per_type["Class"]) == {"medical"}
 
 
+def test_the_notebooks_of_a_chain_count_the_study_wide_topic_words_once(hashed: tuple, monkeypatch) -> None:
+    """03_topics and 05_org_report each load their own result of the saved model in one kernel; the
+    study-wide c-TF-IDF behind the words per period was counted again for the second."""
+    import helpers.topics.dynamic as dynamic
+    from helpers.topics import topic_words_over_time
+
+    config, _ = hashed
+    counted = []
+    real = dynamic.vocabulary_presence
+    monkeypatch.setattr(dynamic, "vocabulary_presence", lambda *a, **k: counted.append(1) or real(*a, **k))
+    monkeypatch.setattr(dynamic, "_STUDY_CTFIDF", type(dynamic._STUDY_CTFIDF)())
+    first, second = load_topics(config), load_topics(config)
+    assert first is not second and first.fingerprint == second.fingerprint
+    in_03 = topic_words_over_time(topic_view(first, "sma-uk"), "year", min_posts=2)
+    in_05 = topic_words_over_time(topic_view(second, "sma-uk"), "year", min_posts=2)
+    assert isinstance(in_03, pd.DataFrame) and len(counted) == 1
+    pd.testing.assert_frame_equal(in_03, in_05)
+
+
 def test_rare_disease_day_is_marked_on_the_time_figure(hashed: tuple) -> None:
     _, result = hashed
     assert rare_disease_day(2024) == pd.Timestamp("2024-02-29", tz="UTC")

@@ -38,6 +38,7 @@ References
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -60,6 +61,9 @@ PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 MIN_PERIOD_POSTS = 10
 """Fewest posts of a topic in a period for that period's words to be computed."""
 WORD_COLUMNS = ["topic", "label", "period", "start", "posts", "authors", "words", "weights"]
+_STUDY_CTFIDF: OrderedDict[str, tuple[Any, np.ndarray, np.ndarray, dict[int, np.ndarray]]] = OrderedDict()
+""":func:`_study_ctfidf` per process, by the saved model's fingerprint (the last two models)."""
+_STUDY_CTFIDF_SIZE = 2
 
 
 def topic_words_over_time(
@@ -158,9 +162,13 @@ def topic_words_over_time(
 def _study_ctfidf(result: TopicResult) -> tuple[Any, np.ndarray, np.ndarray, dict[int, np.ndarray]]:
     """The model's vectorizer over its vocabulary, its terms, the study-wide idf, each topic's L1-normed row.
 
-    Cached on the result: every view of one result shares them.
+    Cached for the process by the model's fingerprint: every view of the model
+    shares them, and so do the notebooks of a chain, each of which loads its
+    own :class:`TopicResult` of the same saved model in one kernel.  A result
+    without a fingerprint (fitted, not saved) keeps them on itself.
     """
-    cached = result.__dict__.get("_words_over_time")
+    key = result.fingerprint
+    cached = _STUDY_CTFIDF.get(key) if key else result.__dict__.get("_words_over_time")
     if cached is not None:
         return cached
     from scipy import sparse
@@ -187,7 +195,12 @@ def _study_ctfidf(result: TopicResult) -> tuple[Any, np.ndarray, np.ndarray, dic
     idf = np.asarray(ctfidf._idf_diag.diagonal()).ravel()
     rows = {int(t): global_rows[i] for i, t in enumerate(topics)}
     cached = (vectorizer, np.asarray(vectorizer.get_feature_names_out()), idf, rows)
-    result.__dict__["_words_over_time"] = cached
+    if key:
+        _STUDY_CTFIDF[key] = cached
+        while len(_STUDY_CTFIDF) > _STUDY_CTFIDF_SIZE:
+            _STUDY_CTFIDF.popitem(last=False)
+    else:
+        result.__dict__["_words_over_time"] = cached
     return cached
 
 

@@ -84,6 +84,14 @@ def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
 _last_truth: dict[str, pd.DataFrame] = {}
 
 
+def truth_key(config: StudyConfig) -> str | None:
+    """What the study's keyed ground truth depends on (see :func:`load_truth_posts`); None without one."""
+    try:
+        return _truth_key(config, truth_dir(config))
+    except NoGroundTruth:
+        return None
+
+
 def _truth_key(config: StudyConfig, folder: Path) -> str:
     """What the keyed truth depends on: its files, the study's key, the organisations' accounts."""
     files = [folder / "posts.csv", folder / "accounts.csv"]

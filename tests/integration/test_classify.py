@@ -837,3 +837,38 @@ def test_reading_classification_results_does_not_import_scikit_learn() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'statsmodels')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_classified_posts_and_their_evaluation_are_read_once_until_the_classification_changes(
+        study, monkeypatch) -> None:
+    """The reports asked for an organisation's classified posts and demo evaluation once per headline
+    figure (the comparison 18 times per organisation at 200,000 posts, 1.8 s each); they are kept per
+    process, and read again when the classification is written again."""
+    from helpers.classify.study import POST_CLASSES_FILE
+    from helpers.schema import write_parquet_atomic
+
+    config, _ = study
+    merged = []
+    real = pd.DataFrame.merge
+    monkeypatch.setattr(pd.DataFrame, "merge", lambda *a, **k: merged.append(1) or real(*a, **k))
+    first = load_classified_posts(config, "sma-uk")
+    first.loc[first.index[0], "knowledge_type"] = "changed by a caller"
+    second = load_classified_posts(config, "sma-uk")
+    assert len(merged) <= 1 and "changed by a caller" not in set(second["knowledge_type"])
+    tables = report.validation_tables(config, "sma-uk")
+    assert report.validation_tables(config, "sma-uk")["knowledge"].equals(tables["knowledge"])
+
+    path = config.processed_path / POST_CLASSES_FILE
+    original = pd.read_parquet(path)
+    changed = original.copy()
+    mine = changed["post_id"].isin(set(second["post_id"]))
+    changed.loc[mine, "knowledge_type"] = "medical"
+    try:
+        write_parquet_atomic(changed, path)
+        assert set(load_classified_posts(config, "sma-uk")["knowledge_type"]) == {"medical"}
+        assert set(load_post_classes(config, "sma-uk")["knowledge_type"]) == {"medical"}
+        again = report.validation_tables(config, "sma-uk")["knowledge"]
+        assert not again.equals(tables["knowledge"])
+    finally:
+        write_parquet_atomic(original, path)
+    assert load_classified_posts(config, "sma-uk").equals(second)

@@ -59,6 +59,7 @@ from helpers.processes import cluster_pool, parallel_parts
 from helpers.schema import PLATFORMS, UTC_TIME, read_table, require_ingested, table_path, write_parquet_atomic
 from helpers.store import read_json_marker, write_json_atomic
 from helpers.store.keys import file_sha256, json_sha256
+from helpers.store.memo import FileMemo
 
 logger = logging.getLogger(__name__)
 
@@ -438,14 +439,31 @@ def ensure_classified(config: StudyConfig, *, progress: bool = True) -> Classify
 # --------------------------------------------------------------------------- reading
 
 
+_POST_CLASSES = FileMemo[pd.DataFrame](size=3)
+_CLASSIFIED_POSTS = FileMemo[pd.DataFrame](size=3)
+
+
 def load_post_classes(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
-    """The validated per-post classification, optionally of one organisation's posts."""
+    """The validated per-post classification, optionally of one organisation's posts.
+
+    Read once per process, scope and version of the tables (a copy is returned).
+    """
+    files = classified_files(config)
+    return _POST_CLASSES.get(files, org_id, lambda: _read_post_classes(config, org_id)).copy()
+
+
+def _read_post_classes(config: StudyConfig, org_id: str | None) -> pd.DataFrame:
     classes = POST_CLASSES.validate(pd.read_parquet(config.processed_path / POST_CLASSES_FILE))
     if org_id is None:
         return classes
     posts = read_table("posts", table_path(config.processed_path, "posts"))
     mine = set(posts.loc[posts["org_id"] == org_id, "post_id"])
     return classes[classes["post_id"].isin(mine)].reset_index(drop=True)
+
+
+def classified_files(config: StudyConfig) -> list[Path]:
+    """The two tables a post's classification is read from: the posts and their classes."""
+    return [table_path(config.processed_path, "posts"), config.processed_path / POST_CLASSES_FILE]
 
 
 def known_knowledge_types(classes: pd.DataFrame) -> pd.Series:
@@ -465,7 +483,16 @@ def load_thread_modes(config: StudyConfig, org_id: str | None = None) -> pd.Data
 
 
 def load_classified_posts(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
-    """Posts with their classification (posts columns, then the classification's)."""
+    """Posts with their classification (posts columns, then the classification's).
+
+    The reports ask for them once per headline figure: they are merged once
+    per process, scope and version of the two tables (a copy is returned).
+    """
+    files = classified_files(config)
+    return _CLASSIFIED_POSTS.get(files, org_id, lambda: _merge_classified_posts(config, org_id)).copy()
+
+
+def _merge_classified_posts(config: StudyConfig, org_id: str | None) -> pd.DataFrame:
     posts = read_table("posts", table_path(config.processed_path, "posts"))
     if org_id is not None:
         posts = posts[posts["org_id"] == org_id]

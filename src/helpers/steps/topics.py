@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from helpers.config import StudyConfig
 from helpers.steps.base import Erased, Forgotten, Step
-from helpers.topics import forget_topic_models, save_interactive_figures, study_topics, topic_stability
+from helpers.topics import (
+    forget_topic_models,
+    prepare_topic_words,
+    save_interactive_figures,
+    study_topics,
+    topic_stability,
+)
 
 
 def run(config: StudyConfig) -> None:
@@ -14,13 +20,15 @@ def run(config: StudyConfig) -> None:
     by side on the machine's CPUs, rather than in the first notebook that
     needs them while the other organisations' notebooks wait for them; the
     figures are saved after them, so they mark the unstable topics, and
-    once, so that no notebook has to import BERTopic to show them.  While the
+    once, so that no notebook has to import BERTopic to show them; so are
+    the study-wide word counts behind the topic words per period.  While the
     largest language group's layout runs alone, the fit takes a job offered
     to an idle CPU (:func:`helpers.processes.offer_to_an_idle_cpu`).
     """
     result = study_topics(config, progress=False)
     topic_stability(config, result)  # a note instead when turned off or without topics: nothing to do
     save_interactive_figures(result, [None, *(org.id for org in config.organisations)])
+    prepare_topic_words(result)
 
 
 def forget(config: StudyConfig, erased: Erased) -> Forgotten:

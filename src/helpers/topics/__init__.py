@@ -71,7 +71,8 @@ views
     example posts).
 dynamic
     :func:`topic_words_over_time`: each topic's words per calendar period,
-    :func:`word_changes`, :func:`plot_topic_words_over_time`.
+    :func:`word_changes`, :func:`plot_topic_words_over_time`;
+    :func:`prepare_topic_words` counts the study for them ahead (the batch).
 evaluation
     :func:`evaluate_topics`: quality and agreement with ground-truth themes.
 plots
@@ -110,7 +111,12 @@ from helpers.topics.documents import (
     topic_documents,
     vocabulary_presence,
 )
-from helpers.topics.dynamic import plot_topic_words_over_time, topic_words_over_time, word_changes
+from helpers.topics.dynamic import (
+    plot_topic_words_over_time,
+    prepare_topic_words,
+    topic_words_over_time,
+    word_changes,
+)
 from helpers.topics.evaluation import baseline_clusters, evaluate_topics, planted_theme_stability
 from helpers.topics.fit import fit_topics
 from helpers.topics.grouped import (
@@ -203,6 +209,7 @@ __all__ = [
     "params_from_config", "planted_theme_stability", "plot_top_terms", "plot_topic_hierarchy",
     "plot_topic_shares_by_org",
     "plot_topic_words_over_time", "plot_topics_over_time", "plot_topics_per_class", "precision_note",
+    "prepare_topic_words",
     "rare_disease_day", "readable_label",
     "refit_seeds", "refit_topics", "release_gil_in_umap_layout", "save_interactive_figures", "short_label",
     "stability_overview", "stability_reading", "stability_summary", "stability_table", "stop_words",

@@ -1,6 +1,7 @@
 """What topic stability costs, and whether it flags the planted themes stable, at a study's size.
 
-Run: ``.venv/bin/python benchmarks/topic_stability.py --config STUDY.yml [--posts 160000] [--seeds 5]``
+Run: ``.venv/bin/python benchmarks/topic_stability.py --config STUDY.yml [--posts 160000] [--seeds 5]
+[--refit-sample N]``
 
 The study must have been batched (its embedding cache holds every topic
 document's vector; e.g. the million-post demo of ``benchmarks/batch_scale.py``
@@ -9,7 +10,10 @@ documents stands for a study of that size (160,000 is about what the 200k-post
 benchmark study has).  The model is fitted as the batch fits it, then refitted
 with ``--seeds - 1`` other seeds on the same vectors
 (:func:`helpers.topics.refit_topics`, side by side on the CPUs, as
-``topic_stability`` does), and the stability table is built.  Recorded: the
+``topic_stability`` does; each on a sample of ``--refit-sample`` topic
+documents when the subset is larger, default the study's
+``analysis.topic_stability_sample``, 0: every document), and the stability
+table is built.  Recorded: the
 fit's seconds, the refits' (wall clock, and each refit's own), the
 number of stable topics and the mean ARI, and, where the demo's ground truth
 is there, how many of the topics carrying a planted theme are flagged stable
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,6 +43,9 @@ def main() -> None:
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--posts", type=int, default=160_000)
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--refit-sample", type=int, default=None,
+                        help="topic documents each refit is fitted on (default: the study's "
+                             "analysis.topic_stability_sample; 0: every document)")
     args = parser.parse_args()
 
     from helpers.embeddings import study_encoder
@@ -51,10 +59,13 @@ def main() -> None:
         study_languages,
         vocabulary_presence,
     )
-    from helpers.topics.refits import run_refits
+    from helpers.topics.refits import refit_sample, run_refits
     from helpers.truth import load_truth_posts
 
     config, params, every, documents, groups = study_subset(args.config, args.posts)
+    if args.refit_sample is not None:
+        config.analysis.topic_stability_sample = args.refit_sample
+    sample = refit_sample(config, params, len(documents))
     encoder = study_encoder(config, progress=False)
     languages = study_languages(config)
 
@@ -69,7 +80,7 @@ def main() -> None:
 
     def refit(seed: int) -> np.ndarray:
         return refit_topics(texts, embeddings, result.documents, encoder, seed=seed, params=params,
-                            languages=languages, groups=groups, vocabulary=vocabulary)
+                            languages=languages, groups=groups, vocabulary=vocabulary, sample=sample)
 
     started = time.perf_counter()
     done = run_refits(refit, refit_seeds(config.seed, args.seeds))  # side by side, as the batch runs them
@@ -85,6 +96,7 @@ def main() -> None:
         "study": {"topic_documents": len(every), "subset": len(documents),
                   "groups": {str(g): int((groups == g).sum()) for g in sorted(set(groups.tolist()))}},
         "fit_seconds": fit_seconds,
+        "refit_sample": sample,
         "cpus": usable_cpus(),
         "refit_seconds_each": seconds,
         "stability_seconds": wall,
@@ -106,6 +118,11 @@ def main() -> None:
             "unstable_carriers": carriers.loc[~carriers["stable"], ["label", "posts", "theme", "theme_share",
                                                                     "reappears"]].to_dict("records"),
         }
+    git = ["git", "rev-parse", "--short", "HEAD"]
+    outcome["commit"] = subprocess.run(git, capture_output=True, text=True, cwd=HERE).stdout.strip()
+    earlier = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    outcome["history"] = ([{k: v for k, v in earlier.items() if k != "history"}] if earlier else []) + \
+        earlier.get("history", [])
     RESULTS.write_text(json.dumps(outcome, indent=1, default=str) + "\n")
     print(json.dumps(outcome, indent=1, default=str))
 

@@ -262,6 +262,10 @@ EmbeddingPrecision = Literal["float32", "bfloat16"]
 """Number formats the embedding model can compute in (``helpers.embeddings.PRECISIONS``)."""
 
 
+STABILITY_SAMPLE_MIN = 5_000
+"""Smallest ``analysis.topic_stability_sample`` other than 0."""
+
+
 class AnalysisSettings(_Strict):
     """Parameters of the analysis notebooks."""
 
@@ -292,6 +296,11 @@ class AnalysisSettings(_Strict):
     topic_stability_seeds: int = Field(
         5, ge=0, le=50, description="fits compared for topic stability, the study's own included (4 refits "
                                     "with other seeds); 0 or 1: no stability analysis")
+    topic_stability_sample: int = Field(
+        0, ge=0, description="0: the stability refits use every topic document; else, above this many "
+                             "topic documents, each refit is fitted on a seeded stratified sample of this "
+                             "size (another per refit) and compared with the study's fit on those posts "
+                             "(cheaper and stricter, docs/topics.md)")
     topic_seeds: dict[str, list[str]] = Field(
         default_factory=dict, description="guided topics: a name and its seed words, e.g. {'diet': ['diet', "
         "'formula', 'protein']} (BERTopic's seed_topic_list); a matching topic is labelled with the name")
@@ -316,6 +325,15 @@ class AnalysisSettings(_Strict):
         10, ge=2, description="fewest threads a window needs for its shares to be compared")
     event_series_weeks: int = Field(
         26, ge=4, le=104, description="weeks before and after an event in its interrupted time series")
+
+    @field_validator("topic_stability_sample")
+    @classmethod
+    def _a_sample_a_topic_model_can_fit(cls, value: int) -> int:
+        if 0 < value < STABILITY_SAMPLE_MIN:
+            raise ValueError(f"is {value}: a refit on fewer than {STABILITY_SAMPLE_MIN:,} topic documents "
+                             "finds few of the study's topics; use 0 (every topic document) or at least "
+                             f"{STABILITY_SAMPLE_MIN:,}")
+        return value
 
     @model_validator(mode="after")
     def _unique_event_names(self) -> AnalysisSettings:

@@ -143,6 +143,64 @@ def test_refits_side_by_side_give_the_assignments_of_refits_one_after_another(mo
     assert not np.array_equal(alone[0][1][0], alone[1][1][0])  # the seeds do change the fit
 
 
+def test_refits_on_a_sample_are_compared_on_the_posts_they_were_fitted_on() -> None:
+    """At 200,000 posts four refits on every post took 564 s of a cold batch; a large study's refits are
+    fitted on samples (Greene et al. 2014 refit on subsets), each compared on its own sample's posts."""
+    from helpers.topics import NOT_FITTED
+
+    documents, truth, encoder = planted_corpus()
+    texts = documents["doc"].tolist()
+    params = TopicParams(min_topic_size=20, min_term_authors=2)
+    vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), ["en"], params)[1]
+    embeddings = encoder.encode(texts)
+    groups = np.array(["all"] * len(documents), dtype=object)
+
+    def fit(seed: int, sample: int = 0) -> np.ndarray:
+        return refit_topics(texts, embeddings, documents, encoder, seed=seed, params=params, languages=["en"],
+                            groups=groups, vocabulary=vocabulary, sample=sample)
+
+    reference = fit(0)
+    refits = {seed: fit(seed, sample=120) for seed in (1, 2, 3, 4)}
+    for topics in refits.values():
+        fitted = topics != NOT_FITTED
+        assert fitted.sum() == 120 and (topics[fitted] != NOT_FITTED).all()
+        assert adjusted_rand_score(truth[fitted], topics[fitted]) > 0.9  # the sample finds the planted topics
+    assert len({tuple(np.flatnonzero(t != NOT_FITTED)) for t in refits.values()}) == 4  # a sample per refit
+    assert np.array_equal(fit(0, sample=len(texts)), reference)  # no smaller than the posts: every post
+    noise = np.random.default_rng(3).choice(len(documents), 40, replace=False)
+    reference[noise] = reference.max() + 1
+    table = stability_table(reference, refits)
+    rows = table.set_index("topic")
+    planted = [t for t in rows.index if t != reference[noise[0]]]
+    assert rows.loc[planted, "stable"].all() and (rows.loc[planted, "mean_jaccard"] > 0.7).all()
+    assert not rows.loc[reference[noise[0]], "stable"]
+    assert rows["posts"].sum() == len(texts)  # the study's posts, not the samples'
+    seed = 1
+    shared = refits[seed] != NOT_FITTED
+    expected = adjusted_rand_score(reference[shared], refits[seed][shared])
+    assert table.attrs["ari"][seed] == pytest.approx(expected)
+    table.attrs.update({"refit_sample": 120, "posts": len(texts)})
+    assert "each fitted on another sample of 120 of the 240 posts" in stability_reading(table)
+
+
+def test_a_study_refits_on_a_sample_only_above_the_setting(tmp_path) -> None:
+    from helpers.config import AnalysisSettings
+    from helpers.topics.refits import refit_sample
+
+    class Study:
+        analysis = AnalysisSettings(topic_stability_sample=50_000)
+
+    params = TopicParams()  # fit_sample 200,000
+    assert refit_sample(Study(), params, 172_269) == 50_000
+    assert refit_sample(Study(), params, 50_000) == refit_sample(Study(), params, 3_000) == 0
+    Study.analysis = AnalysisSettings(topic_stability_sample=0)
+    assert refit_sample(Study(), params, 172_269) == 0
+    Study.analysis = AnalysisSettings(topic_stability_sample=300_000)  # above the study fit's own sample
+    assert refit_sample(Study(), params, 900_000) == 0
+    with pytest.raises(ValueError, match="at least 5,000"):
+        AnalysisSettings(topic_stability_sample=100)
+
+
 def test_topics_carrying_a_known_theme_of_one_organisation_are_told_apart_from_mixed_ones() -> None:
     documents = pd.DataFrame({"post_id": [f"p{i}" for i in range(12)],
                               "org_id": ["a"] * 6 + ["b"] * 6,
@@ -196,3 +254,17 @@ def test_the_overview_says_in_how_many_refits_each_topic_reappears() -> None:
     assert shown["mean best-match Jaccard"].tolist() == [0.91, 0.3]
     note = NotComputed("Topic stability", "turned off")
     assert stability_overview(note) is note
+
+
+def test_refits_on_every_post_keep_the_keys_they_had_before_samples_were_possible() -> None:
+    """A study's saved refits stay valid: only a refit on a sample gets a new key."""
+    import hashlib
+    import json
+
+    from helpers.topics.stability import refit_key, stability_key
+
+    assert refit_key("abc", 43) == hashlib.sha256(b"abc:refit:43").hexdigest()
+    before = {"fingerprint": "abc", "seeds": [43, 44], "format": 1, "reappears_at": 0.5, "stable_share": 0.5}
+    assert stability_key("abc", [43, 44]) == hashlib.sha256(json.dumps(before).encode()).hexdigest()
+    assert refit_key("abc", 43, 50_000) != refit_key("abc", 43)
+    assert stability_key("abc", [43, 44], 50_000) != stability_key("abc", [43, 44])

@@ -176,6 +176,7 @@ from helpers.topics.saved import (
     topics_folder,
 )
 from helpers.topics.stability import (
+    NOT_FITTED,
     REAPPEARS_AT,
     STABLE_SHARE,
     best_match_jaccard,
@@ -198,7 +199,8 @@ from helpers.topics.views import (
 
 __all__ = [
     "FIGURE_WIDTH", "HEATMAP_LABEL_CHARS", "HEATMAP_MIN_CELL", "LABEL_SEPARATOR", "LABEL_TERMS",
-    "LABEL_WORDS", "OUTLIER", "PANEL_COLUMNS", "PANEL_TITLE_CHARS", "REAPPEARS_AT", "SOCIAL_STOP_WORDS",
+    "LABEL_WORDS", "NOT_FITTED",
+    "OUTLIER", "PANEL_COLUMNS", "PANEL_TITLE_CHARS", "REAPPEARS_AT", "SOCIAL_STOP_WORDS",
     "STABLE_SHARE", "STATUS_NO_TOPICS", "STATUS_OK", "STATUS_TOO_FEW", "TOKEN_PATTERN", "TOPIC_FOLDER",
     "UNSTABLE_MARK", "WEEKLY_BINS_UP_TO", "GroupedHDBSCAN", "GroupedUMAP", "TopicParams", "TopicResult",
     "TopicView", "approximate_cosine_neighbours", "author_vocabulary", "auto_min_topic_size",

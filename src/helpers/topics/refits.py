@@ -67,7 +67,9 @@ def topic_stability(
     ----------
     config : StudyConfig
         ``analysis.topic_stability_seeds`` fits are compared (the study's own
-        and ``n - 1`` refits with seeds ``seed + 1, seed + 2 ...``).
+        and ``n - 1`` refits with seeds ``seed + 1, seed + 2 ...``); above
+        ``analysis.topic_stability_sample`` topic documents each refit is
+        fitted on a sample of that size (:func:`refit_sample`).
     result : TopicResult, optional
         The study's model (default: :func:`study_topics`); its ``stability``
         is set, so its views and figures mark the unstable topics.
@@ -99,25 +101,33 @@ def topic_stability(
         return NotComputed(MEASURE, "the study's topic model has no topics"
                            + (f" ({result.messages[0]})" if result.messages else ""))
     seeds = refit_seeds(config.seed, count)
-    key = stability_key(result.fingerprint, seeds)
+    sample = refit_sample(config, params, len(result.documents))
+    key = stability_key(result.fingerprint, seeds, sample)
     run = result.folder
     if run is not None and (saved := read_stability(run, key)) is not None:
         result.stability = saved
         return saved
     if run is None:
-        table = _compute(config, result, seeds, key, encoder, params, progress)
+        table = _compute(config, result, seeds, sample, key, encoder, params, progress)
     else:
         stability_folder(run).mkdir(parents=True, exist_ok=True)
         with exclusive_lock(stability_folder(run) / ".lock", "the topic stability refits"):
             saved = read_stability(run, key)  # another worker may have computed it while we waited
-            table = saved if saved is not None else _compute(config, result, seeds, key, encoder, params,
-                                                             progress)
+            table = saved if saved is not None else _compute(config, result, seeds, sample, key, encoder,
+                                                             params, progress)
     result.stability = table
     return table
 
 
-def _compute(config: StudyConfig, result: TopicResult, seeds: list[int], key: str, encoder: Encoder | None,
-             params: TopicParams, progress: bool) -> pd.DataFrame:
+def refit_sample(config: StudyConfig, params: TopicParams, posts: int) -> int:
+    """How many topic documents each refit is fitted on: 0 (every post, or the study fit's own sample)
+    unless ``analysis.topic_stability_sample`` is smaller than both."""
+    sample = int(config.analysis.topic_stability_sample)
+    return sample if 0 < sample < min(posts, params.fit_sample) else 0
+
+
+def _compute(config: StudyConfig, result: TopicResult, seeds: list[int], sample: int, key: str,
+             encoder: Encoder | None, params: TopicParams, progress: bool) -> pd.DataFrame:
     documents = result.documents
     texts = documents["doc"].tolist()
     cached = study_encoder(config, progress=progress, encoder=encoder)
@@ -130,7 +140,8 @@ def _compute(config: StudyConfig, result: TopicResult, seeds: list[int], key: st
     groups = np.asarray(groups if groups is not None else ["all"] * len(documents), dtype=object)
     refits, todo = {}, []
     for seed in seeds:
-        path = refit_path(result.folder, refit_key(result.fingerprint, seed)) if result.folder else None
+        key_of_refit = refit_key(result.fingerprint, seed, sample)
+        path = refit_path(result.folder, key_of_refit) if result.folder else None
         saved = pd.read_parquet(path) if path is not None and path.exists() else None
         if saved is not None and saved["post_id"].tolist() == documents["post_id"].tolist():
             refits[seed] = saved["topic"].to_numpy()
@@ -142,13 +153,13 @@ def _compute(config: StudyConfig, result: TopicResult, seeds: list[int], key: st
 
         def refit(seed: int) -> np.ndarray:
             return refit_topics(texts, embeddings, documents, cached, seed=seed, params=params,
-                                languages=languages, groups=groups, vocabulary=vocabulary)
+                                languages=languages, groups=groups, vocabulary=vocabulary, sample=sample)
 
         for seed, (topics, took) in run_refits(refit, todo):
             refits[seed] = topics
             seconds.append(took)
             if result.folder is not None:
-                path = refit_path(result.folder, refit_key(result.fingerprint, seed))
+                path = refit_path(result.folder, refit_key(result.fingerprint, seed, sample))
                 write_parquet_atomic(pd.DataFrame({"post_id": documents["post_id"], "topic": topics}), path)
             logger.info("Topic stability: refit with seed %d in %.1f s", seed, took)
     labels = dict(zip(result.topics["topic"].astype(int), result.topics["label"], strict=True))
@@ -156,6 +167,7 @@ def _compute(config: StudyConfig, result: TopicResult, seeds: list[int], key: st
     table.attrs["seconds_per_refit"] = round(float(np.mean(seconds)), 2) if seconds else None
     table.attrs["refit_seconds_wall"] = round(time.perf_counter() - started, 2) if seconds else None
     table.attrs["posts"] = len(documents)
+    table.attrs["refit_sample"] = sample
     if result.folder is not None:
         save_stability(result.folder, table, {"key": key, "fingerprint": result.fingerprint})
     return table

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -86,7 +86,8 @@ def test_the_table_flags_a_topic_that_reappears_in_fewer_than_half_the_refits() 
     assert refit_seeds(42, 5) == [43, 44, 45, 46] and refit_seeds(42, 1) == refit_seeds(42, 0) == []
 
 
-def test_planted_topics_are_stable_and_a_topic_of_random_posts_is_not() -> None:
+def planted_fit() -> tuple[pd.DataFrame, np.ndarray, Callable[..., np.ndarray]]:
+    """The planted corpus, its true clusters, and ``fit(seed, sample=0)``: a refit of it."""
     documents, truth, encoder = planted_corpus()
     texts = documents["doc"].tolist()
     params = TopicParams(min_topic_size=20, min_term_authors=2)
@@ -94,10 +95,15 @@ def test_planted_topics_are_stable_and_a_topic_of_random_posts_is_not() -> None:
     embeddings = encoder.encode(texts)
     groups = np.array(["all"] * len(documents), dtype=object)
 
-    def fit(seed: int) -> np.ndarray:
+    def fit(seed: int, sample: int = 0) -> np.ndarray:
         return refit_topics(texts, embeddings, documents, encoder, seed=seed, params=params, languages=["en"],
-                            groups=groups, vocabulary=vocabulary)
+                            groups=groups, vocabulary=vocabulary, sample=sample)
 
+    return documents, truth, fit
+
+
+def test_planted_topics_are_stable_and_a_topic_of_random_posts_is_not() -> None:
+    documents, truth, fit = planted_fit()
     reference = fit(0)
     assert len(set(reference) - {OUTLIER}) == len(WORDS)
     assert adjusted_rand_score(truth, reference) > 0.9  # the planted clusters are found
@@ -148,17 +154,8 @@ def test_refits_on_a_sample_are_compared_on_the_posts_they_were_fitted_on() -> N
     fitted on samples (Greene et al. 2014 refit on subsets), each compared on its own sample's posts."""
     from helpers.topics import NOT_FITTED
 
-    documents, truth, encoder = planted_corpus()
+    documents, truth, fit = planted_fit()
     texts = documents["doc"].tolist()
-    params = TopicParams(min_topic_size=20, min_term_authors=2)
-    vocabulary = vocabulary_presence(texts, documents["author_id"].tolist(), ["en"], params)[1]
-    embeddings = encoder.encode(texts)
-    groups = np.array(["all"] * len(documents), dtype=object)
-
-    def fit(seed: int, sample: int = 0) -> np.ndarray:
-        return refit_topics(texts, embeddings, documents, encoder, seed=seed, params=params, languages=["en"],
-                            groups=groups, vocabulary=vocabulary, sample=sample)
-
     reference = fit(0)
     refits = {seed: fit(seed, sample=120) for seed in (1, 2, 3, 4)}
     for topics in refits.values():

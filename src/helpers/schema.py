@@ -8,7 +8,6 @@ table behind.  See ``docs/data-model.md`` for the column meanings.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +16,7 @@ import pandera.pandas as pa
 from helpers.actor_rules import ACTOR_TYPES
 from helpers.errors import UserError
 from helpers.store import atomic_path
+from helpers.store.memo import FileMemo
 
 PLATFORMS = ["twitter", "reddit", "mastodon", "bluesky", "facebook", "instagram", "forum"]
 AUTHOR_ROLES = ["org", "public"]
@@ -182,8 +182,7 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
         df.to_parquet(tmp, index=False)
 
 
-_READ_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_READ_CACHE_SIZE = 6
+_READ_TABLES = FileMemo[pd.DataFrame](size=6)
 
 
 def read_table(name: str, path: Path) -> pd.DataFrame:
@@ -194,18 +193,16 @@ def read_table(name: str, path: Path) -> pd.DataFrame:
     version (its size and modification time), and each call gets its own copy.
     """
     path = Path(path)
-    stat = path.stat()
-    key = (name, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key not in _READ_CACHE:
-        df = pd.read_parquet(path)
-        for column in ("mentions", "hashtags", "urls"):
-            if column in df.columns:
-                df[column] = df[column].map(lambda v: [] if v is None else list(v))
-        _READ_CACHE[key] = validate(df, name)
-        while len(_READ_CACHE) > _READ_CACHE_SIZE:
-            _READ_CACHE.popitem(last=False)
-    _READ_CACHE.move_to_end(key)
-    return _READ_CACHE[key].copy()
+    path.stat()  # a missing table is FileNotFoundError here, as before it was kept
+    return _READ_TABLES.get([path], name, lambda: _read_and_validate(name, path)).copy()
+
+
+def _read_and_validate(name: str, path: Path) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    for column in ("mentions", "hashtags", "urls"):
+        if column in df.columns:
+            df[column] = df[column].map(lambda v: [] if v is None else list(v))
+    return validate(df, name)
 
 
 class NotIngestedError(UserError, FileNotFoundError):

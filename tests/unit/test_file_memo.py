@@ -39,3 +39,22 @@ def test_only_the_last_results_are_kept(tmp_path: Path) -> None:
     memo.clear()
     memo.get([tmp_path / "missing.parquet"], "c", lambda: computed.append("c") or 0)
     assert computed[-1] == "c"
+
+
+def test_a_batch_worker_forgets_the_tables_it_read_once_an_organisation_is_finished(tmp_path: Path) -> None:
+    """At a million posts each notebook worker kept the tables its key figures had read (4 GiB each)
+    while the next organisation's kernel ran beside it: the batch's notebooks peaked at 17.6 GiB."""
+    from helpers.batch.chains import _finish_reports
+    from helpers.store.memo import forget_kept_results
+    from helpers.store.runs import OrgRun
+
+    memo: FileMemo[str] = FileMemo(size=2)
+    computed = []
+    memo.get([tmp_path / "posts.parquet"], "org", lambda: computed.append(1) or "kept")
+    forget_kept_results()
+    memo.get([tmp_path / "posts.parquet"], "org", lambda: computed.append(1) or "kept")
+    assert len(computed) == 2
+    run = OrgRun(org_id="org", status="ok", fingerprint="f")
+    _finish_reports(str(tmp_path / "no-such-study.yml"), run, "org")  # fails, logged: still forgets
+    memo.get([tmp_path / "posts.parquet"], "org", lambda: computed.append(1) or "kept")
+    assert len(computed) == 3

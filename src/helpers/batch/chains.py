@@ -11,8 +11,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from helpers.batch.kernel import KERNEL_NAME, chain_kernel
+from helpers.batch.scheduling import release_free_heap
 from helpers.config import load_config
 from helpers.store import write_json_atomic
+from helpers.store.memo import forget_kept_results
 from helpers.store.runs import RUN_RECORD, OrgRun
 
 logger = logging.getLogger(__name__)
@@ -120,6 +122,9 @@ def _finish_reports(config_path: str, run: OrgRun, org_id: str | None) -> None:
             save_key_figures(config, run)
     except Exception:
         logger.exception("Could not finish the reports of %s in the worker; the final step will", run.org_id)
+    finally:  # the tables the key figures read are not needed by the next organisation's kernel
+        forget_kept_results()
+        release_free_heap()
 
 
 def _short_error(exc: BaseException) -> str:

@@ -439,8 +439,10 @@ def ensure_classified(config: StudyConfig, *, progress: bool = True) -> Classify
 # --------------------------------------------------------------------------- reading
 
 
-_POST_CLASSES = FileMemo[pd.DataFrame](size=3)
-_CLASSIFIED_POSTS = FileMemo[pd.DataFrame](size=3)
+# One of each: the reports ask for the same scope many times in a row, and at a million posts one
+# organisation's classified posts take more than a GiB.
+_POST_CLASSES = FileMemo[pd.DataFrame](size=1)
+_CLASSIFIED_POSTS = FileMemo[pd.DataFrame](size=1)
 
 
 def load_post_classes(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:

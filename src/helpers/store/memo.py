@@ -7,10 +7,14 @@ few results, each under the versions (size and modification time) of the
 files it was computed from and any other key, the rule of
 :func:`helpers.schema.read_table`: a file written again is read again.
 Callers copy what they hand out, so that nobody changes a kept result.
+:func:`forget_kept_results` drops every memo's results at once: a batch
+worker does, once an organisation's key figures are saved, so that it does
+not hold a million posts' tables while the next organisation's kernel runs.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
@@ -47,6 +51,7 @@ class FileMemo(Generic[T]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._kept: OrderedDict[tuple, T] = OrderedDict()
+        _EVERY_MEMO.add(self)
 
     def get(self, files: Sequence[Path], key: Hashable, compute: Callable[[], T]) -> T:
         """The kept result for these files' versions and ``key``, or ``compute()`` kept for next time."""
@@ -61,3 +66,12 @@ class FileMemo(Generic[T]):
     def clear(self) -> None:
         """Forget every kept result."""
         self._kept.clear()
+
+
+_EVERY_MEMO: weakref.WeakSet[FileMemo] = weakref.WeakSet()
+
+
+def forget_kept_results() -> None:
+    """Drop the results every :class:`FileMemo` of this process keeps (they are computed again on demand)."""
+    for memo in list(_EVERY_MEMO):
+        memo.clear()

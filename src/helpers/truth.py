@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers.config import StudyConfig
 from helpers.privacy import Pseudonymiser, key_fingerprint, load_or_create_secret, org_account_index
+from helpers.store.memo import FileMemo
 
 TRUTH_DIR = "_truth"
 
@@ -74,14 +75,11 @@ def load_truth_posts(config: StudyConfig) -> pd.DataFrame:
         narrative_person, scenario ...) plus the canonical ids.
     """
     folder = truth_dir(config)
-    key = _truth_key(config, folder)
-    if key not in _last_truth:
-        _last_truth.clear()
-        _last_truth[key] = _read_truth_posts(config, folder)
-    return _last_truth[key].copy()
+    key = _truth_key(config, folder)  # the files' versions, the study's key, the organisations
+    return _LAST_TRUTH.get([], key, lambda: _read_truth_posts(config, folder)).copy()
 
 
-_last_truth: dict[str, pd.DataFrame] = {}
+_LAST_TRUTH = FileMemo[pd.DataFrame](size=1)
 
 
 def truth_key(config: StudyConfig) -> str | None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.config import StudyConfig
 from helpers.privacy import Pseudonymiser, key_fingerprint, load_or_create_secret, org_account_index
-from helpers.store.memo import FileMemo
+from helpers.store.memo import FileMemo, file_version
 
 TRUTH_DIR = "_truth"
 
@@ -92,9 +92,7 @@ def truth_key(config: StudyConfig) -> str | None:
 
 def _truth_key(config: StudyConfig, folder: Path) -> str:
     """What the keyed truth depends on: its files, the study's key, the organisations' accounts."""
-    files = [folder / "posts.csv", folder / "accounts.csv"]
-    stamps = [(str(path), path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (str(path),)
-              for path in files]
+    stamps = [file_version(folder / name) for name in ("posts.csv", "accounts.csv")]
     organisations = [org.model_dump(mode="json") for org in config.organisations]
     key = key_fingerprint(load_or_create_secret(config.secret_path))
     return json.dumps([stamps, key, organisations], sort_keys=True)

@@ -344,6 +344,10 @@ def response_reading(config: StudyConfig, org_id: str | None) -> str:
 # --------------------------------------------------------------------------- comparability
 
 
+CAVEAT_COLUMNS = ("org_id", "platform", "parent_id", "knowledge_method", "knowledge_lang")
+"""What :func:`caveats` reads of every organisation's classified posts (not their texts)."""
+
+
 def caveats(config: StudyConfig, org_id: str | None = None) -> dict[str, dict[str, str]]:
     """Per organisation, the figures that cannot be compared with the other organisations' as they stand.
 
@@ -364,7 +368,7 @@ def caveats(config: StudyConfig, org_id: str | None = None) -> dict[str, dict[st
         (the lexicon alone for a language the embedding model does not
         serve), with its validation figure.
     """
-    posts = load_classified_posts(config)
+    posts = load_classified_posts(config, columns=CAVEAT_COLUMNS)
     threads = load_thread_modes(config)
     methods = {org.id: method_in_words(posts[posts["org_id"] == org.id]) for org in config.organisations}
     usual = Counter(method.split(" (")[0] for method in methods.values()).most_common(1)

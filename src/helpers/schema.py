@@ -8,6 +8,7 @@ table behind.  See ``docs/data-model.md`` for the column meanings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -139,15 +140,27 @@ def _dtype_for(column: pa.Column) -> str:
     return str(column.dtype)
 
 
-def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
+def schema_part(schema: pa.DataFrameSchema, columns: Sequence[str]) -> pa.DataFrameSchema:
+    """The checks of these columns of ``schema``, for a table read with only them.
+
+    The table-wide checks (unique pairs, rows whose scores sum to one) need
+    columns that are not read; they held when the whole table was written.
+    """
+    return pa.DataFrameSchema({name: schema.columns[name] for name in columns}, name=schema.name)
+
+
+def validate(df: pd.DataFrame, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Validate ``df`` against the schema of table ``name`` and return the coerced frame.
+
+    With ``columns``, ``df`` holds only those columns of the table and is
+    validated against their part of the schema.
 
     Raises
     ------
     pandera.errors.SchemaErrors
         With every failing check listed (lazy validation).
     """
-    schema = SCHEMAS[name]
+    schema = SCHEMAS[name] if columns is None else schema_part(SCHEMAS[name], columns)
     if df.empty:  # an empty frame has no values to infer dtypes from: give it the schema's
         df = df.astype({col: _dtype_for(c) for col, c in schema.columns.items() if col in df.columns})
     return schema.validate(df, lazy=True)
@@ -185,24 +198,40 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
 _READ_TABLES = FileMemo[pd.DataFrame](size=6)
 
 
-def read_table(name: str, path: Path) -> pd.DataFrame:
+def read_table(name: str, path: Path, *, org_id: str | None = None,
+               columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a canonical table written by :func:`write_table`, validating it again.
 
     A notebook reads the same tables many times (every report helper starts
-    from them): a table is read and validated once per process and file
-    version (its size and modification time), and each call gets its own copy.
+    from them): a table is read and validated once per process, file
+    version (its size and modification time) and request, and each call
+    gets its own copy.
+
+    Parameters
+    ----------
+    name, path : str, Path
+        The table and its file.
+    org_id : str, optional
+        Only this organisation's rows (a table with an ``org_id`` column),
+        read with a parquet filter: a report of one organisation of a
+        million-post study never holds the other organisations' rows.
+    columns : sequence of str, optional
+        Only these columns (validated against their part of the schema).
     """
     path = Path(path)
     path.stat()  # a missing table is FileNotFoundError here, as before it was kept
-    return _READ_TABLES.get([path], name, lambda: _read_and_validate(name, path)).copy()
+    key = (name, org_id, None if columns is None else tuple(columns))
+    return _READ_TABLES.get([path], key, lambda: _read_and_validate(name, path, org_id, columns)).copy()
 
 
-def _read_and_validate(name: str, path: Path) -> pd.DataFrame:
-    df = pd.read_parquet(path)
+def _read_and_validate(name: str, path: Path, org_id: str | None = None,
+                       columns: Sequence[str] | None = None) -> pd.DataFrame:
+    filters = None if org_id is None else [("org_id", "==", org_id)]
+    df = pd.read_parquet(path, columns=None if columns is None else list(columns), filters=filters)
     for column in ("mentions", "hashtags", "urls"):
         if column in df.columns:
             df[column] = df[column].map(lambda v: [] if v is None else list(v))
-    return validate(df, name)
+    return validate(df, name, columns)
 
 
 class NotIngestedError(UserError, FileNotFoundError):

@@ -127,9 +127,8 @@ def network_size(config: StudyConfig, org_id: str | None) -> tuple[int, int]:
     """Accounts and distinct directed ties in the organisation's interaction network."""
     from helpers.schema import read_table, table_path
 
-    interactions = read_table("interactions", table_path(config.processed_path, "interactions"))
-    if org_id is not None:
-        interactions = interactions[interactions["org_id"] == org_id]
+    path = table_path(config.processed_path, "interactions")
+    interactions = read_table("interactions", path, org_id=org_id)
     nodes = set(interactions["source_author"]) | set(interactions["target_author"])
     ties = interactions[["source_author", "target_author"]].drop_duplicates()
     return len(nodes), len(ties)

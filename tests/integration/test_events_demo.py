@@ -19,7 +19,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from helpers import events as ev
-from helpers.classify import classify_study
+from helpers.classify import classify_study, load_classified_posts
 from helpers.config import EventSettings, load_config
 from helpers.demo import generate_demo
 from helpers.ingest.pipeline import ingest_study
@@ -130,7 +130,7 @@ def test_the_largest_topics_of_each_window(demo, monkeypatch: pytest.MonkeyPatch
     from helpers.topics.params import STATUS_OK
     from helpers.topics.results import TopicResult
 
-    posts = ev.read_study_events(demo).posts
+    posts = load_classified_posts(demo)
     kinds = ["experiential", "practical", "advocacy", "medical"]
     topic = posts["knowledge_type"].map({k: i for i, k in enumerate(kinds)}).fillna(-1).astype(int)
     columns = ["post_id", "org_id", "author_id", "created_at", "topic", "doc"]

@@ -53,12 +53,9 @@ MIN_ENGAGEMENT_POSTS = 20
 
 def _tables(config: StudyConfig, org_id: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     out = config.processed_path
-    posts = read_table("posts", table_path(out, "posts"))
-    interactions = read_table("interactions", table_path(out, "interactions"))
+    posts = read_table("posts", table_path(out, "posts"), org_id=org_id)
+    interactions = read_table("interactions", table_path(out, "interactions"), org_id=org_id)
     accounts = read_table("accounts", table_path(out, "accounts"))
-    if org_id is not None:
-        posts = posts[posts["org_id"] == org_id].reset_index(drop=True)
-        interactions = interactions[interactions["org_id"] == org_id].reset_index(drop=True)
     return posts, interactions, accounts
 
 

@@ -28,6 +28,7 @@ import itertools
 import json
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.parquet as pq
 
 from helpers import __version__
 from helpers.classify.health import health_seed_digest, load_health_seed, training_posts
@@ -56,7 +58,16 @@ from helpers.config import StudyConfig
 from helpers.embeddings import CachedEncoder, embedding_text, study_encoder
 from helpers.locks import exclusive_lock
 from helpers.processes import cluster_pool, parallel_parts
-from helpers.schema import PLATFORMS, UTC_TIME, read_table, require_ingested, table_path, write_parquet_atomic
+from helpers.schema import (
+    PLATFORMS,
+    POSTS,
+    UTC_TIME,
+    read_table,
+    require_ingested,
+    schema_part,
+    table_path,
+    write_parquet_atomic,
+)
 from helpers.store import read_json_marker, write_json_atomic
 from helpers.store.keys import file_sha256, json_sha256
 from helpers.store.memo import FileMemo
@@ -440,9 +451,10 @@ def ensure_classified(config: StudyConfig, *, progress: bool = True) -> Classify
 
 
 # One of each: the reports ask for the same scope many times in a row, and at a million posts one
-# organisation's classified posts take more than a GiB.
+# organisation's classified posts take more than a GiB.  A few column selections are small.
 _POST_CLASSES = FileMemo[pd.DataFrame](size=1)
 _CLASSIFIED_POSTS = FileMemo[pd.DataFrame](size=1)
+_CLASSIFIED_COLUMNS = FileMemo[pd.DataFrame](size=3)
 
 
 def load_post_classes(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
@@ -454,13 +466,20 @@ def load_post_classes(config: StudyConfig, org_id: str | None = None) -> pd.Data
     return _POST_CLASSES.get(files, org_id, lambda: _read_post_classes(config, org_id)).copy()
 
 
-def _read_post_classes(config: StudyConfig, org_id: str | None) -> pd.DataFrame:
-    classes = POST_CLASSES.validate(pd.read_parquet(config.processed_path / POST_CLASSES_FILE))
-    if org_id is None:
-        return classes
-    posts = read_table("posts", table_path(config.processed_path, "posts"))
-    mine = set(posts.loc[posts["org_id"] == org_id, "post_id"])
-    return classes[classes["post_id"].isin(mine)].reset_index(drop=True)
+def _read_post_classes(config: StudyConfig, org_id: str | None,
+                       columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The classes of the scope's posts (an organisation's read with a parquet filter on its post ids)."""
+    filters = None
+    if org_id is not None:
+        mine = read_table("posts", table_path(config.processed_path, "posts"), org_id=org_id,
+                          columns=["post_id"])
+        filters = [("post_id", "in", mine["post_id"].tolist())] if len(mine) else None
+    classes = pd.read_parquet(config.processed_path / POST_CLASSES_FILE,
+                              columns=None if columns is None else list(columns), filters=filters)
+    if org_id is not None and filters is None:
+        classes = classes.iloc[:0]
+    schema = POST_CLASSES if columns is None else schema_part(POST_CLASSES, columns)
+    return schema.validate(classes.reset_index(drop=True))
 
 
 def classified_files(config: StudyConfig) -> list[Path]:
@@ -484,22 +503,46 @@ def load_thread_modes(config: StudyConfig, org_id: str | None = None) -> pd.Data
     return threads if org_id is None else threads[threads["org_id"] == org_id].reset_index(drop=True)
 
 
-def load_classified_posts(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
+def load_classified_posts(config: StudyConfig, org_id: str | None = None,
+                          columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Posts with their classification (posts columns, then the classification's).
 
     The reports ask for them once per headline figure: they are merged once
     per process, scope and version of the two tables (a copy is returned).
+    An organisation's posts are read with a parquet filter, so that its
+    report does not hold the other organisations' posts.
+
+    Parameters
+    ----------
+    org_id : str, optional
+        Only this organisation's posts.
+    columns : sequence of str, optional
+        Only these columns (with ``post_id``; the classification's
+        ``thread_id`` is ``mode_thread_id``); one the classification does not
+        hold (``health`` before it was added) is left out.  What reads every
+        organisation's posts for a few figures asks for these, not for
+        a million posts' texts.
     """
     files = classified_files(config)
-    return _CLASSIFIED_POSTS.get(files, org_id, lambda: _merge_classified_posts(config, org_id)).copy()
+    if columns is None:
+        return _CLASSIFIED_POSTS.get(files, org_id, lambda: _merge_classified_posts(config, org_id)).copy()
+    wanted = tuple(dict.fromkeys(["post_id", *columns]))
+    return _CLASSIFIED_COLUMNS.get(files, (org_id, wanted),
+                                   lambda: _merge_classified_posts(config, org_id, wanted)).copy()
 
 
-def _merge_classified_posts(config: StudyConfig, org_id: str | None) -> pd.DataFrame:
-    posts = read_table("posts", table_path(config.processed_path, "posts"))
-    if org_id is not None:
-        posts = posts[posts["org_id"] == org_id]
-    classes = pd.read_parquet(config.processed_path / POST_CLASSES_FILE)
-    classes = classes.drop(columns=["platform"]).rename(columns={"thread_id": "mode_thread_id"})
+def _merge_classified_posts(config: StudyConfig, org_id: str | None,
+                            columns: Sequence[str] | None = None) -> pd.DataFrame:
+    posts_columns = class_columns = None
+    if columns is not None:
+        posts_columns = [name for name in columns if name in POSTS.columns]
+        held = set(pq.read_schema(config.processed_path / POST_CLASSES_FILE).names)
+        class_columns = ["post_id", *(["thread_id"] if "mode_thread_id" in columns else []),
+                         *(name for name in columns if name in held and name not in POSTS.columns)]
+    posts = read_table("posts", table_path(config.processed_path, "posts"), org_id=org_id,
+                       columns=posts_columns)
+    classes = _read_post_classes(config, org_id, class_columns).drop(columns=["platform"], errors="ignore")
+    classes = classes.rename(columns={"thread_id": "mode_thread_id"})
     return posts.merge(classes, on="post_id", how="inner", validate="one_to_one")
 
 

@@ -170,7 +170,8 @@ def knowledge_method(config: StudyConfig, org_id: str, short: bool = False) -> s
     """
     from helpers.classify.study import load_classified_posts
 
-    return method_in_words(load_classified_posts(config, org_id), short)
+    posts = load_classified_posts(config, org_id, columns=["knowledge_method", "knowledge_lang"])
+    return method_in_words(posts, short)
 
 
 def method_in_words(posts: pd.DataFrame, short: bool = False) -> str:

@@ -23,7 +23,7 @@ from helpers.config import StudyConfig
 from helpers.events.compare import CLUSTER_BOOTSTRAP, NEWCOMBE
 from helpers.events.compute import COMPARED, Comparison, compare_windows
 from helpers.events.series import SegmentedFit
-from helpers.events.study import EventScope, read_event_scope, read_study_events
+from helpers.events.study import EventScope, read_event_scope, read_study_events, study_event_list
 from helpers.events.trends import SERIES_MEASURES, series_fits
 from helpers.events.windows import WINDOWS, window_of
 from helpers.notice import NA, NotComputed, Prose, Remark, Shown, WithNotes, paragraphs
@@ -45,7 +45,7 @@ def _no_events(scope: EventScope) -> Remark:
 
 def event_names(config: StudyConfig) -> list[str]:
     """The names of the study's events, in order: the study file's, then Rare Disease Day of each year."""
-    return [event.name for event in read_study_events(config).events]
+    return [event.name for event in study_event_list(config)]
 
 
 def event_windows(config: StudyConfig, org_id: str | None = None) -> Shown | Remark:

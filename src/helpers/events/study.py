@@ -91,23 +91,45 @@ class StudyEvents:
             analysis.event_min_threads, analysis.event_series_weeks, self.config.seed)
 
 
-def read_study_events(config: StudyConfig) -> StudyEvents:
-    """Read the study's classified posts and threads, and resolve its events (:func:`study_events`)."""
-    posts = load_classified_posts(config)
+EVENT_COLUMNS = ("org_id", "platform", "created_at", "author_role", "shared_id", "mode_thread_id",
+                 "knowledge_method", "knowledge_type", "health")
+"""What the event comparisons read of the classified posts (``health`` when the classification has it)."""
+
+
+def read_study_events(config: StudyConfig, org_id: str | None = None) -> StudyEvents:
+    """Read the classified posts and threads, and resolve the study's events (:func:`study_events`).
+
+    With ``org_id``, only that organisation's posts and threads are read
+    (what its report needs); the events are still resolved on the whole
+    study's span of dates, so that every organisation's windows are the same.
+    """
+    posts = load_classified_posts(config, org_id, columns=EVENT_COLUMNS)
     posts = posts.assign(created_at=pd.to_datetime(posts["created_at"], utc=True),
                          thread=_thread_of(posts))
-    threads = load_thread_modes(config)
+    threads = load_thread_modes(config, org_id)
     threads = threads.assign(started_at=pd.to_datetime(threads["started_at"], utc=True),
                              thread=threads["platform"].astype(str) + ":" + threads["thread_id"].astype(str))
     threads = threads[["org_id", "platform", "thread", "started_at", "mode"]]
-    first = posts["created_at"].min() if len(posts) else None
-    last = posts["created_at"].max() if len(posts) else None
-    return StudyEvents(config, posts, threads, study_events(config, first, last))
+    return StudyEvents(config, posts, threads, study_event_list(config))
+
+
+def study_event_list(config: StudyConfig) -> list[Event]:
+    """The study's events (:func:`study_events`) on the span of dates of all its classified posts."""
+    return study_events(config, *_study_span(config))
+
+
+def _study_span(config: StudyConfig) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last moment of the study's classified posts (None, None without posts)."""
+    created = load_classified_posts(config, columns=["created_at"])["created_at"]
+    if created.empty:
+        return None, None
+    created = pd.to_datetime(created, utc=True)
+    return created.min(), created.max()
 
 
 def read_event_scope(config: StudyConfig, org_id: str | None) -> EventScope | NotComputed:
     """One scope's tables (:meth:`StudyEvents.scope`)."""
-    return read_study_events(config).scope(org_id)
+    return read_study_events(config, org_id).scope(org_id)
 
 
 def _thread_of(posts: pd.DataFrame) -> pd.Series:

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 
 def load_posts(config: StudyConfig, org_id: str | None = None) -> pd.DataFrame:
     """Read the validated posts table, optionally of one organisation."""
-    posts = read_table("posts", table_path(config.processed_path, "posts"))
-    return posts if org_id is None else posts[posts["org_id"] == org_id].reset_index(drop=True)
+    return read_table("posts", table_path(config.processed_path, "posts"), org_id=org_id)
 
 
 def reconciliation(result: IngestResult) -> pd.DataFrame | Remark:

@@ -17,9 +17,11 @@ from helpers.batch.scheduling import (
     run_in_parts,
 )
 from helpers.config import StudyConfig
+from helpers.embeddings import embedding_text
 from helpers.processes import offer_to_an_idle_cpu
 from helpers.steps import STEPS, Step
 from helpers.store import tighten
+from helpers.store.memo import forget_kept_results
 from helpers.store.runs import Phase
 
 
@@ -81,7 +83,10 @@ def _run_steps(config: StudyConfig) -> list[Phase]:
                 step.run(config)
         for job in jobs:
             job.finish()
-        release_free_heap()  # so that the next step does not start on top of this one's leftovers
+        forget_kept_results()  # so that the next step does not start on top of this one's leftovers
+        release_free_heap()
+    embedding_text.cache_clear()  # and the notebooks not beside the texts every step prepared
+    release_free_heap()
     tighten(config.processed_path)  # what libraries wrote with the process's umask becomes owner-only
     return phases
 

@@ -75,3 +75,8 @@ def forget_kept_results() -> None:
     """Drop the results every :class:`FileMemo` of this process keeps (they are computed again on demand)."""
     for memo in list(_EVERY_MEMO):
         memo.clear()
+
+
+def kept_results() -> int:
+    """How many results the memos of this process keep (what :func:`forget_kept_results` drops)."""
+    return sum(len(memo._kept) for memo in list(_EVERY_MEMO))

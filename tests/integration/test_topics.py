@@ -21,6 +21,7 @@ from helpers.notice import NotComputed
 from helpers.steps import Erased
 from helpers.steps import embed as embed_step
 from helpers.steps import topics as topics_step
+from helpers.store.memo import forget_kept_results
 from helpers.topics import (
     LABEL_SEPARATOR,
     OUTLIER,
@@ -685,7 +686,7 @@ def test_the_notebooks_of_a_chain_count_the_study_wide_topic_words_once(hashed: 
     counted = []
     real = dynamic.vocabulary_presence
     monkeypatch.setattr(dynamic, "vocabulary_presence", lambda *a, **k: counted.append(1) or real(*a, **k))
-    monkeypatch.setattr(dynamic, "_STUDY_CTFIDF", type(dynamic._STUDY_CTFIDF)())
+    forget_kept_results()  # a new kernel: nothing kept in memory
     first, second = load_topics(config), load_topics(config)
     (first.folder / dynamic.STUDY_CTFIDF_FILE).unlink(missing_ok=True)
     assert first is not second and first.fingerprint == second.fingerprint
@@ -708,23 +709,23 @@ def test_the_study_wide_topic_word_counts_are_saved_beside_the_model_for_every_k
     monkeypatch.setattr(dynamic, "vocabulary_presence", lambda *a, **k: counted.append(1) or real(*a, **k))
     saved = load_topics(config).folder / dynamic.STUDY_CTFIDF_FILE
     saved.unlink(missing_ok=True)
-    monkeypatch.setattr(dynamic, "_STUDY_CTFIDF", type(dynamic._STUDY_CTFIDF)())
+    forget_kept_results()  # a new kernel: nothing kept in memory
     prepare_topic_words(load_topics(config))  # the batch's topics step
     assert saved.exists() and len(counted) == 1
     words = {}
     for org_id in ("sma-uk", "pku-us"):  # two kernels: nothing in memory from the other
-        monkeypatch.setattr(dynamic, "_STUDY_CTFIDF", type(dynamic._STUDY_CTFIDF)())
+        forget_kept_results()  # a new kernel: nothing kept in memory
         words[org_id] = topic_words_over_time(topic_view(load_topics(config), org_id), "year", min_posts=2)
     assert len(counted) == 1 and all(isinstance(table, pd.DataFrame) for table in words.values())
 
     saved.unlink()  # counted again without the saved counts: the same words
-    monkeypatch.setattr(dynamic, "_STUDY_CTFIDF", type(dynamic._STUDY_CTFIDF)())
+    forget_kept_results()  # a new kernel: nothing kept in memory
     again = topic_words_over_time(topic_view(load_topics(config), "sma-uk"), "year", min_posts=2)
     assert len(counted) == 2
     pd.testing.assert_frame_equal(again, words["sma-uk"])
 
     saved.write_bytes(b"damaged")  # unreadable: counted again, not an error
-    monkeypatch.setattr(dynamic, "_STUDY_CTFIDF", type(dynamic._STUDY_CTFIDF)())
+    forget_kept_results()  # a new kernel: nothing kept in memory
     pd.testing.assert_frame_equal(
         topic_words_over_time(topic_view(load_topics(config), "sma-uk"), "year", min_posts=2), again)
     assert len(counted) == 3

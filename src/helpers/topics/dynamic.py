@@ -38,7 +38,6 @@ References
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +46,7 @@ import pandas as pd
 
 from helpers.notice import NotComputed, drawable
 from helpers.store import atomic_path
+from helpers.store.memo import FileMemo
 from helpers.topics._bertopic_runtime import _quiet_bertopic
 from helpers.topics.documents import _authors_per_term, make_vectorizer, vocabulary_presence
 from helpers.topics.params import OUTLIER, TopicParams
@@ -63,9 +63,10 @@ PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 MIN_PERIOD_POSTS = 10
 """Fewest posts of a topic in a period for that period's words to be computed."""
 WORD_COLUMNS = ["topic", "label", "period", "start", "posts", "authors", "words", "weights"]
-_STUDY_CTFIDF: OrderedDict[str, tuple[Any, np.ndarray, np.ndarray, dict[int, np.ndarray]]] = OrderedDict()
+StudyCounts = tuple[Any, np.ndarray, np.ndarray, dict[int, np.ndarray]]
+"""The vectorizer over the model's vocabulary, its terms, the study-wide idf, each topic's row."""
+_STUDY_CTFIDF = FileMemo[StudyCounts](size=2)
 """:func:`_study_ctfidf` per process, by the saved model's fingerprint (the last two models)."""
-_STUDY_CTFIDF_SIZE = 2
 STUDY_CTFIDF_FILE = "study_ctfidf.npz"
 """Beside the saved model: its vocabulary, idf and each topic's study-wide c-TF-IDF row."""
 STUDY_CTFIDF_FORMAT = 1
@@ -174,19 +175,26 @@ def prepare_topic_words(result: TopicResult) -> None:
         _study_ctfidf(result)
 
 
-def _study_ctfidf(result: TopicResult) -> tuple[Any, np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+def _study_ctfidf(result: TopicResult) -> StudyCounts:
     """The model's vectorizer over its vocabulary, its terms, the study-wide idf, each topic's L1-normed row.
 
     Counting every post of the study is most of this function's cost (14 s at
     200,000 posts), and every organisation's notebooks ask for it: a saved
     model keeps them beside itself (:data:`STUDY_CTFIDF_FILE`, computed by the
     first kernel that asks) and in the process's memory, by the model's
-    fingerprint.  A result without a folder (fitted, not saved) keeps them on itself.
+    fingerprint (a batch worker forgets them with the other kept results,
+    :func:`helpers.store.memo.forget_kept_results`).  A result without a
+    folder (fitted, not saved) keeps them on itself.
     """
     key = result.fingerprint
-    cached = _STUDY_CTFIDF.get(key) if key else result.__dict__.get("_words_over_time")
-    if cached is not None:
-        return cached
+    if key:
+        return _STUDY_CTFIDF.get([], key, lambda: _build_study_ctfidf(result, key))
+    if "_words_over_time" not in result.__dict__:
+        result.__dict__["_words_over_time"] = _build_study_ctfidf(result, key)
+    return result.__dict__["_words_over_time"]
+
+
+def _build_study_ctfidf(result: TopicResult, key: str | None) -> StudyCounts:
     params = result.params
     languages = params.get("languages", ["en"])
     ngram_range = tuple(params.get("ngram_range", TopicParams.ngram_range))
@@ -199,14 +207,7 @@ def _study_ctfidf(result: TopicResult) -> tuple[Any, np.ndarray, np.ndarray, dic
     terms, idf, topics, rows = parts
     vectorizer = make_vectorizer(languages, ngram_range, vocabulary=list(terms))
     global_rows = {int(t): np.asarray(rows[i].todense()).ravel() for i, t in enumerate(topics)}
-    cached = (vectorizer, terms, idf, global_rows)
-    if key:
-        _STUDY_CTFIDF[key] = cached
-        while len(_STUDY_CTFIDF) > _STUDY_CTFIDF_SIZE:
-            _STUDY_CTFIDF.popitem(last=False)
-    else:
-        result.__dict__["_words_over_time"] = cached
-    return cached
+    return vectorizer, terms, idf, global_rows
 
 
 def _count_study_ctfidf(result: TopicResult, languages: list[str], ngram_range: tuple[int, int]

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from helpers.config import StudyConfig
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -108,3 +112,17 @@ def copy_tiny_demo(tiny_demo: Path, root: Path, *, organisations: int | None = N
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def classified_tiny_demo(tiny_demo: Path, root: Path, **copy_options: object) -> StudyConfig:
+    """A copy of the tiny demo study (:func:`copy_tiny_demo`), ingested and classified with the
+    hashing encoder; returns its loaded config."""
+    from helpers.classify import classify_study
+    from helpers.config import load_config
+    from helpers.ingest.pipeline import ingest_study
+    from tests.fakes import HashingEncoder
+
+    config = load_config(copy_tiny_demo(tiny_demo, root, **copy_options))
+    ingest_study(config, progress=False)
+    classify_study(config, progress=False, encoder=HashingEncoder())
+    return config

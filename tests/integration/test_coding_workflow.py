@@ -9,24 +9,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.classify import classify_study, evaluate_classifiers
+from helpers.classify import evaluate_classifiers
 from helpers.cli import main
 from helpers.coding.workflow import SHEETS, coding_candidates
 from helpers.config import load_config
-from helpers.ingest.pipeline import ingest_study
-from tests.builders import copy_tiny_demo
-from tests.fakes import HashingEncoder
+from tests.builders import classified_tiny_demo
 
 
 @pytest.fixture(scope="module")
 def study(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the tiny demo, ingested and classified (hashing encoder); coding sheets allowed."""
     root = tmp_path_factory.mktemp("coding-study")
-    study_file = copy_tiny_demo(tiny_demo, root, organisations=2, coding_sheets=True)
-    config = load_config(study_file)
-    ingest_study(config, progress=False)
-    classify_study(config, progress=False, encoder=HashingEncoder())
-    return study_file
+    return classified_tiny_demo(tiny_demo, root, organisations=2, coding_sheets=True).source
 
 
 def test_without_the_opt_in_no_post_text_leaves_for_coders(study: Path, capsys) -> None:

@@ -9,22 +9,15 @@ import pytest
 
 from helpers import networks as nw
 from helpers import pathways as pw
-from helpers.classify import classify_study
-from helpers.config import load_config
-from helpers.ingest.pipeline import ingest_study
 from helpers.notice import NotComputed, Remark, table_of
 from helpers.pathways.evaluation import actor_type_pairs, evaluate_pathways, source_type_pairs
 from helpers.truth import load_truth_accounts
-from tests.builders import copy_tiny_demo
-from tests.fakes import HashingEncoder
+from tests.builders import classified_tiny_demo
 
 
 @pytest.fixture(scope="module")
 def demo(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory):
-    config = load_config(copy_tiny_demo(tiny_demo, tmp_path_factory.mktemp("pathways")))
-    ingest_study(config, progress=False)
-    classify_study(config, progress=False, encoder=HashingEncoder())
-    return config
+    return classified_tiny_demo(tiny_demo, tmp_path_factory.mktemp("pathways"))
 
 
 def test_listed_accounts_are_typed_as_listed_and_rules_beat_chance(demo) -> None:

@@ -14,13 +14,10 @@ import pandas as pd
 import pytest
 
 from helpers import events, headlines, summaries
-from helpers.classify import classify_study, load_classified_posts
-from helpers.config import load_config
-from helpers.ingest.pipeline import ingest_study
+from helpers.classify import load_classified_posts
 from helpers.schema import read_table, table_path
 from helpers.store.memo import forget_kept_results
-from tests.builders import copy_tiny_demo
-from tests.fakes import HashingEncoder
+from tests.builders import classified_tiny_demo
 
 ORG = "sma-uk"
 
@@ -28,10 +25,7 @@ ORG = "sma-uk"
 @pytest.fixture(scope="module")
 def study(tiny_demo: Path, tmp_path_factory: pytest.TempPathFactory):
     """A copy of the tiny demo study, ingested and classified with the hashing encoder."""
-    config = load_config(copy_tiny_demo(tiny_demo, tmp_path_factory.mktemp("scoped-reads")))
-    ingest_study(config, progress=False)
-    classify_study(config, progress=False, encoder=HashingEncoder())
-    return config
+    return classified_tiny_demo(tiny_demo, tmp_path_factory.mktemp("scoped-reads"))
 
 
 def test_an_organisations_report_reads_no_other_organisations_posts_whole(study, monkeypatch) -> None:
